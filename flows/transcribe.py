@@ -1,0 +1,241 @@
+"""The ``transcribe_recordings`` flow: load → transcribe → redact → store for each recording.
+
+Tasks take and return recording ids, store paths and counts only; transcript text stays inside a
+task (in memory) or in the encrypted raw transcript, so nothing personal lands in Prefect's
+parameters, results, logs or artifacts. Retries are for I/O errors only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_table_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.task_runners import ThreadPoolTaskRunner
+from sqlalchemy.exc import OperationalError
+
+from flows import progress
+from pipeline import catalogue, process, store
+from pipeline.errors import CallscribeError, ConfigurationError, ProcessingError, StoreError
+from pipeline.settings import get_settings
+
+PURPOSES = ("coaching", "quality", "access_request", "demo")
+STAGES = ("load", "transcribe", "redact", "store")
+
+
+def _io_only(task, task_run, state) -> bool:
+    """Retry condition: only I/O errors (files, database connections) are worth another try."""
+    try:
+        state.result()
+    except (OSError, OperationalError):
+        return True
+    except BaseException:  # noqa: BLE001 - everything else fails at once
+        return False
+    return False
+
+
+_task_options = dict(retries=2, retry_delay_seconds=2, retry_condition_fn=_io_only, cache_policy=NO_CACHE,
+                     persist_result=False)
+
+
+def _safe(stage: str, call_id: str, err: Exception) -> Exception:
+    """Keep callscribe's own (safe) errors and I/O errors; reduce anything else to its type."""
+    if isinstance(err, CallscribeError | OSError | OperationalError):
+        return err
+    return ProcessingError(f"{stage} failed for recording {call_id}: {type(err).__name__}")
+
+
+@task(name="load-recording", task_run_name="load {call_id}", **_task_options)
+def load_recording(call_id: str) -> str:
+    """Check the recording is catalogued and its stored audio unchanged; mark it processing.
+
+    Returns:
+        The path of the audio in the managed store.
+    """
+    settings = get_settings()
+    engine = catalogue.get_engine(settings.catalogue_url)
+    recording = catalogue.get_recording(engine, call_id)
+    path = settings.home / recording.audio_path
+    if not path.is_file():
+        raise StoreError(f"audio of recording {call_id} is missing from the store ({recording.audio_path})")
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    if digest != recording.sha256:
+        raise StoreError(f"audio of recording {call_id} changed since ingest (sha256 mismatch)")
+    catalogue.set_state(engine, call_id, "processing")
+    return str(path)
+
+
+@task(name="transcribe-recording", task_run_name="transcribe {call_id}", **_task_options)
+def transcribe_recording(call_id: str, audio_path: str) -> str:
+    """Transcribe a recording and keep the unredacted transcript encrypted.
+
+    Returns:
+        The recording's transcript folder.
+    """
+    settings = get_settings()
+    logger = get_run_logger()
+    try:
+        transcript = process.transcribe_file(
+            Path(audio_path), settings, label=call_id,
+            on_progress=lambda done, total: progress.report(call_id, done, total),
+        )
+        folder = store.transcript_dir(settings.transcripts_dir, call_id)
+        store.write_raw(folder, transcript, store.load_key(settings.transcript_key, settings.keys_dir))
+    except Exception as err:
+        raise _safe("transcribe", call_id, err) from None
+    logger.info(
+        "recording %s: %.1f s audio, %d segment(s), %d dropped, %.1f s processing",
+        call_id, transcript.duration, len(transcript.segments), transcript.dropped_segments,
+        transcript.processing_seconds,
+    )
+    return str(folder)
+
+
+@task(name="redact-recording", task_run_name="redact {call_id}", **_task_options)
+def redact_recording(call_id: str, transcript_folder: str, purpose: str) -> dict:
+    """Redact the stored transcript and write the redacted JSON and Markdown.
+
+    Returns:
+        Counts only: audio seconds, transcription seconds and entities per type.
+    """
+    settings = get_settings()
+    engine = catalogue.get_engine(settings.catalogue_url)
+    folder = Path(transcript_folder)
+    try:
+        recording = catalogue.get_recording(engine, call_id)
+        transcript = store.read_raw(folder, store.load_key(settings.transcript_key, settings.keys_dir))
+        redacted = process.redact_transcript(transcript, settings)
+        store.write_redacted(folder, call_id, recording.call_start, transcript, redacted, purpose)
+    except Exception as err:
+        raise _safe("redact", call_id, err) from None
+    counts = redacted.entity_counts()
+    get_run_logger().info("recording %s: %d entities redacted %s", call_id, sum(counts.values()), counts)
+    return {
+        "audio_seconds": transcript.duration,
+        "transcription_seconds": transcript.processing_seconds,
+        "entities": counts,
+    }
+
+
+@task(name="store-result", task_run_name="store {call_id}", **_task_options)
+def store_result(call_id: str, outcome: dict) -> dict:
+    """Mark the recording transcribed in the catalogue."""
+    settings = get_settings()
+    catalogue.set_state(catalogue.get_engine(settings.catalogue_url), call_id, "transcribed")
+    return outcome
+
+
+@task(name="record-failure", task_run_name="failed {call_id}", **_task_options)
+def record_failure(call_id: str, reason: str) -> None:
+    """Mark the recording failed with a reason that holds no personal data."""
+    settings = get_settings()
+    catalogue.set_state(catalogue.get_engine(settings.catalogue_url), call_id, "failed", reason[:500])
+
+
+@flow(name="transcribe-recordings", task_runner=ThreadPoolTaskRunner(max_workers=2), persist_result=False)
+def transcribe_recordings(recording_ids: list[str], purpose: str = "quality") -> dict:
+    """Transcribe and redact recordings from the catalogue, in parallel with bounded concurrency.
+
+    Args:
+        recording_ids: catalogue call ids.
+        purpose: why the calls are transcribed: coaching, quality, access_request or demo.
+
+    Returns:
+        A summary without personal data: counts, audio minutes, real-time factor, entities by
+        type, and failures with their reasons.
+    """
+    logger = get_run_logger()
+    if purpose not in PURPOSES:
+        raise ConfigurationError(f"unknown purpose {purpose!r}; valid: {', '.join(PURPOSES)}")
+    ids = list(dict.fromkeys(recording_ids))
+    settings = get_settings()
+    process.model_info(settings)  # assemble the bundled model once, before tasks race for it
+    engine = catalogue.get_engine(settings.catalogue_url)
+    started = time.perf_counter()
+    logger.info("transcribing %d recording(s) for %s", len(ids), purpose)
+
+    # Submitted stage by stage: workers take tasks in order, so every upstream task is running
+    # or done before a worker waits on it, and transcriptions run side by side.
+    loads = {i: load_recording.submit(i) for i in ids}
+    transcribes = {i: transcribe_recording.submit(i, loads[i]) for i in ids}
+    redacts = {i: redact_recording.submit(i, transcribes[i], purpose) for i in ids}
+    stores = {i: store_result.submit(i, redacts[i]) for i in ids}
+
+    outcomes: dict[str, dict] = {}
+    failures: dict[str, str] = {}
+    for call_id in ids:
+        chain = (loads[call_id], transcribes[call_id], redacts[call_id], stores[call_id])
+        for future in chain:
+            future.wait()
+        result = stores[call_id].result(raise_on_failure=False)
+        if stores[call_id].state.is_completed():
+            outcomes[call_id] = result
+            continue
+        failures[call_id] = _failure_reason(chain)
+        if _is_known(engine, call_id):
+            record_failure(call_id, failures[call_id])
+    summary = _summary(ids, outcomes, failures, time.perf_counter() - started)
+    create_table_artifact(
+        key="transcription-summary",
+        table=[{"recording_id": i, "state": "transcribed" if i in outcomes else "failed",
+                "audio_s": round(outcomes.get(i, {}).get("audio_seconds", 0.0), 1),
+                "entities": sum(outcomes.get(i, {}).get("entities", {}).values()),
+                "reason": failures.get(i, "")} for i in ids],
+        description=_summary_line(summary),
+    )
+    logger.info(_summary_line(summary))
+    return summary
+
+
+def _is_known(engine, call_id: str) -> bool:
+    try:
+        catalogue.get_recording(engine, call_id)
+    except CallscribeError:
+        return False
+    return True
+
+
+def _failure_reason(chain) -> str:
+    for stage, future in zip(STAGES, chain):
+        if future.state.is_failed():
+            err = future.result(raise_on_failure=False)
+            if isinstance(err, CallscribeError):
+                return str(err)
+            return f"{stage}: {type(err).__name__}"
+    return "not run"
+
+
+def _summary(ids: list[str], outcomes: dict[str, dict], failures: dict[str, str], wall: float) -> dict:
+    audio_seconds = sum(o["audio_seconds"] for o in outcomes.values())
+    entities: dict[str, int] = {}
+    for outcome in outcomes.values():
+        for kind, count in outcome["entities"].items():
+            entities[kind] = entities.get(kind, 0) + count
+    return {
+        "recordings": len(ids),
+        "transcribed": len(outcomes),
+        "failed": len(failures),
+        "audio_minutes": round(audio_seconds / 60, 2),
+        "wall_seconds": round(wall, 1),
+        "real_time_factor": round(wall / audio_seconds, 3) if audio_seconds else None,
+        "entities_by_type": dict(sorted(entities.items())),
+        "failures": [{"recording_id": i, "reason": r} for i, r in failures.items()],
+    }
+
+
+def _summary_line(summary: dict) -> str:
+    return (
+        f"{summary['transcribed']}/{summary['recordings']} recording(s) transcribed, "
+        f"{summary['failed']} failed, {summary['audio_minutes']} audio min, "
+        f"RTF {summary['real_time_factor']}, entities {summary['entities_by_type']}"
+    )
+
+
+def with_concurrency(max_parallel: int):
+    """The flow with a thread pool of ``max_parallel`` workers."""
+    if max_parallel < 1:
+        raise ConfigurationError("max_parallel must be at least 1 (setting CALLSCRIBE_MAX_PARALLEL)")
+    return transcribe_recordings.with_options(task_runner=ThreadPoolTaskRunner(max_workers=max_parallel))

@@ -1,0 +1,347 @@
+"""The recordings catalogue: what the call-centre database keeps about each call, in SQLite by
+default and any SQLAlchemy database (PostgreSQL) by URL.
+
+``ingest`` imports a folder of recordings with a metadata CSV all or nothing: every row is checked
+first, the audio is copied into the managed store, and the rows are written in one transaction.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from pipeline import atomic
+from pipeline.audio import probe
+from pipeline.errors import AudioError, IngestError, RecordingNotFoundError
+from pipeline.types import Recording
+
+logger = logging.getLogger(__name__)
+
+REQUIRED_COLUMNS = ("call_id", "call_start", "employee_id", "caller_number", "direction", "file")
+OPTIONAL_COLUMNS = ("duration_s", "channel_layout")
+DIRECTIONS = ("inbound", "outbound")
+CHANNEL_LAYOUTS = ("mono", "stereo")
+AUDIO_SUFFIXES = (".wav", ".flac", ".mp3", ".ogg", ".opus", ".m4a")
+STATES = ("ingested", "processing", "transcribed", "failed")
+_CALL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+_EMPLOYEE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+_PHONE = re.compile(r"\+?[0-9][0-9 ()./-]{4,22}[0-9]")
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """Timezone-aware datetimes stored as UTC; SQLite keeps no offset of its own."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the catalogue; attach a timezone")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+metadata = sa.MetaData()
+
+recordings = sa.Table(
+    "recordings",
+    metadata,
+    sa.Column("call_id", sa.String(64), primary_key=True),
+    sa.Column("call_start", UTCDateTime, nullable=False, index=True),
+    sa.Column("duration_s", sa.Float),
+    sa.Column("employee_id", sa.String(64), nullable=False, index=True),
+    sa.Column("caller_number", sa.String(32), nullable=False, index=True),
+    sa.Column("direction", sa.String(8), nullable=False),
+    sa.Column("audio_path", sa.String(512), nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("channel_layout", sa.String(16), nullable=False),
+    sa.Column("state", sa.String(16), nullable=False, index=True),
+    sa.Column("failure_reason", sa.String(500)),
+    sa.Column("ingested_at", UTCDateTime, nullable=False),
+    sa.Column("processed_at", UTCDateTime),
+)
+
+
+@lru_cache(maxsize=4)
+def get_engine(url: str) -> Engine:
+    """An engine for the catalogue at ``url``, tables created if missing."""
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(url, future=True)
+    if engine.dialect.name == "sqlite":
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+    metadata.create_all(engine)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """Counts only: safe to print and log."""
+
+    added: int
+    unchanged: int
+
+
+@dataclass(frozen=True)
+class _Row:
+    line: int
+    call_id: str
+    call_start: datetime
+    employee_id: str
+    caller_number: str
+    direction: str
+    source: Path
+    duration: float | None
+    channel_layout: str | None
+
+
+def ingest(engine: Engine, folder: Path, metadata_csv: Path, audio_dir: Path) -> IngestResult:
+    """Import recordings listed in ``metadata_csv`` (files relative to ``folder``) all or nothing.
+
+    Re-ingesting the same files is a no-op; a known call id with different audio is an error.
+
+    Raises:
+        IngestError: listing every bad row; nothing was imported.
+    """
+    rows, problems = _read_metadata(folder, metadata_csv)
+    hashes = {row.call_id: _sha256(row.source) for row in rows}
+    with engine.connect() as conn:
+        known = {
+            r.call_id: r.sha256
+            for r in conn.execute(
+                sa.select(recordings.c.call_id, recordings.c.sha256).where(
+                    recordings.c.call_id.in_(list(hashes))
+                )
+            )
+        }
+    seen_hashes: dict[str, int] = {}
+    for row in rows:
+        digest = hashes[row.call_id]
+        if digest in seen_hashes:
+            problems.append(f"row {row.line}: same audio as row {seen_hashes[digest]} (duplicate file)")
+        seen_hashes.setdefault(digest, row.line)
+        if row.call_id in known and known[row.call_id] != digest:
+            problems.append(
+                f"row {row.line}: call_id {row.call_id} is already in the catalogue with different audio"
+            )
+    if problems:
+        raise IngestError(f"{metadata_csv}: {len(problems)} problem(s); nothing was imported", problems)
+
+    new_rows = [row for row in rows if row.call_id not in known]
+    written: list[Path] = []
+    now = datetime.now(UTC)
+    try:
+        values = []
+        for row in new_rows:
+            target = audio_dir / f"{row.call_id}{row.source.suffix.lower()}"
+            if not (target.is_file() and _sha256(target) == hashes[row.call_id]):
+                atomic.copy_file(row.source, target, mode=0o600)
+                written.append(target)
+            info = _probe_or_none(target)
+            values.append(
+                dict(
+                    call_id=row.call_id,
+                    call_start=row.call_start,
+                    duration_s=row.duration if row.duration is not None else (info.duration if info else None),
+                    employee_id=row.employee_id,
+                    caller_number=row.caller_number,
+                    direction=row.direction,
+                    audio_path=str(target.relative_to(audio_dir.parent)),
+                    sha256=hashes[row.call_id],
+                    channel_layout=row.channel_layout or (info.channel_layout if info else "unknown"),
+                    state="ingested",
+                    ingested_at=now,
+                )
+            )
+        if values:
+            with engine.begin() as conn:
+                conn.execute(sa.insert(recordings), values)
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    logger.info("ingested %d recording(s), %d unchanged", len(new_rows), len(rows) - len(new_rows))
+    return IngestResult(added=len(new_rows), unchanged=len(rows) - len(new_rows))
+
+
+def _read_metadata(folder: Path, metadata_csv: Path) -> tuple[list[_Row], list[str]]:
+    try:
+        handle = open(metadata_csv, newline="", encoding="utf-8-sig")
+    except OSError as err:
+        raise IngestError(f"{metadata_csv}: cannot open the metadata CSV", [str(err.strerror)]) from err
+    with handle:
+        reader = csv.DictReader(handle)
+        columns = reader.fieldnames or []
+        unknown = [c for c in columns if c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
+        missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+        if unknown or missing:
+            problems = [f"header: unknown column {c!r}" for c in unknown]
+            problems += [f"header: missing column {c!r}" for c in missing]
+            problems.append(
+                f"header: required columns are {', '.join(REQUIRED_COLUMNS)}; optional: {', '.join(OPTIONAL_COLUMNS)}"
+            )
+            raise IngestError(f"{metadata_csv}: bad header; nothing was imported", problems)
+        rows: list[_Row] = []
+        problems: list[str] = []
+        first_line: dict[str, int] = {}
+        files: dict[Path, int] = {}
+        for line, record in enumerate(reader, start=2):
+            row, row_problems = _parse_row(line, record, folder)
+            problems += row_problems
+            if row is None:
+                continue
+            if row.call_id in first_line:
+                problems.append(f"row {line}: duplicate call_id {row.call_id} (first in row {first_line[row.call_id]})")
+                continue
+            if row.source in files:
+                problems.append(f"row {line}: file {row.source.name} is also listed in row {files[row.source]}")
+                continue
+            first_line[row.call_id] = line
+            files[row.source] = line
+            rows.append(row)
+    if not rows and not problems:
+        problems.append("the CSV lists no recordings")
+    return rows, problems
+
+
+def _parse_row(line: int, record: dict, folder: Path) -> tuple[_Row | None, list[str]]:
+    problems = []
+    if None in record:
+        return None, [f"row {line}: more fields than header columns"]
+    value = {k: (v or "").strip() for k, v in record.items()}
+    call_id = value["call_id"]
+    if not _CALL_ID.fullmatch(call_id):
+        problems.append(f"row {line}: call_id must be 1-64 letters, digits, '.', '_' or '-'")
+    call_start = None
+    try:
+        call_start = datetime.fromisoformat(value["call_start"])
+        if call_start.tzinfo is None:
+            problems.append(f"row {line}: call_start has no UTC offset; write e.g. 2026-11-24T09:14:03+01:00")
+            call_start = None
+    except ValueError:
+        problems.append(f"row {line}: call_start is not an ISO 8601 timestamp like 2026-11-24T09:14:03+01:00")
+    if not _EMPLOYEE_ID.fullmatch(value["employee_id"]):
+        problems.append(f"row {line}: employee_id must be 1-64 letters, digits, '.', '_' or '-'")
+    if not _PHONE.fullmatch(value["caller_number"]):
+        problems.append(f"row {line}: caller_number is not a phone number (digits, spaces, '+', '-' only)")
+    if value["direction"] not in DIRECTIONS:
+        problems.append(f"row {line}: direction must be one of {', '.join(DIRECTIONS)}")
+    duration = None
+    if value.get("duration_s"):
+        try:
+            duration = float(value["duration_s"])
+            if duration < 0:
+                raise ValueError
+        except ValueError:
+            problems.append(f"row {line}: duration_s must be a non-negative number of seconds")
+    layout = value.get("channel_layout") or None
+    if layout is not None and layout not in CHANNEL_LAYOUTS:
+        problems.append(f"row {line}: channel_layout must be one of {', '.join(CHANNEL_LAYOUTS)} or empty")
+    source = None
+    if not value["file"]:
+        problems.append(f"row {line}: file is empty")
+    else:
+        source = (folder / value["file"]).resolve()
+        if not source.is_file():
+            problems.append(f"row {line}: file {value['file']} not found in {folder}")
+        elif source.suffix.lower() not in AUDIO_SUFFIXES:
+            problems.append(f"row {line}: file {value['file']} is not {', '.join(AUDIO_SUFFIXES)} audio")
+    if problems:
+        return None, problems
+    return (
+        _Row(line, call_id, call_start, value["employee_id"], value["caller_number"], value["direction"],
+             source, duration, layout),
+        [],
+    )
+
+
+def _probe_or_none(path: Path):
+    try:
+        return probe(path)
+    except AudioError:
+        return None
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def get_recording(engine: Engine, call_id: str) -> Recording:
+    """One catalogue row.
+
+    Raises:
+        RecordingNotFoundError: no such call id.
+    """
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(recordings).where(recordings.c.call_id == call_id)).mappings().first()
+    if row is None:
+        raise RecordingNotFoundError(
+            f"recording {call_id} is not in the catalogue; `callscribe recordings` lists the known ids"
+        )
+    return _to_recording(row)
+
+
+def list_recordings(engine: Engine, states: Iterable[str] | None = None) -> Iterator[Recording]:
+    """All recordings ordered by call start, optionally only those in ``states``."""
+    query = sa.select(recordings).order_by(recordings.c.call_start, recordings.c.call_id)
+    if states is not None:
+        query = query.where(recordings.c.state.in_(list(states)))
+    with engine.connect() as conn:
+        for row in conn.execute(query).mappings():
+            yield _to_recording(row)
+
+
+def set_state(engine: Engine, call_id: str, state: str, failure_reason: str | None = None) -> None:
+    """Move a recording to ``state``; ``failure_reason`` is kept only for ``failed``."""
+    if state not in STATES:
+        raise ValueError(f"unknown state {state!r}; valid: {', '.join(STATES)}")
+    values = {"state": state, "failure_reason": failure_reason if state == "failed" else None}
+    if state in ("transcribed", "failed"):
+        values["processed_at"] = datetime.now(UTC)
+    with engine.begin() as conn:
+        result = conn.execute(sa.update(recordings).where(recordings.c.call_id == call_id).values(**values))
+    if result.rowcount == 0:
+        raise RecordingNotFoundError(f"recording {call_id} is not in the catalogue")
+
+
+def _to_recording(row) -> Recording:
+    return Recording(
+        call_id=row["call_id"],
+        call_start=row["call_start"],
+        duration=row["duration_s"],
+        employee_id=row["employee_id"],
+        caller_number=row["caller_number"],
+        direction=row["direction"],
+        audio_path=row["audio_path"],
+        sha256=row["sha256"],
+        channel_layout=row["channel_layout"],
+        state=row["state"],
+        failure_reason=row["failure_reason"],
+        processed_at=row["processed_at"],
+    )

@@ -1,0 +1,63 @@
+"""One exception hierarchy for callscribe.
+
+Messages name what was wrong, the valid values and the fix. They carry ids, file names of the
+managed store and counts, never transcript text, names or phone numbers, so they are safe to log
+and to store as a recording's failure reason.
+"""
+
+
+class CallscribeError(Exception):
+    """Base class of every error callscribe raises on purpose."""
+
+
+class ConfigurationError(CallscribeError):
+    """A setting has an invalid value."""
+
+
+class ModelUnavailableError(CallscribeError):
+    """A Whisper or spaCy model cannot be found or fetched."""
+
+
+class AudioError(CallscribeError):
+    """An audio file cannot be used: corrupt, empty, silent, too long or with too many channels.
+
+    Attributes:
+        reason: short machine-readable reason (``corrupt``, ``empty``, ``silent``, ``too_long``,
+            ``channels``), stored in the catalogue when a recording fails.
+    """
+
+    def __init__(self, message: str, reason: str):
+        super().__init__(message)
+        self.reason = reason
+
+
+class IngestError(CallscribeError):
+    """Recordings metadata or files are invalid; nothing was imported.
+
+    Attributes:
+        problems: one line per bad row, ``row N: what is wrong``.
+    """
+
+    def __init__(self, message: str, problems: list[str]):
+        super().__init__(message + "\n" + "\n".join(f"  {p}" for p in problems))
+        self.problems = problems
+
+
+class RecordingNotFoundError(CallscribeError):
+    """A recording id is not in the catalogue."""
+
+
+class StoreError(CallscribeError):
+    """A stored file is missing, changed or cannot be decrypted."""
+
+
+class RulesError(CallscribeError):
+    """A redaction rules file is invalid."""
+
+
+class InputFormatError(CallscribeError):
+    """A JSON lines input file has a malformed line."""
+
+
+class ProcessingError(CallscribeError):
+    """An unexpected failure inside a processing step, reported by step and type only."""

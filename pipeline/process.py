@@ -1,0 +1,115 @@
+"""Compositions of the stages for one file or one transcript, shared by the flows and the CLI."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from pipeline import audio
+from pipeline.errors import InputFormatError
+from pipeline.model_cache import resolve_model
+from pipeline.redaction import Redactor, get_redactor
+from pipeline.settings import Settings
+from pipeline.transcription import transcribe_channels
+from pipeline.types import ModelInfo, RedactedTranscript, Transcript, TranscriptionOptions
+
+logger = logging.getLogger(__name__)
+
+
+def model_info(settings: Settings) -> ModelInfo:
+    """Resolve (and for the bundled model, assemble) the configured Whisper model."""
+    model_id, path = resolve_model(settings.whisper_model, settings.models_dir)
+    return ModelInfo(
+        model_id=model_id,
+        path=str(path),
+        device=settings.device,
+        compute_type=settings.compute_type,
+        cpu_threads=settings.cpu_threads,
+    )
+
+
+def transcription_options(settings: Settings) -> TranscriptionOptions:
+    return TranscriptionOptions(language=settings.language or None, beam_size=settings.beam_size)
+
+
+def transcribe_file(
+    path: Path,
+    settings: Settings,
+    label: str | None = None,
+    on_progress: Callable[[float, float], None] | None = None,
+    info: ModelInfo | None = None,
+    num_workers: int | None = None,
+) -> Transcript:
+    """Decode and transcribe one audio file; stereo calls per channel with the configured speakers.
+
+    Raises:
+        AudioError: the file is corrupt, empty, silent, over-long or has too many channels.
+    """
+    decoded = audio.load(path, settings.max_duration_s, label)
+    speakers = settings.channel_speakers if len(decoded.channels) == 2 else (settings.mono_speaker,)
+    return transcribe_channels(
+        decoded.channels,
+        speakers,
+        info or model_info(settings),
+        transcription_options(settings),
+        num_workers=num_workers or settings.max_parallel,
+        on_progress=on_progress,
+        channel_layout=decoded.info.channel_layout,
+    )
+
+
+def redactor(settings: Settings) -> Redactor:
+    return get_redactor(settings.spacy_model, settings.rules_dir, settings.score_threshold)
+
+
+def redact_transcript(transcript: Transcript, settings: Settings) -> RedactedTranscript:
+    return redactor(settings).redact(
+        [(s.speaker, s.text) for s in transcript.segments], [(s.start, s.end) for s in transcript.segments]
+    )
+
+
+def read_dialogues(path: Path) -> Iterator[tuple[str, list[tuple[str, str]]]]:
+    """Read ``{"id": str, "segments": [{"speaker": str, "text": str}]}`` lines.
+
+    Raises:
+        InputFormatError: naming the file, the line and what is wrong (never the text).
+    """
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                segments = [(str(s["speaker"]), s["text"]) for s in row["segments"]]
+                if not isinstance(row["id"], str) or not all(isinstance(t, str) for _, t in segments):
+                    raise TypeError
+            except json.JSONDecodeError as err:
+                raise InputFormatError(f"{path} line {number}: not valid JSON ({err.msg})") from None
+            except (KeyError, TypeError, AttributeError):
+                raise InputFormatError(
+                    f"{path} line {number}: expected {{\"id\": str, \"segments\": "
+                    "[{\"speaker\": str, \"text\": str}, ...]}"
+                ) from None
+            yield row["id"], segments
+
+
+def redacted_line(dialogue_id: str, redacted: RedactedTranscript) -> str:
+    """One output line of ``redact-transcripts``."""
+    return json.dumps(
+        {
+            "id": dialogue_id,
+            "segments": [
+                {
+                    "speaker": seg.speaker,
+                    "text": seg.text,
+                    "entities": [
+                        {"start": e.start, "end": e.end, "type": e.type, "score": e.score} for e in seg.entities
+                    ],
+                }
+                for seg in redacted.segments
+            ],
+        },
+        ensure_ascii=False,
+    )

@@ -1,0 +1,104 @@
+"""All configuration in one settings object, read from ``CALLSCRIBE_*`` environment variables.
+
+Create it on demand with :func:`get_settings`; nothing is read at import time.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_HOME = Path("~/.callscribe")
+
+
+class Settings(BaseSettings):
+    """callscribe settings. Every field can be set as ``CALLSCRIBE_<FIELD>`` (upper case)."""
+
+    model_config = SettingsConfigDict(env_prefix="CALLSCRIBE_", extra="ignore")
+
+    home: Path = Field(DEFAULT_HOME, description="Folder holding all runtime state.")
+    database_url: str | None = Field(
+        None, description="SQLAlchemy URL of the catalogue; default SQLite file in the home folder."
+    )
+
+    whisper_model: str = Field(
+        "base",
+        description="'base' (bundled, offline), another faster-whisper name (tiny … large-v3, "
+        "large-v3-turbo; fetched when the network allows) or a local CTranslate2 folder.",
+    )
+    compute_type: str = "int8"
+    cpu_threads: int = Field(2, ge=0)
+    device: str = "cpu"
+    beam_size: int = Field(5, ge=1, le=20)
+    language: str = "nl"
+    max_duration_s: float = Field(3 * 3600.0, gt=0, description="Longer recordings are refused.")
+    channel_speakers: Annotated[tuple[str, str], NoDecode] = Field(
+        ("medewerker", "klant"), description="Speaker of the left and right channel of stereo calls."
+    )
+    mono_speaker: str = "onbekend"
+
+    spacy_model: Path = Field(
+        REPO_ROOT / "nlp_models" / "nl_callscribe",
+        description="Path of the Dutch spaCy pipeline directory used by Presidio.",
+    )
+    rules_dir: Path = Field(REPO_ROOT / "redaction_rules", description="Folder of recognizer YAML files.")
+    score_threshold: float = Field(0.35, ge=0, le=1)
+    transcript_key: str | None = Field(
+        None,
+        description="Fernet key (urlsafe base64, 32 bytes) encrypting unredacted transcripts at "
+        "rest; default: a key file created in <home>/keys.",
+    )
+
+    retention_days: int = Field(62, ge=1)
+    retention_timezone: str = "Europe/Amsterdam"
+    max_parallel: int = Field(2, ge=1, le=32, description="Recordings processed at the same time.")
+
+    @field_validator("home", "spacy_model", "rules_dir", mode="after")
+    @classmethod
+    def _expand(cls, value: Path) -> Path:
+        return value.expanduser()
+
+    @field_validator("channel_speakers", mode="before")
+    @classmethod
+    def _split_speakers(cls, value):
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.split(",")]
+            if len(parts) != 2 or not all(parts):
+                raise ValueError("give two speaker names separated by a comma, e.g. 'medewerker,klant'")
+            return tuple(parts)
+        return value
+
+    @property
+    def catalogue_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.home / 'catalogue.sqlite'}"
+
+    @property
+    def audio_dir(self) -> Path:
+        return self.home / "audio"
+
+    @property
+    def transcripts_dir(self) -> Path:
+        return self.home / "transcripts"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.home / "models"
+
+    @property
+    def keys_dir(self) -> Path:
+        return self.home / "keys"
+
+
+def get_settings(**overrides) -> Settings:
+    """Read the settings from the environment, with keyword overrides on top."""
+    return Settings(**overrides)
+
+
+def home_from_environment() -> Path:
+    """The home folder as the environment sets it, without validating the other settings."""
+    return Path(os.environ.get("CALLSCRIBE_HOME", str(DEFAULT_HOME))).expanduser()

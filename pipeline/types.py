@@ -1,0 +1,133 @@
+"""Frozen, typed values passed between the stages (audio → transcription → redaction → store).
+
+Stage modules import from here, never from each other.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class TranscriptionOptions:
+    """How Whisper was asked to transcribe; embedded in every transcript it produces."""
+
+    language: str | None = "nl"
+    beam_size: int = 5
+    vad_filter: bool = True
+    word_timestamps: bool = True
+    condition_on_previous_text: bool = False
+    compression_ratio_threshold: float = 2.4
+    log_prob_threshold: float = -1.0
+    no_speech_threshold: float = 0.6
+    hallucination_silence_threshold: float | None = 2.0
+    vad_min_silence_duration_ms: int = 500
+
+    def whisper_kwargs(self) -> dict:
+        """Keyword arguments for ``faster_whisper.WhisperModel.transcribe``."""
+        kwargs = dataclasses.asdict(self)
+        kwargs["vad_parameters"] = {"min_silence_duration_ms": kwargs.pop("vad_min_silence_duration_ms")}
+        return kwargs
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """Which Whisper model ran and how."""
+
+    model_id: str
+    path: str
+    device: str
+    compute_type: str
+    cpu_threads: int
+
+
+@dataclass(frozen=True)
+class Word:
+    start: float
+    end: float
+    text: str
+    probability: float
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One utterance of one speaker, times in seconds from the start of the call."""
+
+    speaker: str
+    start: float
+    end: float
+    text: str
+    words: tuple[Word, ...] = ()
+    avg_logprob: float = 0.0
+    no_speech_prob: float = 0.0
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """The unredacted transcription of one audio file. Personal data: never log or store in plain text."""
+
+    segments: tuple[Segment, ...]
+    duration: float
+    channel_layout: str
+    speakers: tuple[str, ...]
+    model: ModelInfo
+    options: TranscriptionOptions
+    dropped_segments: int = 0
+    processing_seconds: float = 0.0
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text for s in self.segments)
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A redacted span: offsets into the original text, never the original value."""
+
+    start: int
+    end: int
+    type: str
+    score: float
+    tag: str = ""
+
+
+@dataclass(frozen=True)
+class RedactedSegment:
+    speaker: str
+    text: str
+    entities: tuple[Entity, ...]
+    start: float | None = None
+    end: float | None = None
+
+
+@dataclass(frozen=True)
+class RedactedTranscript:
+    segments: tuple[RedactedSegment, ...]
+    engine: dict = field(default_factory=dict)
+
+    def entity_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for segment in self.segments:
+            for entity in segment.entities:
+                counts[entity.type] = counts.get(entity.type, 0) + 1
+        return dict(sorted(counts.items()))
+
+
+@dataclass(frozen=True)
+class Recording:
+    """A row of the recordings catalogue."""
+
+    call_id: str
+    call_start: datetime
+    duration: float | None
+    employee_id: str
+    caller_number: str
+    direction: str
+    audio_path: str
+    sha256: str
+    channel_layout: str
+    state: str
+    failure_reason: str | None = None
+    processed_at: datetime | None = None
