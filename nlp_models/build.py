@@ -83,10 +83,15 @@ def train() -> None:
 
 
 def assemble() -> spacy.language.Language:
-    """Copy the best checkpoint to ``nl_callscribe/`` with the shipped meta."""
+    """Copy the best checkpoint to ``nl_callscribe/`` with the shipped meta.
+
+    The corpus paths in the saved config are reset to the repository-relative ones of
+    config.cfg (training passes absolute paths).
+    """
     nlp = spacy.load(OUTPUT / "model-best")
     nlp.meta.update(META)
     nlp.meta["spacy_version"] = f">={spacy.about.__version__},<3.9.0"
+    nlp.config["paths"].update(spacy.util.load_config(CONFIG)["paths"])
     if PIPELINE.exists():
         shutil.rmtree(PIPELINE)
     nlp.to_disk(PIPELINE)
@@ -106,9 +111,9 @@ def evaluate(nlp: spacy.language.Language) -> dict[str, dict]:
             "ents_r": round(scores["ents_r"], 4),
             "ents_f": round(scores["ents_f"], 4),
             "per_type": {
-                label: {key: round(value, 4) for key, value in scores["ents_per_type"][label].items()}
-                for label in LABELS
-                if label in scores["ents_per_type"]
+                label: {key: round(value, 4) for key, value in per_type.items()}
+                for label, per_type in scores["ents_per_type"].items()
+                if label in LABELS
             },
         }
     return results
@@ -152,17 +157,25 @@ def main() -> None:
                         help="reuse training/corpus and training/output/model-best")
     args = parser.parse_args()
     if not args.skip_train:
-        counts = make_corpus.build(make_corpus.DEFAULT_EUROPEANA, CORPUS, 14000, 1500)
+        counts = make_corpus.build(
+            make_corpus.DEFAULT_EUROPEANA,
+            CORPUS,
+            make_corpus.SYNTHETIC_TRAIN,
+            make_corpus.SYNTHETIC_DEV,
+        )
         print(f"corpus: {counts}")
         train()
     nlp = assemble()
+    training = nlp.config.interpolate()["training"]
     metrics = {
         "pipeline": nlp.pipe_names,
         "labels": list(nlp.get_pipe("ner").labels),
         "training": {
             "config": "nlp_models/config.cfg",
-            "seed": nlp.config["training"]["seed"],
-            "max_steps": nlp.config["training"]["max_steps"],
+            "seed": training["seed"],
+            "max_steps": training["max_steps"],
+            "patience": training["patience"],
+            "best_checkpoint_score": nlp.meta.get("performance", {}).get("ents_f"),
         },
         "evaluation": evaluate(nlp),
         "speed": speed(),

@@ -41,6 +41,8 @@ DEFAULT_EUROPEANA = HERE.parent.parent / "shared" / "data" / "ner-europeana-nl" 
 DEFAULT_OUT = HERE / "training" / "corpus"
 SEED = 20240611
 EUROPEANA_DEV_FRACTION = 0.1
+SYNTHETIC_TRAIN = 14000
+SYNTHETIC_DEV = 1500
 MAX_SENTENCE_TOKENS = 60
 SENTENCE_END = (".", "!", "?")
 EDGE_PUNCT = ".,;:!?\"'()[]«»„“”‘’"
@@ -284,6 +286,16 @@ PERSON_TEMPLATES = [
     "Mijn naam is {full} en ik woon in {hood}, in {city}.",
     "Met {first} uit {city}.",
     "Ik bel voor mijn vader, {first} {last}, hij woont in {city}.",
+    "Meneer {Last}, ik heb u gevonden in het systeem.",
+    "Mevrouw {Last}, u woont op de {street} {num}?",
+    "{full}, {street} {num}.",
+    "{first}, {eh} met wie spreek ik?",
+    "Ik ben {first}, {eh} ik werk bij {org}.",
+    "Ik heb een afspraak met monteur {first} op {day}.",
+    "Zegt u het maar, meneer {Last}.",
+    "Momentje mevrouw {Last}, ik kijk het even na.",
+    "{Last} is de naam, {initials}.",
+    "Dat heb ik met {first} {eh} van de planning afgesproken.",
 ]
 LOCATION_TEMPLATES = [
     "Ik woon in {city}.",
@@ -434,11 +446,21 @@ class TurnGenerator:
             f"{joined} {self.capitalised(person.last)}"
         )
 
+    def street(self) -> str:
+        """A street name, a third of them named after an invented person ("Pieter Calandlaan")."""
+        if self.random.random() < 0.66:
+            return self.faker.street_name()
+        person = self.person()
+        suffix = self.random.choice(["straat", "laan", "weg", "plein", "kade", "singel", "hof"])
+        if self.random.random() < 0.5:
+            return f"{self.capitalised(person.last).replace(' ', '')}{suffix}"
+        return f"{person.first} {self.capitalised(person.last)}{suffix}"
+
     def city(self) -> str:
         return self.random.choice(BIG_CITIES) if self.random.random() < 0.5 else self.faker.city()
 
     def value(self, slot: str, person: Names) -> str:
-        """Return the text for one slot. People change per slot with probability 0.3."""
+        """Return the text for one slot; PER slots read the current ``person``."""
         r = self.random
         if slot == "first":
             return person.first
@@ -463,7 +485,7 @@ class TurnGenerator:
         if slot == "org":
             return r.choice(COMPANIES)
         if slot == "street":
-            return self.faker.street_name()
+            return self.street()
         if slot == "num":
             return r.choice([str(r.randint(1, 250)), f"{r.randint(1, 99)}{r.choice('abc')}",
                              f"{r.randint(1, 40)} {r.choice(['a', 'bis', 'zwart'])}"])
@@ -490,10 +512,11 @@ class TurnGenerator:
         if slot == "eh":
             return r.choice(FILLERS) if r.random() < 0.35 else ""
         if slot == "pcode":
-            return f"{r.randint(1000, 9999)} {r.choice('ABCDEGHJKLMNPRST')}{r.choice('ABCDEGHJKLMNPRSTVWXZ')}"
+            digits = r.randint(1000, 9999)
+            return f"{digits} {r.choice('ABCDEGHJKLMNPRST')}{r.choice('ABCDEGHJKLMNPRSTVWXZ')}"
         if slot == "phone":
             return r.choice([
-                f"06 {r.randint(10, 99)} {r.randint(10, 99)} {r.randint(10, 99)} {r.randint(10, 99)}",
+                "06 " + " ".join(str(r.randint(10, 99)) for _ in range(4)),
                 f"0{r.randint(10, 79)}-{r.randint(1000000, 9999999)}",
             ])
         if slot == "cnum":
@@ -501,7 +524,11 @@ class TurnGenerator:
         raise ValueError(f"unknown template slot {slot!r}; add it to TurnGenerator.value")
 
     def fill(self, template: str) -> tuple[str, list[tuple[int, int, str]]]:
-        """Fill one template; return the text and its (start, end, label) entity spans."""
+        """Fill one template; return the text and its (start, end, label) entity spans.
+
+        A new person is drawn before a name slot with probability 0.3, so a turn can name
+        several people; adjacent PER slots ("{first} {last}") become one span.
+        """
         r = self.random
         person = self.person()
         pieces = re.split(r"\{(\w+)\}", template)
@@ -530,7 +557,13 @@ class TurnGenerator:
                 value = value[:1].upper() + value[1:]
             if label is not None:
                 previous = spans[-1] if spans else None
-                if previous and previous[2] == label == "PER" and previous[1] + 1 == len(text) and text.endswith(" "):
+                joins_previous = (
+                    previous is not None
+                    and previous[2] == label == "PER"
+                    and previous[1] + 1 == len(text)
+                    and text.endswith(" ")
+                )
+                if joins_previous:
                     spans[-1] = (previous[0], len(text) + len(value), label)
                 else:
                     spans.append((len(text), len(text) + len(value), label))
@@ -575,7 +608,7 @@ def synthetic_docs(nlp: spacy.language.Language, count: int, seed: int) -> list[
     while len(docs) < count:
         text, spans = generator.turn()
         doc = nlp.make_doc(text)
-        entities = [doc.char_span(s, e, label=label, alignment_mode="strict") for s, e, label in spans]
+        entities = [doc.char_span(s, e, label=label) for s, e, label in spans]
         if any(entity is None for entity in entities):
             continue
         doc.ents = spacy.util.filter_spans(entities)
@@ -613,9 +646,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--europeana", type=Path, default=DEFAULT_EUROPEANA,
                         help="path to enp_NL.kb.bio (read in place, never copied)")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder for .spacy files")
-    parser.add_argument("--synthetic-train", type=int, default=14000, help="synthetic training turns")
-    parser.add_argument("--synthetic-dev", type=int, default=1500, help="synthetic dev turns")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
+                        help="output folder for .spacy files")
+    parser.add_argument("--synthetic-train", type=int, default=SYNTHETIC_TRAIN,
+                        help="synthetic training turns")
+    parser.add_argument("--synthetic-dev", type=int, default=SYNTHETIC_DEV,
+                        help="synthetic dev turns")
     args = parser.parse_args()
     counts = build(args.europeana, args.out, args.synthetic_train, args.synthetic_dev)
     for part, count in counts.items():

@@ -1,0 +1,55 @@
+"""Shared fixtures: an isolated callscribe home per test, the bundled model assembled once."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLES = REPO / "data" / "samples"
+
+
+@pytest.fixture(scope="session")
+def models_dir(tmp_path_factory) -> Path:
+    """One model cache for the whole session, so the bundled model is assembled once."""
+    return tmp_path_factory.mktemp("models")
+
+
+@pytest.fixture
+def home(tmp_path, models_dir, monkeypatch) -> Path:
+    """A fresh CALLSCRIBE_HOME whose models/ points at the session's model cache."""
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "models").symlink_to(models_dir, target_is_directory=True)
+    monkeypatch.setenv("CALLSCRIBE_HOME", str(home))
+    for name in list(os.environ):
+        if name.startswith("CALLSCRIBE_") and name != "CALLSCRIBE_HOME":
+            monkeypatch.delenv(name)
+    return home
+
+
+@pytest.fixture
+def settings(home):
+    from pipeline.settings import get_settings
+
+    return get_settings()
+
+
+@pytest.fixture(scope="session")
+def sample_pii() -> dict[str, list[str]]:
+    """Every personal-data string of each bundled sample call (spoken and written forms)."""
+    data = json.loads((SAMPLES / "samples_pii.json").read_text(encoding="utf-8"))
+    return {call["call_id"]: call["strings"] for call in data["calls"]}
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    """A temporary Prefect API for the flow tests (one per session: it costs ~12 s)."""
+    import flows  # noqa: F401 - offline defaults first
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield

@@ -1,0 +1,105 @@
+"""The recordings catalogue in a real SQLite database: ingest validation, idempotence, listing."""
+
+import shutil
+from datetime import UTC, datetime
+
+import pytest
+
+from pipeline import catalogue
+from pipeline.errors import IngestError, RecordingNotFoundError
+from tests.conftest import SAMPLES
+
+HEADER = "call_id,call_start,employee_id,caller_number,direction,file\n"
+
+
+@pytest.fixture
+def engine(settings):
+    return catalogue.get_engine(settings.catalogue_url)
+
+
+@pytest.fixture
+def folder(tmp_path):
+    """A copy of two sample recordings to build metadata CSVs around."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(SAMPLES / "call-001.wav", folder / "a.wav")
+    shutil.copy(SAMPLES / "call-004.ogg", folder / "b.ogg")
+    return folder
+
+
+def write_csv(folder, rows: list[str], header: str = HEADER):
+    path = folder / "calls.csv"
+    path.write_text(header + "".join(r + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+GOOD = [
+    "C-1,2026-11-24T09:14:03+01:00,MW-1,+31612345678,inbound,a.wav",
+    "C-2,2026-07-01T23:30:00+02:00,MW-2,020 123 4567,outbound,b.ogg",
+]
+
+
+def test_ingest_copies_audio_into_the_store_and_records_the_metadata(engine, folder, settings):
+    result = catalogue.ingest(engine, folder, write_csv(folder, GOOD), settings.audio_dir)
+    assert (result.added, result.unchanged) == (2, 0)
+    rec = catalogue.get_recording(engine, "C-2")
+    assert rec.call_start == datetime(2026, 7, 1, 21, 30, tzinfo=UTC)
+    assert rec.call_start.tzinfo is not None
+    assert (rec.employee_id, rec.caller_number, rec.direction) == ("MW-2", "020 123 4567", "outbound")
+    assert rec.channel_layout == "stereo" and 25 < rec.duration < 40
+    assert rec.state == "ingested" and len(rec.sha256) == 64
+    assert (settings.home / rec.audio_path).read_bytes() == (folder / "b.ogg").read_bytes()
+    assert [r.call_id for r in catalogue.list_recordings(engine)] == ["C-2", "C-1"]
+
+
+def test_reingesting_the_same_files_is_a_no_op(engine, folder, settings):
+    csv_path = write_csv(folder, GOOD)
+    catalogue.ingest(engine, folder, csv_path, settings.audio_dir)
+    catalogue.set_state(engine, "C-1", "transcribed")
+    result = catalogue.ingest(engine, folder, csv_path, settings.audio_dir)
+    assert (result.added, result.unchanged) == (0, 2)
+    assert catalogue.get_recording(engine, "C-1").state == "transcribed"
+
+
+@pytest.mark.parametrize(
+    "rows, header, expected",
+    [
+        (GOOD, HEADER.replace("direction", "richting"), ["unknown column 'richting'", "missing column 'direction'"]),
+        ([GOOD[0], "C-2,24-11-2026 09:14,MW-2,0612345678,inbound,b.ogg"], HEADER, ["row 3: call_start is not an ISO 8601"]),
+        ([GOOD[0], "C-2,2026-11-24T09:14:03,MW-2,0612345678,inbound,b.ogg"], HEADER, ["row 3: call_start has no UTC offset"]),
+        ([GOOD[0], "C-2,2026-11-24T09:14:03+01:00,MW-2,0612345678,inbound,gone.wav"], HEADER, ["row 3: file gone.wav not found"]),
+        ([GOOD[0], GOOD[0].replace("C-1", "C-9")], HEADER, ["row 3: file a.wav is also listed in row 2"]),
+        ([GOOD[0], GOOD[1].replace("C-2", "C-1")], HEADER, ["row 3: duplicate call_id C-1"]),
+        ([GOOD[0], GOOD[1].replace("outbound", "sideways").replace("020 123 4567", "onbekend")], HEADER,
+         ["row 3: caller_number is not a phone number", "row 3: direction must be one of inbound, outbound"]),
+    ],
+    ids=["header", "bad-timestamp", "naive-timestamp", "missing-file", "duplicate-file", "duplicate-id", "two-problems"],
+)
+def test_bad_rows_are_listed_and_nothing_is_imported(engine, folder, settings, rows, header, expected):
+    with pytest.raises(IngestError) as info:
+        catalogue.ingest(engine, folder, write_csv(folder, rows, header), settings.audio_dir)
+    message = str(info.value)
+    for fragment in expected:
+        assert fragment in message
+    assert "nothing was imported" in message
+    assert list(catalogue.list_recordings(engine)) == []
+    assert not settings.audio_dir.exists() or not any(settings.audio_dir.iterdir())
+
+
+def test_error_messages_do_not_echo_phone_numbers(engine, folder, settings):
+    rows = [GOOD[0].replace("+31612345678", "06-1234-ABCD")]
+    with pytest.raises(IngestError) as info:
+        catalogue.ingest(engine, folder, write_csv(folder, rows), settings.audio_dir)
+    assert "1234" not in str(info.value)
+
+
+def test_same_call_id_with_other_audio_is_refused(engine, folder, settings):
+    catalogue.ingest(engine, folder, write_csv(folder, GOOD[:1]), settings.audio_dir)
+    shutil.copy(SAMPLES / "call-002.flac", folder / "c.flac")
+    with pytest.raises(IngestError, match="already in the catalogue with different audio"):
+        catalogue.ingest(engine, folder, write_csv(folder, [GOOD[0].replace("a.wav", "c.flac")]), settings.audio_dir)
+
+
+def test_unknown_recording_id_says_how_to_list_them(engine):
+    with pytest.raises(RecordingNotFoundError, match="callscribe recordings"):
+        catalogue.get_recording(engine, "NOPE")
