@@ -170,9 +170,8 @@ def transcribe_recordings(recording_ids: list[str], purpose: str = "quality") ->
         chain = (loads[call_id], transcribes[call_id], redacts[call_id], stores[call_id])
         for future in chain:
             future.wait()
-        result = stores[call_id].result(raise_on_failure=False)
         if stores[call_id].state.is_completed():
-            outcomes[call_id] = result
+            outcomes[call_id] = stores[call_id].result()
             continue
         failures[call_id] = _failure_reason(chain)
         if _is_known(engine, call_id):

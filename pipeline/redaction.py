@@ -22,6 +22,7 @@ logger = logging.getLogger(__name__)
 # spaCy NER labels → callscribe entity types. Organisations (TBI Direct, Remeha, Mitros …) are
 # not personal data and stay visible.
 _NER_LABELS = {"PER": "PERSON", "PERSON": "PERSON", "LOC": "LOCATION", "GPE": "LOCATION", "ORG": "ORGANIZATION"}
+_TAG = re.compile(r"\[[A-Z]+-\d+\]")
 _NER_IGNORED = ("ORGANIZATION", "ORG", "MISC", "CARDINAL", "DATE", "TIME", "MONEY", "NORP")
 
 
@@ -81,7 +82,10 @@ class Redactor:
         """Personal-data spans of one text, overlaps merged, in text order (no tags yet)."""
         if not text.strip():
             return []
-        results = self._analyzer.analyze(text=text, language=LANGUAGE, entities=self._entities)
+        # Tags of an earlier redaction are blanked (same length, offsets unchanged) so they are
+        # never taken for personal data: redacting a redacted text changes nothing.
+        masked = _TAG.sub(lambda m: " " * len(m.group()), text)
+        results = self._analyzer.analyze(text=masked, language=LANGUAGE, entities=self._entities)
         spans = [
             _Span(r.start, r.end, PRESIDIO_ALIASES.get(r.entity_type, r.entity_type), r.score)
             for r in results

@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from functools import lru_cache
 
+import ctranslate2
 import numpy as np
 
 from pipeline.types import ModelInfo, Segment, Transcript, TranscriptionOptions, Word
@@ -27,11 +28,13 @@ _PHANTOM_PATTERNS = (
     r"(?:vergeet niet te )?abonneer(?:en)?\b.*",
     r"tv gelderland\b.*",
     r"omroep \w+ \d{4}.*",
-    r"(?:♪|\*|muziek|\[muziek\]|\(muziek\))+",
+    r"[♪♫*\s]+",
+    r"[\[(]?muziek[\])]?",
     r"subtitles? by\b.*",
     r"thanks? (?:you )?for watching[.!]*",
 )
 _PHANTOM = re.compile(r"^\s*(?:" + "|".join(_PHANTOM_PATTERNS) + r")\s*$", re.IGNORECASE)
+_SEED = 0
 _MAX_REPEATS = 3  # a phrase said more than this many times in a row is a decoding loop
 
 
@@ -90,6 +93,8 @@ def transcribe_channels(
     dropped = 0
     done_before = 0.0
     for samples, speaker in zip(channels, speakers):
+        # Temperature fallback samples at random; a fixed seed makes a transcript reproducible.
+        ctranslate2.set_random_seed(_SEED)
         raw_segments, _info = model.transcribe(samples, **options.whisper_kwargs())
         for raw in raw_segments:
             if on_progress is not None:
@@ -174,15 +179,16 @@ def _replace_text(segment: Segment, text: str, keep_words: bool = True) -> Segme
 
 def _to_segment(raw, speaker: str) -> Segment:
     words = tuple(
-        Word(start=round(w.start, 3), end=round(w.end, 3), text=w.word, probability=round(w.probability, 4))
+        Word(start=round(float(w.start), 3), end=round(float(w.end), 3), text=w.word,
+             probability=round(float(w.probability), 4))
         for w in (raw.words or ())
     )
     return Segment(
         speaker=speaker,
-        start=round(raw.start, 3),
-        end=round(raw.end, 3),
+        start=round(float(raw.start), 3),
+        end=round(float(raw.end), 3),
         text=raw.text,
         words=words,
-        avg_logprob=round(raw.avg_logprob, 4),
-        no_speech_prob=round(raw.no_speech_prob, 4),
+        avg_logprob=round(float(raw.avg_logprob), 4),
+        no_speech_prob=round(float(raw.no_speech_prob), 4),
     )

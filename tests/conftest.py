@@ -12,6 +12,13 @@ REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "data" / "samples"
 
 
+def pytest_configure(config):
+    """Keep every test run, Prefect's state included, out of the real home folder."""
+    import tempfile
+
+    os.environ["CALLSCRIBE_HOME"] = tempfile.mkdtemp(prefix="callscribe-test-home-")
+
+
 @pytest.fixture(scope="session")
 def models_dir(tmp_path_factory) -> Path:
     """One model cache for the whole session, so the bundled model is assembled once."""

@@ -1,0 +1,135 @@
+"""A real Prefect flow run over a good and a corrupt recording, and what it leaves behind."""
+
+import json
+import logging
+import shutil
+
+import pytest
+
+from pipeline import catalogue, store
+from tests.audio_files import corrupt
+from tests.conftest import SAMPLES
+
+GOOD_ID, BAD_ID = "TBI-2026-000104", "TBI-2026-000999"
+
+
+@pytest.fixture(scope="module")
+def flow_run(prefect_harness, tmp_path_factory, models_dir):
+    """One real flow run (two workers) over a good sample and a corrupt file, in its own home."""
+    from flows.transcribe import with_concurrency
+    from pipeline.settings import get_settings
+
+    home = tmp_path_factory.mktemp("flow-home")
+    (home / "models").symlink_to(models_dir, target_is_directory=True)
+    folder = tmp_path_factory.mktemp("incoming")
+    shutil.copy(SAMPLES / "call-004.ogg", folder / "good.ogg")
+    corrupt(folder / "bad.wav")
+    good_row = next(line for line in (SAMPLES / "calls.csv").read_text().splitlines() if line.startswith(GOOD_ID))
+    (folder / "calls.csv").write_text(
+        "call_id,call_start,employee_id,caller_number,direction,file\n"
+        + good_row.replace("call-004.ogg", "good.ogg") + "\n"
+        + f"{BAD_ID},2026-11-28T10:00:00+01:00,MW-001,+31687654321,inbound,bad.wav\n",
+        encoding="utf-8",
+    )
+    handler = _Collect()
+    logging.getLogger().addHandler(handler)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CALLSCRIBE_HOME", str(home))
+        settings = get_settings()
+        engine = catalogue.get_engine(settings.catalogue_url)
+        catalogue.ingest(engine, folder, folder / "calls.csv", settings.audio_dir)
+        state = with_concurrency(2)(recording_ids=[GOOD_ID, BAD_ID], purpose="quality", return_state=True)
+        yield state, engine, settings, handler.messages, good_row.split(",")[3]
+    logging.getLogger().removeHandler(handler)
+
+
+class _Collect(logging.Handler):
+    """Every log record of every logger, formatted with its arguments."""
+
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage() + (logging.Formatter().formatException(record.exc_info) if record.exc_info else ""))
+
+
+def _prefect_records(flow_run_id):
+    """Everything Prefect stored about the run: logs, parameters, task runs, artifacts."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import (
+        ArtifactFilter, ArtifactFilterFlowRunId, FlowRunFilter, FlowRunFilterId, LogFilter, LogFilterFlowRunId,
+    )
+    from prefect.logging.handlers import APILogHandler
+
+    APILogHandler().flush()
+    with get_client(sync_client=True) as client:
+        logs = client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[flow_run_id])))
+        run = client.read_flow_run(flow_run_id)
+        tasks = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])))
+        artifacts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run_id]))
+        )
+    return logs, run, tasks, artifacts
+
+
+@pytest.mark.slow
+def test_one_transcript_and_one_recorded_failure(flow_run):
+    state, engine, settings, *_ = flow_run
+    summary = state.result()
+    assert (summary["recordings"], summary["transcribed"], summary["failed"]) == (2, 1, 1)
+    assert summary["failures"][0]["recording_id"] == BAD_ID
+    assert "not a readable audio file" in summary["failures"][0]["reason"]
+    assert summary["audio_minutes"] > 0.4 and summary["real_time_factor"] > 0
+
+    good = catalogue.get_recording(engine, GOOD_ID)
+    bad = catalogue.get_recording(engine, BAD_ID)
+    assert good.state == "transcribed" and good.processed_at is not None
+    assert bad.state == "failed" and "not a readable audio file" in bad.failure_reason
+
+    folder = settings.transcripts_dir / GOOD_ID
+    document = json.loads((folder / "redacted.json").read_text(encoding="utf-8"))
+    assert document["recording_id"] == GOOD_ID and document["purpose"] == "quality"
+    assert document["transcription"]["model"]["model_id"] == "whisper-base (bundled)"
+    assert {s["speaker"] for s in document["segments"]} <= {"medewerker", "klant"}
+    starts = [s["start"] for s in document["segments"]]
+    assert starts == sorted(starts) and len(starts) >= 2
+    for segment in document["segments"]:
+        for entity in segment["entities"]:
+            assert set(entity) == {"start", "end", "type", "tag", "score"}, "original values are never stored"
+    markdown = (folder / "transcript.md").read_text(encoding="utf-8")
+    assert "Medewerker:" in markdown and "[PERSOON-1]" in markdown  # the explanation line
+    assert not (settings.transcripts_dir / BAD_ID / "redacted.json").exists()
+
+
+@pytest.mark.slow
+def test_unredacted_text_is_only_stored_encrypted(flow_run):
+    settings = flow_run[2]
+    raw_file = settings.transcripts_dir / GOOD_ID / store.RAW_NAME
+    raw = store.read_raw(raw_file.parent, store.load_key(None, settings.keys_dir))
+    assert raw.segments and raw.model.model_id == "whisper-base (bundled)"
+    content = raw_file.read_bytes()
+    for segment in raw.segments:
+        for word in segment.text.split():
+            if len(word) > 3:
+                assert word.encode("utf-8") not in content
+    assert oct(raw_file.stat().st_mode & 0o777) == "0o600"
+
+
+@pytest.mark.slow
+def test_run_leaves_no_personal_data_in_logs_or_prefect(flow_run, sample_pii):
+    state, engine, settings, messages, caller_number = flow_run
+    logs, run, tasks, artifacts = _prefect_records(state.state_details.flow_run_id)
+    raw = store.read_raw(settings.transcripts_dir / GOOD_ID, store.load_key(None, settings.keys_dir))
+    haystack = "\n".join(
+        messages
+        + [log.message for log in logs]
+        + [json.dumps(run.parameters), json.dumps(state.result())]
+        + [json.dumps(t.task_inputs, default=str) + str(t.state.message if t.state else "") for t in tasks]
+        + [json.dumps(a.data, default=str) + str(a.description) for a in artifacts]
+    ).casefold()
+    assert logs and GOOD_ID.casefold() in haystack, "the run was logged, by id"
+    forbidden = list(sample_pii[GOOD_ID]) + [caller_number, "+31687654321"]
+    forbidden += [s.text for s in raw.segments if len(s.text.split()) >= 3]
+    leaked = [value for value in forbidden if value.casefold() in haystack]
+    assert leaked == []

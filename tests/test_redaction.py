@@ -1,0 +1,124 @@
+"""Redaction with Presidio, the shipped Dutch spaCy pipeline and the rule files."""
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings as hsettings
+from hypothesis import strategies as st
+
+from pipeline.errors import ModelUnavailableError, RulesError
+from pipeline.recognizers import elf_proef, iban_mod97, load_rule_file, luhn
+from pipeline.redaction import Redactor, get_redactor
+from pipeline.settings import REPO_ROOT
+
+GOLDEN = json.loads((Path(__file__).parent / "golden" / "redaction_basic.json").read_text(encoding="utf-8"))["cases"]
+TAG = re.compile(r"\[[A-Z]+-\d+\]")
+
+
+@pytest.fixture(scope="module")
+def redactor() -> Redactor:
+    return get_redactor(REPO_ROOT / "nlp_models" / "nl_callscribe", REPO_ROOT / "redaction_rules", 0.35)
+
+
+def test_sentence_with_name_phone_email_iban_and_postcode(redactor):
+    text = ("Ja, u spreekt met Pieter de Boer, mijn nummer is 06 12 34 56 78, e-mail pieter.deboer@gmail.com, "
+            "IBAN NL91 ABNA 0417 1643 00 en postcode 3526 EP.")
+    out = redactor.redact([("klant", text)]).segments[0]
+    for value in ("Pieter de Boer", "06 12 34 56 78", "pieter.deboer@gmail.com", "NL91 ABNA 0417 1643 00", "3526 EP"):
+        assert value not in out.text
+    assert {e.type for e in out.entities} == {"PERSON", "PHONE_NUMBER", "EMAIL_ADDRESS", "IBAN", "POSTCODE"}
+    assert out.text == ("Ja, u spreekt met [PERSOON-1], mijn nummer is [TELEFOONNUMMER-1], e-mail [EMAILADRES-1], "
+                        "IBAN [IBAN-1] en postcode [POSTCODE-1].")
+    for entity in out.entities:
+        assert 0 <= entity.start < entity.end <= len(text)
+
+
+@pytest.mark.parametrize("case", GOLDEN, ids=lambda c: c["text"][:40])
+def test_golden_cases(redactor, case):
+    out = redactor.redact([("klant", case["text"])]).segments[0]
+    for value in case["hidden"]:
+        assert value not in out.text, f"{value!r} left visible"
+    for value in case["visible"]:
+        assert value in out.text, f"{value!r} redacted but is not personal data"
+    assert set(case["types"]) <= {e.type for e in out.entities}
+
+
+def test_tags_are_consistent_across_segments(redactor):
+    out = redactor.redact([
+        ("klant", "Mijn naam is Sanne Verhoeven, bel 06-41279358."),
+        ("medewerker", "Dank u, mevrouw Verhoeven. Ik bel u op 06 41 27 93 58 terug."),
+        ("klant", "Of bel mijn man, Joost Brinkman, op 0612095573."),
+    ])
+    first, second, third = (s.text for s in out.segments)
+    assert "[PERSOON-1]" in first and "[PERSOON-1]" in second
+    assert "[TELEFOONNUMMER-1]" in first and "[TELEFOONNUMMER-1]" in second
+    assert "[PERSOON-2]" in third and "[TELEFOONNUMMER-2]" in third
+
+
+def test_engine_info_names_model_and_rules(redactor):
+    info = redactor.redact([("klant", "Hallo")]).engine
+    assert info["spacy_model"].startswith("nl_nl_callscribe") and "phone_nl.yaml" in info["rules"]
+
+
+def test_checksums():
+    assert iban_mod97("NL91 ABNA 0417 1643 00") and not iban_mod97("NL92 ABNA 0417 1643 00")
+    assert elf_proef("111222333") and not elf_proef("111222334")
+    assert luhn("4111 1111 1111 1111") and not luhn("4111 1111 1111 1112")
+
+
+WORDS = st.sampled_from(["ja", "de", "ketel", "monteur", "komt", "morgen", "Remeha", "storing", "eh", "nummer",
+                         "postcode", "mijn", "naam", "is", "met", "06-12345678", "3526 EP", "Jansen",
+                         "meneer", "NL91 ABNA 0417 1643 00", "a.b@voorbeeld.nl", ",", "."])
+
+
+@hsettings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(WORDS, min_size=1, max_size=25))
+def test_offsets_inside_text_and_redaction_idempotent(redactor, words):
+    text = " ".join(words)
+    once = redactor.redact([("klant", text)]).segments[0]
+    for entity in once.entities:
+        assert 0 <= entity.start < entity.end <= len(text)
+        assert TAG.fullmatch(entity.tag)
+    again = redactor.redact([("klant", once.text)]).segments[0]
+    assert again.text == once.text, "redacting a redacted text changes nothing"
+
+
+def test_missing_spacy_model_names_the_setting(tmp_path):
+    with pytest.raises(ModelUnavailableError, match="CALLSCRIBE_SPACY_MODEL"):
+        Redactor(tmp_path / "nothing", REPO_ROOT / "redaction_rules", 0.35)
+
+
+@pytest.mark.parametrize(
+    "content, fragment",
+    [
+        ("name: x\nentity: PHONE\npatterns: [{name: a, regex: '\\d', score: 0.5}]\n", "field entity"),
+        ("name: x\nentity: POSTCODE\npatterns: [{name: a, regex: '(', score: 0.5}]\n", "field patterns.0.regex"),
+        ("name: x\nentity: POSTCODE\npatterns: [{name: a, regex: 'a', score: 5}]\n", "field patterns.0.score"),
+        ("name: x\nentity: POSTCODE\npatterns: []\n", "field patterns"),
+        ("name: x\nentity: POSTCODE\npaterns: []\n", "field paterns"),
+        ("name: [unclosed\n", "not valid YAML"),
+    ],
+    ids=["entity", "regex", "score", "no-patterns", "typo", "yaml"],
+)
+def test_invalid_rule_files_name_file_and_field(tmp_path, content, fragment):
+    path = tmp_path / "bad_rule.yaml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(RulesError) as info:
+        load_rule_file(path)
+    assert str(path) in str(info.value) and fragment in str(info.value)
+
+
+def test_shipped_rules_all_load():
+    for path in sorted((REPO_ROOT / "redaction_rules").glob("*.yaml")):
+        load_rule_file(path)
+
+
+def test_broken_rules_folder_stops_the_redactor(tmp_path):
+    rules = tmp_path / "rules"
+    shutil.copytree(REPO_ROOT / "redaction_rules", rules)
+    (rules / "zz_bad.yaml").write_text("name: x\n", encoding="utf-8")
+    with pytest.raises(RulesError, match="zz_bad.yaml"):
+        Redactor(REPO_ROOT / "nlp_models" / "nl_callscribe", rules, 0.35)
