@@ -6,14 +6,17 @@ import json
 import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline import audio
 from pipeline.errors import InputFormatError
 from pipeline.model_cache import resolve_model
-from pipeline.redaction import Redactor, get_redactor
 from pipeline.settings import Settings
 from pipeline.transcription import transcribe_channels
 from pipeline.types import ModelInfo, RedactedTranscript, Transcript, TranscriptionOptions
+
+if TYPE_CHECKING:
+    from pipeline.redaction import Redactor
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +64,9 @@ def transcribe_file(
 
 
 def redactor(settings: Settings) -> Redactor:
+    """The process-wide redactor for these settings (Presidio and spaCy load on first use)."""
+    from pipeline.redaction import get_redactor
+
     return get_redactor(settings.spacy_model, settings.rules_dir, settings.score_threshold)
 
 

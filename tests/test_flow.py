@@ -133,3 +133,11 @@ def test_run_leaves_no_personal_data_in_logs_or_prefect(flow_run, sample_pii):
     forbidden += [s.text for s in raw.segments if len(s.text.split()) >= 3]
     leaked = [value for value in forbidden if value.casefold() in haystack]
     assert leaked == []
+
+
+def test_deployments_declare_the_flow_without_personal_parameters(home):
+    from flows.serve import deployments
+
+    (deployment,) = deployments()
+    assert (deployment.flow_name, deployment.name) == ("transcribe-recordings", "on-request")
+    assert deployment.parameters == {}
