@@ -1,10 +1,13 @@
 """Regenerate the synthetic Dutch sample calls in this folder.
 
 Every call is a scripted dialogue between a medewerker (agent, LEFT channel) and a
-klant (customer, RIGHT channel), spoken by two espeak-ng Dutch voices. Turns
-alternate with short pauses and the other channel stays silent, as in a stereo
-call recording. The mix is band-limited to telephone quality (300-3400 Hz,
-8 kHz) and encoded in the format named by the file's extension.
+klant (customer, RIGHT channel), spoken by two synthetic espeak-ng Dutch voices (the
+Klatt variants ``nl+klatt`` / ``nl+klatt6`` at different pitches, which Whisper
+understands better than espeak-ng's default formant voices). Turns alternate with
+short pauses and the other channel stays silent, as in a stereo call recording.
+The WAV is band-limited to telephone quality (300-3400 Hz, 8 kHz); the other
+files are 16 kHz wideband (below 7 kHz), which Whisper transcribes more reliably.
+Each is encoded in the format named by the file's extension.
 
 All names, numbers, addresses and e-mail addresses are invented.
 
@@ -33,13 +36,13 @@ import wave
 from dataclasses import dataclass
 from pathlib import Path
 
-SPEED_WPM = 160
+SPEED_WPM = 140
 LEAD_IN_S = 0.4
-PAUSE_S = 0.5
+PAUSE_S = 0.7
 TAIL_S = 0.5
 MAX_TOTAL_AUDIO_BYTES = 2_000_000
 MIN_CALL_S = 15.0
-MAX_CALL_S = 35.0
+MAX_CALL_S = 40.0
 SILENCE_LEVEL = 200  # int16 amplitude below which espeak-ng output counts as silence
 
 MEDEWERKER = "medewerker"
@@ -47,21 +50,23 @@ KLANT = "klant"
 
 CSV_COLUMNS = ("call_id", "call_start", "employee_id", "caller_number", "direction", "file")
 
-# Telephone band, then 8 kHz. The MP3 is stored at 16 kHz (still 8 kHz content)
-# so the decoder's resampling path gets exercised by at least one sample.
+# The WAV is telephone audio: 300-3400 Hz at 8 kHz, so the decoder's resampling path
+# gets exercised. The others stay 16 kHz wideband: Whisper recognises espeak-ng's
+# speech much worse once it is band-limited to the telephone band.
 _TELEPHONE = "highpass=f=300,lowpass=f=3400,aresample=8000,aformat=channel_layouts=stereo"
+_WIDEBAND = "lowpass=f=7000,aresample=16000,aformat=channel_layouts=stereo"
 _BITEXACT = ("-fflags", "+bitexact", "-flags:a", "+bitexact", "-map_metadata", "-1")
 ENCODERS: dict[str, tuple[str, tuple[str, ...]]] = {
     ".wav": (_TELEPHONE, ("-c:a", "pcm_s16le")),
-    ".flac": (_TELEPHONE, ("-c:a", "flac", "-sample_fmt", "s16", "-compression_level", "8")),
+    ".flac": (_WIDEBAND, ("-c:a", "flac", "-sample_fmt", "s16", "-compression_level", "8")),
     # joint_stereo 0: no mid/side coding, so the silent channel stays silent.
     ".mp3": (
-        _TELEPHONE + ",aresample=16000",
+        _WIDEBAND,
         ("-c:a", "libmp3lame", "-b:a", "48k", "-joint_stereo", "0"),
     ),
-    # Opus always decodes at 48 kHz; the Ogg header records 8 kHz as input rate.
+    # Opus always decodes at 48 kHz; the Ogg header records 16 kHz as input rate.
     # Coupled stereo leaks below -75 dB into the silent channel, which is fine.
-    ".ogg": (_TELEPHONE, ("-c:a", "libopus", "-b:a", "32k", "-application", "voip")),
+    ".ogg": (_WIDEBAND, ("-c:a", "libopus", "-b:a", "32k", "-application", "voip")),
 }
 
 
@@ -89,7 +94,7 @@ class Call:
     caller_number: str  # E.164
     direction: str  # inbound or outbound
     file: str
-    voices: dict[str, str]  # speaker -> espeak-ng voice
+    voices: dict[str, tuple[str, int]]  # speaker -> (espeak-ng voice, pitch 0-99)
     turns: tuple[Turn, ...]
     pii: tuple[Pii, ...]
     distractors: tuple[str, ...]  # non-personal words a redactor must leave alone
@@ -111,7 +116,7 @@ CALLS: tuple[Call, ...] = (
         caller_number="+31641279358",
         direction="inbound",
         file="call-001.wav",
-        voices={MEDEWERKER: "nl", KLANT: "nl+f3"},
+        voices={MEDEWERKER: ("nl+klatt6", 40), KLANT: ("nl+klatt6", 72)},
         turns=(
             _m("TBI Direct service desk, goedemorgen."),
             _k("Mijn naam is Sanne Verhoeven, mijn Remeha cv-ketel geeft een storing."),
@@ -141,7 +146,7 @@ CALLS: tuple[Call, ...] = (
         caller_number="+31103874219",
         direction="inbound",
         file="call-002.flac",
-        voices={MEDEWERKER: "nl+m3", KLANT: "nl+f2"},
+        voices={MEDEWERKER: ("nl+klatt6", 40), KLANT: ("nl+klatt", 50)},
         turns=(
             _m("Telecontrol service desk, u spreekt met Ruud."),
             _k("Goedemorgen, met Bram de Wit-Hoekstra. Gisteren, maandag, zou er een "
@@ -178,7 +183,7 @@ CALLS: tuple[Call, ...] = (
         caller_number="+31612095573",
         direction="inbound",
         file="call-003.mp3",
-        voices={MEDEWERKER: "nl+f4", KLANT: "nl+f1"},
+        voices={MEDEWERKER: ("nl+klatt", 65), KLANT: ("nl+klatt6", 72)},
         turns=(
             _m("Goedemiddag, TBI Direct klantenservice."),
             _k("Met Fatima El Amrani, een vraag over mijn factuur van november."),
@@ -211,7 +216,7 @@ CALLS: tuple[Call, ...] = (
         caller_number="+31302748196",
         direction="outbound",
         file="call-004.ogg",
-        voices={MEDEWERKER: "nl+m3", KLANT: "nl"},
+        voices={MEDEWERKER: ("nl+klatt6", 40), KLANT: ("nl+klatt", 50)},
         turns=(
             _m("Goedemiddag, u spreekt met Ruud van TBI Direct. Spreek ik met meneer Brinkman?"),
             _k("Ja, met Joost Brinkman."),
@@ -282,7 +287,8 @@ def _run(command: list[str]) -> None:
 def _speak(text: str, voice: str, workdir: Path) -> tuple[array.array, int]:
     """Synthesise one turn; returns mono 16-bit samples and their rate."""
     path = workdir / "turn.wav"
-    _run(["espeak-ng", "-v", voice, "-s", str(SPEED_WPM), "-w", str(path), text])
+    name, pitch = voice
+    _run(["espeak-ng", "-v", name, "-p", str(pitch), "-s", str(SPEED_WPM), "-w", str(path), text])
     with wave.open(str(path), "rb") as wav:
         if wav.getnchannels() != 1 or wav.getsampwidth() != 2:
             raise SampleError(f"espeak-ng wrote an unexpected format for voice {voice!r}")
@@ -389,7 +395,7 @@ def make_samples(out_dir: Path, calls: tuple[Call, ...] = CALLS) -> list[Path]:
 
     Raises:
         SampleError: when a script is inconsistent, a tool is missing or fails, a call's
-            length falls outside 15-35 s, or the audio together exceeds 2 MB.
+            length falls outside 15-40 s, or the audio together exceeds 2 MB.
     """
     check_calls(calls)
     for tool in ("espeak-ng", "ffmpeg"):
