@@ -22,6 +22,7 @@ logger = logging.getLogger(__name__)
 # spaCy NER labels → callscribe entity types. Organisations (TBI Direct, Remeha, Mitros …) are
 # not personal data and stay visible.
 _NER_LABELS = {"PER": "PERSON", "PERSON": "PERSON", "LOC": "LOCATION", "GPE": "LOCATION", "ORG": "ORGANIZATION"}
+_MAX_ROUNDS = 3
 _TAG = re.compile(r"\[[A-Z]+-\d+\]")
 _NER_IGNORED = ("ORGANIZATION", "ORG", "MISC", "CARDINAL", "DATE", "TIME", "MONEY", "NORP")
 
@@ -79,18 +80,29 @@ class Redactor:
         logger.info("redactor ready in %.1f s", time.perf_counter() - started)
 
     def find(self, text: str) -> list[Entity]:
-        """Personal-data spans of one text, overlaps merged, in text order (no tags yet)."""
+        """Personal-data spans of one text, overlaps merged, in text order (no tags yet).
+
+        Found spans are taken out and the rest is analysed again until nothing new turns up (at
+        most ``_MAX_ROUNDS`` times): the statistical NER reads context, and a name next to a number
+        it did not recognise may be recognised once the number is gone. Each span taken out, and
+        each tag of an earlier redaction, becomes one space, so a second redaction of the output
+        analyses exactly the same text: redacting a redacted text changes nothing.
+        """
         if not text.strip():
             return []
-        # Tags of an earlier redaction are blanked (same length, offsets unchanged) so they are
-        # never taken for personal data: redacting a redacted text changes nothing.
-        masked = _TAG.sub(lambda m: " " * len(m.group()), text)
-        results = self._analyzer.analyze(text=masked, language=LANGUAGE, entities=self._entities)
-        spans = [
-            _Span(r.start, r.end, PRESIDIO_ALIASES.get(r.entity_type, r.entity_type), r.score)
-            for r in results
-            if PRESIDIO_ALIASES.get(r.entity_type, r.entity_type) in DUTCH_TAGS
-        ]
+        removed = [m.span() for m in _TAG.finditer(text)]
+        spans: list[_Span] = []
+        for _ in range(_MAX_ROUNDS):
+            compact, origin = _take_out(text, removed)
+            found = []
+            for result in self._analyzer.analyze(text=compact, language=LANGUAGE, entities=self._entities):
+                kind = PRESIDIO_ALIASES.get(result.entity_type, result.entity_type)
+                if kind in DUTCH_TAGS:
+                    found += _pieces(text, origin, result.start, result.end, kind, result.score)
+            if not found:
+                break
+            spans += found
+            removed += [(span.start, span.end) for span in found]
         return [Entity(s.start, s.end, s.type, round(s.score, 4)) for s in _merge(spans, text)]
 
     def redact(self, segments: Sequence[tuple[str, str]], times: Sequence[tuple[float, float]] | None = None) -> RedactedTranscript:
@@ -150,6 +162,54 @@ class _Tagger:
 
 def _normalise(value: str) -> str:
     return re.sub(r"[\W_]+", "", value.casefold())
+
+
+_PARTICLES = frozenset({"de", "der", "den", "van", "ter", "ten", "te", "het", "'t", "in", "op", "la", "le", "du"})
+
+
+def _take_out(text: str, removed: list[tuple[int, int]]) -> tuple[str, list[int | None]]:
+    """``text`` with each removed region replaced by one space, and for each character of the
+    result its offset in ``text`` (``None`` for the spaces that stand for a region)."""
+    parts: list[str] = []
+    origin: list[int | None] = []
+    position = 0
+    for start, end in sorted(removed):
+        start = max(start, position)
+        if end <= position:
+            continue
+        parts.append(text[position:start])
+        origin.extend(range(position, start))
+        parts.append(" ")
+        origin.append(None)
+        position = end
+    parts.append(text[position:])
+    origin.extend(range(position, len(text)))
+    return "".join(parts), origin
+
+
+def _pieces(text: str, origin: list[int | None], start: int, end: int, kind: str, score: float) -> list[_Span]:
+    """Map a span of the compacted text back to ``text``, split where it crossed a removed
+    region, trimmed of spaces; pieces without letters or digits, or a name that is only particles
+    ("de", "van"), are dropped."""
+    pieces: list[_Span] = []
+    run: list[int] = []
+    for position in [*origin[start:end], None]:
+        if position is not None:
+            run.append(position)
+            continue
+        if run:
+            a, b = run[0], run[-1] + 1
+            while a < b and text[a].isspace():
+                a += 1
+            while b > a and text[b - 1].isspace():
+                b -= 1
+            value = text[a:b]
+            if any(ch.isalnum() for ch in value) and not (
+                kind == "PERSON" and all(word in _PARTICLES for word in value.casefold().split())
+            ):
+                pieces.append(_Span(a, b, kind, score))
+        run = []
+    return pieces
 
 
 def _merge(spans: list[_Span], text: str) -> list[_Span]:
