@@ -186,6 +186,9 @@ def load_recognizers(rules_dir: Path) -> list[EntityRecognizer]:
         OfflineEmailRecognizer(supported_language=LANGUAGE, context=["e-mail", "mail", "mailadres", "emailadres"]),
         IbanRecognizer(supported_language=LANGUAGE, context=["iban", "rekeningnummer", "rekening", "bankrekening"]),
     ]
+    from pipeline import nl
+
+    recognizers += nl.recognizers()
     files = sorted(rules_dir.glob("*.yaml"))
     for path in files:
         recognizers.append(rule_recognizer(load_rule_file(path)))

@@ -1,0 +1,89 @@
+"""Dutch number words as a speech recogniser writes them: "nul", "zes", "drieëntachtig",
+"negentienzesendertig", "honderdtwintig", "tweeduizendtwaalf". Shared by the spoken-form
+recognizers of this package.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+UNITS = {
+    "nul": 0, "een": 1, "één": 1, "eén": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5,
+    "zes": 6, "zeven": 7, "acht": 8, "negen": 9,
+}
+TEENS = {
+    "tien": 10, "elf": 11, "twaalf": 12, "dertien": 13, "veertien": 14, "vijftien": 15,
+    "zestien": 16, "zeventien": 17, "achttien": 18, "negentien": 19,
+}
+TENS = {
+    "twintig": 20, "dertig": 30, "veertig": 40, "vijftig": 50, "zestig": 60, "zeventig": 70,
+    "tachtig": 80, "negentig": 90,
+}
+_UNIT_STEMS = {k: v for k, v in UNITS.items() if v > 0}
+
+
+def _fold(word: str) -> str:
+    """Lower case without diacritics: "drieën" → "drieen", "één" → "een"."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=4096)
+def value(word: str) -> int | None:
+    """The value of one Dutch number word, or ``None`` when it is not one.
+
+    Covers 0–9999 written as one word, and years said as two pairs ("negentienzesendertig" =
+    1936, "twintigtwaalf" = 2012).
+    """
+    w = _fold(word.strip(".,;:!?…"))
+    if not w or not w.isalpha():
+        return None
+    return _parse(w)
+
+
+def _parse(w: str) -> int | None:
+    if not w:
+        return None
+    for table in (UNITS, TEENS, TENS):
+        for name, number in table.items():
+            if _fold(name) == w:
+                return number
+    if "duizend" in w:
+        head, _, tail = w.partition("duizend")
+        thousands = 1 if head == "" else _parse(head)
+        rest = 0 if tail == "" else _parse(tail)
+        if thousands is None or rest is None or thousands > 9 or rest > 999:
+            return None
+        return thousands * 1000 + rest
+    if "honderd" in w:
+        head, _, tail = w.partition("honderd")
+        hundreds = 1 if head == "" else _parse(head)
+        rest = 0 if tail == "" else _parse(tail)
+        if hundreds is None or rest is None or not 1 <= hundreds <= 99 or rest > 99:
+            return None
+        return hundreds * 100 + rest
+    match = re.fullmatch(r"(\w+?)(?:en|ën)(twintig|dertig|veertig|vijftig|zestig|zeventig|tachtig|negentig)", w)
+    if match:
+        unit = next((v for k, v in _UNIT_STEMS.items() if _fold(k) == match.group(1)), None)
+        if unit is not None:
+            return TENS[match.group(2)] + unit
+    for split in range(3, len(w) - 2):  # years as two pairs: negentien|zesendertig
+        first, second = _parse_pair(w[:split]), _parse_pair(w[split:])
+        if first is not None and second is not None and 10 <= first <= 20:
+            return first * 100 + second
+    return None
+
+
+def _parse_pair(w: str) -> int | None:
+    if "honderd" in w or "duizend" in w:
+        return None
+    number = _parse(w)
+    return number if number is not None and number < 100 else None
+
+
+def digits(word: str) -> str | None:
+    """Digits a number word stands for when dictating ("zes" → "6", "twaalf" → "12"), or ``None``."""
+    number = value(word)
+    return None if number is None else str(number)
