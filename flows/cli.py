@@ -216,8 +216,9 @@ def redact_transcripts(in_path: Path, out_path: Path) -> None:
     lines = []
     try:
         redactor = process.redactor(settings)
+        options = settings.redaction_options()
         for dialogue_id, segments in process.read_dialogues(in_path):
-            lines.append(process.redacted_line(dialogue_id, redactor.redact(segments)))
+            lines.append(process.redacted_line(dialogue_id, redactor.redact(segments, options=options)))
     except CallscribeError as err:
         _fail(err)
     atomic.write_text(out_path, "\n".join(lines) + ("\n" if lines else ""))

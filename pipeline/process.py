@@ -72,7 +72,9 @@ def redactor(settings: Settings) -> Redactor:
 
 def redact_transcript(transcript: Transcript, settings: Settings) -> RedactedTranscript:
     return redactor(settings).redact(
-        [(s.speaker, s.text) for s in transcript.segments], [(s.start, s.end) for s in transcript.segments]
+        [(s.speaker, s.text) for s in transcript.segments],
+        [(s.start, s.end) for s in transcript.segments],
+        settings.redaction_options(),
     )
 
 
@@ -111,7 +113,8 @@ def redacted_line(dialogue_id: str, redacted: RedactedTranscript) -> str:
                     "speaker": seg.speaker,
                     "text": seg.text,
                     "entities": [
-                        {"start": e.start, "end": e.end, "type": e.type, "score": e.score} for e in seg.entities
+                        {"start": e.start, "end": e.end, "type": e.type, "score": e.score, "review": e.review}
+                        for e in seg.entities
                     ],
                 }
                 for seg in redacted.segments

@@ -20,25 +20,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from tldextract import TLDExtract
 
 from pipeline.errors import RulesError
+from pipeline.types import DUTCH_TAGS
 
 logger = logging.getLogger(__name__)
 
 LANGUAGE = "nl"
-# Canonical entity types callscribe reports, and the Dutch tag each becomes in a transcript.
-DUTCH_TAGS = {
-    "PERSON": "PERSOON",
-    "PHONE_NUMBER": "TELEFOONNUMMER",
-    "EMAIL_ADDRESS": "EMAILADRES",
-    "IBAN": "IBAN",
-    "POSTCODE": "POSTCODE",
-    "ADDRESS": "ADRES",
-    "LOCATION": "LOCATIE",
-    "BSN": "BSN",
-    "DATE_OF_BIRTH": "GEBOORTEDATUM",
-    "CUSTOMER_ID": "KLANTNUMMER",
-    "LICENSE_PLATE": "KENTEKEN",
-    "CREDIT_CARD": "CREDITCARD",
-}
 # Presidio's names for the types its own recognizers emit.
 PRESIDIO_ALIASES = {"IBAN_CODE": "IBAN"}
 

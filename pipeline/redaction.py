@@ -1,10 +1,17 @@
-"""Redaction of Dutch transcripts: Presidio's AnalyzerEngine with a Dutch spaCy pipeline and the
-rule files of ``redaction_rules/``, replacing each personal-data span by a numbered Dutch tag that
-stays the same for the same value throughout one transcript (``[PERSOON-1]``, ``[TELEFOONNUMMER-2]``).
+"""Redaction of Dutch transcripts: Presidio's AnalyzerEngine with a Dutch spaCy pipeline, the
+rule files of ``redaction_rules/`` and the Python recognizers of ``pipeline.nl``.
+
+Per transcript: each turn is analysed with the previous turn's words as context (the agent's
+"Wat is uw postcode?" raises the score of the answer's postcode), a name found anywhere is
+redacted at every mention, and each span is replaced by the operator configured for its type:
+a numbered Dutch tag that stays the same for the same value (``[PERSOON-1]``), a mask, or a keyed
+hash that stays the same across transcripts of one deployment.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 import re
 import time
@@ -13,9 +20,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from pipeline.errors import ModelUnavailableError
-from pipeline.recognizers import DUTCH_TAGS, LANGUAGE, PRESIDIO_ALIASES, load_recognizers
-from pipeline.types import Entity, RedactedSegment, RedactedTranscript
+import regex
+
+from pipeline.errors import ConfigurationError, ModelUnavailableError
+from pipeline.recognizers import LANGUAGE, PRESIDIO_ALIASES, load_recognizers
+from pipeline.types import DUTCH_TAGS, Entity, RedactedSegment, RedactedTranscript, RedactionOptions
 
 logger = logging.getLogger(__name__)
 
@@ -23,7 +32,11 @@ logger = logging.getLogger(__name__)
 # not personal data and stay visible.
 _NER_LABELS = {"PER": "PERSON", "PERSON": "PERSON", "LOC": "LOCATION", "GPE": "LOCATION", "ORG": "ORGANIZATION"}
 _MAX_ROUNDS = 3
-_TAG = re.compile(r"\[[A-Z]+-\d+\]")
+_TAG = re.compile(r"\[[A-Z]+-[0-9a-f]+\]")
+_MENTION_SCORE = 0.6  # a further mention of a name found elsewhere in the transcript
+_PROPAGATE_MIN_SCORE = 0.5  # only names found with at least this score are searched for again
+_CONTEXT_WORDS = 12  # words of the previous turn passed to Presidio as context
+_WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")
 _NER_IGNORED = ("ORGANIZATION", "ORG", "MISC", "CARDINAL", "DATE", "TIME", "MONEY", "NORP")
 
 
@@ -43,6 +56,7 @@ class Redactor:
 
     def __init__(self, spacy_model: Path, rules_dir: Path, score_threshold: float):
         from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+        from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
         from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
 
         if not (spacy_model / "meta.json").is_file():
@@ -67,7 +81,9 @@ class Redactor:
             nlp_engine=nlp_engine,
             supported_languages=[LANGUAGE],
             default_score_threshold=score_threshold,
+            context_aware_enhancer=LemmaContextAwareEnhancer(context_prefix_count=8, context_suffix_count=3),
         )
+        self._common_words = _lexicon(nlp_engine.nlp[LANGUAGE])
         supported = set(self._analyzer.get_supported_entities(LANGUAGE))
         self._entities = sorted(supported & (set(DUTCH_TAGS) | set(PRESIDIO_ALIASES)))
         meta = nlp_engine.nlp[LANGUAGE].meta
@@ -79,7 +95,7 @@ class Redactor:
         }
         logger.info("redactor ready in %.1f s", time.perf_counter() - started)
 
-    def find(self, text: str) -> list[Entity]:
+    def find(self, text: str, context: Sequence[str] = ()) -> list[Entity]:
         """Personal-data spans of one text, overlaps merged, in text order (no tags yet).
 
         Found spans are taken out and the rest is analysed again until nothing new turns up (at
@@ -87,6 +103,11 @@ class Redactor:
         it did not recognise may be recognised once the number is gone. Each span taken out, and
         each tag of an earlier redaction, becomes one space, so a second redaction of the output
         analyses exactly the same text: redacting a redacted text changes nothing.
+
+        Args:
+            text: one turn.
+            context: words that raise the score of recognizers listing them as context (the
+                previous turn's words).
         """
         if not text.strip():
             return []
@@ -95,7 +116,9 @@ class Redactor:
         for _ in range(_MAX_ROUNDS):
             compact, origin = _take_out(text, removed)
             found = []
-            for result in self._analyzer.analyze(text=compact, language=LANGUAGE, entities=self._entities):
+            for result in self._analyzer.analyze(
+                text=compact, language=LANGUAGE, entities=self._entities, context=list(context)
+            ):
                 kind = PRESIDIO_ALIASES.get(result.entity_type, result.entity_type)
                 if kind in DUTCH_TAGS:
                     found += _pieces(text, origin, result.start, result.end, kind, result.score)
@@ -105,26 +128,72 @@ class Redactor:
             removed += [(span.start, span.end) for span in found]
         return [Entity(s.start, s.end, s.type, round(s.score, 4)) for s in _merge(spans, text)]
 
-    def redact(self, segments: Sequence[tuple[str, str]], times: Sequence[tuple[float, float]] | None = None) -> RedactedTranscript:
-        """Redact the segments of one transcript with tags numbered consistently across segments.
+    def redact(
+        self,
+        segments: Sequence[tuple[str, str]],
+        times: Sequence[tuple[float, float]] | None = None,
+        options: RedactionOptions | None = None,
+    ) -> RedactedTranscript:
+        """Redact the segments of one transcript.
 
         Args:
             segments: ``(speaker, text)`` per segment, in dialogue order.
             times: optional ``(start, end)`` seconds per segment, copied to the result.
+            options: operators per type, hash secret and review threshold; default numbered tags.
 
         Returns:
-            One redacted segment per input segment; entity offsets point into the original text.
+            One redacted segment per input segment; entity offsets point into the original text,
+            entities below the review threshold are flagged for human review.
         """
-        tagger = _Tagger()
+        options = options or RedactionOptions()
+        texts = [text for _, text in segments]
+        found = []
+        previous: list[str] = []
+        for text in texts:
+            found.append(self.find(text, previous))
+            previous = _WORD.findall(text)[-_CONTEXT_WORDS:]
+        names = self._name_mentions(texts, found)
+        replacer = _Replacer(options)
         out = []
-        for index, (speaker, text) in enumerate(segments):
-            entities = tuple(
-                Entity(e.start, e.end, e.type, e.score, tagger.tag(e.type, text[e.start : e.end]))
-                for e in self.find(text)
+        for index, ((speaker, text), entities) in enumerate(zip(segments, found)):
+            extra = [_Span(m.start(), m.end(), "PERSON", _MENTION_SCORE) for m in names.finditer(text)] if names else []
+            spans = _merge([_Span(e.start, e.end, e.type, e.score) for e in entities] + extra, text)
+            redacted = tuple(
+                Entity(s.start, s.end, s.type, round(s.score, 4), replacer.replace(s.type, text[s.start : s.end]),
+                       review=s.score < options.review_threshold)
+                for s in spans
             )
             start, end = times[index] if times is not None else (None, None)
-            out.append(RedactedSegment(speaker, _apply(text, entities), entities, start, end))
+            out.append(RedactedSegment(speaker, _apply(text, redacted), redacted, start, end))
         return RedactedTranscript(segments=tuple(out), engine=dict(self.engine_info))
+
+    def _name_mentions(self, texts: Sequence[str], found: Sequence[Sequence[Entity]]) -> regex.Pattern | None:
+        """A pattern for every mention of the names found anywhere in the transcript.
+
+        A full name, and each of its words that is not a particle, matches on its own ("Sjoukje
+        Wijbenga" → "Sjoukje", "Wijbenga"); case-insensitively, unless the word is also an ordinary
+        Dutch word ("Bakker", "De Groot"), which then matches only with a capital and not after an
+        article, so "de bakker" the profession stays visible.
+        """
+        words: dict[str, bool] = {}
+        for text, entities in zip(texts, found):
+            for entity in entities:
+                if entity.type != "PERSON" or entity.score < _PROPAGATE_MIN_SCORE:
+                    continue
+                for word in _WORD.findall(text[entity.start : entity.end]):
+                    folded = word.casefold()
+                    if len(word) >= 3 and folded not in _PARTICLES and word[0].isupper():
+                        words[word] = folded in self._common_words
+        if not words:
+            return None
+        alternatives = []
+        for word, common in sorted(words.items(), key=lambda item: -len(item[0])):
+            escaped = re.escape(word)
+            if common:
+                alternatives.append(rf"(?<!\b(?:[Dd]e|[Hh]et|[Ee]en)\s)(?-i:{escaped})")
+            else:
+                alternatives.append(escaped)
+        return regex.compile(r"(?<![\w-])(?i:" + "|".join(alternatives) + r")(?![\w-])")
 
 
 @lru_cache(maxsize=2)
@@ -133,31 +202,66 @@ def get_redactor(spacy_model: Path, rules_dir: Path, score_threshold: float) -> 
     return Redactor(spacy_model, rules_dir, score_threshold)
 
 
-class _Tagger:
-    """Numbers values per type in order of first appearance: same value, same tag."""
+def _lexicon(nlp) -> frozenset[str]:
+    """Ordinary Dutch words: the lemmas of the pipeline's lemmatizer table (empty without one)."""
+    try:
+        table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+    except (KeyError, ValueError, AttributeError):
+        return frozenset()
+    return frozenset(str(lemma).casefold() for lemma in table.values())
 
-    def __init__(self):
+
+class _Replacer:
+    """Applies the operator configured for each type.
+
+    ``tag`` numbers values per type in order of first appearance (same value, same tag; a
+    surname alone is the person named before); ``mask`` hides every character; ``hash`` writes a
+    keyed HMAC-SHA256 of type and value, the same in every transcript of a deployment.
+    """
+
+    def __init__(self, options: RedactionOptions):
+        self._options = options
         self._tags: dict[tuple[str, str], str] = {}
         self._counts: dict[str, int] = {}
+        self._people: dict[tuple[str, str], frozenset[str]] = {}
 
-    def tag(self, entity_type: str, value: str) -> str:
+    def replace(self, entity_type: str, value: str) -> str:
+        operator = self._options.operator_for(entity_type)
+        if operator == "mask":
+            return "*" * len(value)
+        if operator == "hash":
+            secret = self._options.hash_secret
+            if not secret:
+                raise ConfigurationError(
+                    "the hash operator needs a secret: set CALLSCRIBE_HASH_SECRET to a long random string"
+                )
+            digest = hmac.new(secret.encode(), f"{entity_type}|{_normalise(value)}".encode(), hashlib.sha256)
+            return f"[{DUTCH_TAGS[entity_type]}-{digest.hexdigest()[:12]}]"
+        return self._tag(entity_type, value)
+
+    def _tag(self, entity_type: str, value: str) -> str:
         key = (entity_type, _normalise(value))
         if key not in self._tags and entity_type == "PERSON":
-            key = self._same_person(key)
+            key = self._same_person(key, value)
         if key not in self._tags:
             self._counts[entity_type] = self._counts.get(entity_type, 0) + 1
             self._tags[key] = f"[{DUTCH_TAGS[entity_type]}-{self._counts[entity_type]}]"
+            if entity_type == "PERSON":
+                self._people[key] = _name_words(value)
         return self._tags[key]
 
-
-    def _same_person(self, key: tuple[str, str]) -> tuple[str, str]:
-        """A surname alone or a full name whose surname was seen before is the same person."""
-        name = key[1]
-        for known in self._tags:
-            if known[0] == "PERSON" and min(len(name), len(known[1])) >= 3:
-                if known[1].endswith(name) or name.endswith(known[1]):
+    def _same_person(self, key: tuple[str, str], value: str) -> tuple[str, str]:
+        """A first name or surname alone, or a fuller form, of a person named before is that person."""
+        words = _name_words(value)
+        if words:
+            for known, known_words in self._people.items():
+                if words <= known_words or known_words <= words:
                     return known
         return key
+
+
+def _name_words(value: str) -> frozenset[str]:
+    return frozenset(w.casefold() for w in _WORD.findall(value) if w.casefold() not in _PARTICLES and len(w) > 1)
 
 
 def _normalise(value: str) -> str:

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from pipeline.types import DUTCH_TAGS, RedactionOptions
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_HOME = Path("~/.callscribe")
@@ -48,6 +50,14 @@ class Settings(BaseSettings):
     )
     rules_dir: Path = Field(REPO_ROOT / "redaction_rules", description="Folder of recognizer YAML files.")
     score_threshold: float = Field(0.35, ge=0, le=1)
+    review_threshold: float = Field(
+        0.5, ge=0, le=1, description="Redacted spans scoring below this are flagged for human review."
+    )
+    operator: Literal["tag", "mask", "hash"] = Field("tag", description="How a found span is replaced.")
+    operators: Annotated[dict[str, Literal["tag", "mask", "hash"]], NoDecode] = Field(
+        default_factory=dict, description="Per-type operators, e.g. 'PHONE_NUMBER=mask,PERSON=hash'."
+    )
+    hash_secret: str | None = Field(None, repr=False, description="Per-deployment secret of the hash operator.")
     transcript_key: str | None = Field(
         None,
         description="Fernet key (urlsafe base64, 32 bytes) encrypting unredacted transcripts at "
@@ -72,6 +82,37 @@ class Settings(BaseSettings):
                 raise ValueError("give two speaker names separated by a comma, e.g. 'medewerker,klant'")
             return tuple(parts)
         return value
+
+    @field_validator("operators", mode="before")
+    @classmethod
+    def _split_operators(cls, value):
+        if isinstance(value, str):
+            pairs = [p.strip() for p in value.split(",") if p.strip()]
+            parsed = {}
+            for pair in pairs:
+                kind, sep, operator = pair.partition("=")
+                if not sep:
+                    raise ValueError(f"{pair!r}: write TYPE=OPERATOR pairs, e.g. 'PHONE_NUMBER=mask,PERSON=hash'")
+                parsed[kind.strip().upper()] = operator.strip()
+            return parsed
+        return value
+
+    @field_validator("operators", mode="after")
+    @classmethod
+    def _known_types(cls, value: dict) -> dict:
+        unknown = sorted(set(value) - set(DUTCH_TAGS))
+        if unknown:
+            raise ValueError(f"unknown entity type(s) {', '.join(unknown)}; valid: {', '.join(DUTCH_TAGS)}")
+        return value
+
+    def redaction_options(self) -> RedactionOptions:
+        """The anonymisation part of the settings, as the redactor takes it."""
+        return RedactionOptions(
+            default_operator=self.operator,
+            operators=tuple(sorted(self.operators.items())),
+            hash_secret=self.hash_secret,
+            review_threshold=self.review_threshold,
+        )
 
     @property
     def catalogue_url(self) -> str:

@@ -120,6 +120,7 @@ def write_redacted(
         },
         "redaction": redacted.engine,
         "entity_counts": redacted.entity_counts(),
+        "review_count": sum(e.review for seg in redacted.segments for e in seg.entities),
         "segments": [
             {
                 "speaker": seg.speaker,
@@ -127,7 +128,8 @@ def write_redacted(
                 "end": seg.end,
                 "text": seg.text,
                 "entities": [
-                    {"start": e.start, "end": e.end, "type": e.type, "tag": e.tag, "score": e.score}
+                    {"start": e.start, "end": e.end, "type": e.type, "tag": e.tag, "score": e.score,
+                     "review": e.review}
                     for e in seg.entities
                 ],
             }

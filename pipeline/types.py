@@ -84,13 +84,44 @@ class Transcript:
 
 @dataclass(frozen=True)
 class Entity:
-    """A redacted span: offsets into the original text, never the original value."""
+    """A redacted span: offsets into the original text and its replacement, never the original value."""
 
     start: int
     end: int
     type: str
     score: float
     tag: str = ""
+    review: bool = False
+
+
+# Canonical entity types callscribe reports, and the Dutch tag each becomes in a transcript.
+DUTCH_TAGS = {
+    "PERSON": "PERSOON",
+    "PHONE_NUMBER": "TELEFOONNUMMER",
+    "EMAIL_ADDRESS": "EMAILADRES",
+    "IBAN": "IBAN",
+    "POSTCODE": "POSTCODE",
+    "ADDRESS": "ADRES",
+    "LOCATION": "LOCATIE",
+    "BSN": "BSN",
+    "DATE_OF_BIRTH": "GEBOORTEDATUM",
+    "CUSTOMER_ID": "KLANTNUMMER",
+    "LICENSE_PLATE": "KENTEKEN",
+    "CREDIT_CARD": "CREDITCARD",
+}
+
+
+@dataclass(frozen=True)
+class RedactionOptions:
+    """How found spans are replaced, and when a span is flagged for human review."""
+
+    default_operator: str = "tag"
+    operators: tuple[tuple[str, str], ...] = ()  # (entity type, operator) overrides
+    hash_secret: str | None = field(default=None, repr=False)
+    review_threshold: float = 0.5
+
+    def operator_for(self, entity_type: str) -> str:
+        return dict(self.operators).get(entity_type, self.default_operator)
 
 
 @dataclass(frozen=True)

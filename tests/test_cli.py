@@ -30,7 +30,7 @@ def test_redact_transcripts_round_trip(runner, tmp_path):
         for source, segment in zip(original["segments"], row["segments"]):
             assert set(segment) == {"speaker", "text", "entities"} and segment["speaker"] == source["speaker"]
             for entity in segment["entities"]:
-                assert set(entity) == {"start", "end", "type", "score"}
+                assert set(entity) == {"start", "end", "type", "score", "review"}
                 assert 0 <= entity["start"] < entity["end"] <= len(source["text"])
     text = out.read_text(encoding="utf-8")
     for value in ("Gerrit Hoogland", "06-29384756", "g.hoogland@voorbeeld.nl", "9712 CP", "NL91 ABNA"):

@@ -96,7 +96,7 @@ def test_one_transcript_and_one_recorded_failure(flow_run):
     assert starts == sorted(starts) and len(starts) >= 2
     for segment in document["segments"]:
         for entity in segment["entities"]:
-            assert set(entity) == {"start", "end", "type", "tag", "score"}, "original values are never stored"
+            assert set(entity) == {"start", "end", "type", "tag", "score", "review"}, "original values are never stored"
     markdown = (folder / "transcript.md").read_text(encoding="utf-8")
     assert "Medewerker:" in markdown and "[PERSOON-1]" in markdown  # the explanation line
     assert not (settings.transcripts_dir / BAD_ID / "redacted.json").exists()

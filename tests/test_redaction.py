@@ -122,3 +122,58 @@ def test_broken_rules_folder_stops_the_redactor(tmp_path):
     (rules / "zz_bad.yaml").write_text("name: x\n", encoding="utf-8")
     with pytest.raises(RulesError, match="zz_bad.yaml"):
         Redactor(REPO_ROOT / "nlp_models" / "nl_callscribe", rules, 0.35)
+
+
+def test_a_name_is_redacted_at_every_mention(redactor):
+    out = redactor.redact([
+        ("klant", "Mijn naam is Sjoerd Wijnbergen."),
+        ("medewerker", "Dank u. Ik noteer wijnbergen, en voor Sjoerd een terugbelverzoek."),
+        ("klant", "Bakker is mijn schoonvader, maar de bakker op de hoek weet het ook."),
+    ])
+    second = out.segments[1].text
+    assert "ijnbergen" not in second and "Sjoerd" not in second
+    assert second.count("[PERSOON-1]") == 2, "the surname alone and the first name are the same person"
+
+
+def test_profession_stays_visible_when_the_surname_is_known(redactor):
+    out = redactor.redact([
+        ("klant", "Met mevrouw Bakker."),
+        ("klant", "De bakker op de hoek heeft ook een storing."),
+    ])
+    assert "Bakker" not in out.segments[0].text
+    assert out.segments[1].text.startswith("De bakker op de hoek")
+
+
+def test_the_agents_question_raises_the_answers_score(redactor):
+    answer = "Ja, dat is 3526 ep."
+    alone = redactor.redact([("klant", answer)]).segments[0]
+    after_question = redactor.redact([("medewerker", "En wat is uw postcode?"), ("klant", answer)]).segments[1]
+    assert "3526" in alone.text, "a lower-case postcode alone scores below the threshold"
+    assert "3526" not in after_question.text and after_question.entities[0].type == "POSTCODE"
+
+
+def test_operators_per_type_and_keyed_hash(redactor):
+    from pipeline.types import RedactionOptions
+
+    segments = [("klant", "Mijn naam is Karin Mulder, bel 06-48213957.")]
+    options = RedactionOptions(operators=(("PHONE_NUMBER", "mask"), ("PERSON", "hash")), hash_secret="geheim-1")
+    masked = redactor.redact(segments, options=options).segments[0]
+    assert "*" * len("06-48213957") in masked.text
+    person = next(e for e in masked.entities if e.type == "PERSON")
+    assert re.fullmatch(r"\[PERSOON-[0-9a-f]{12}\]", person.tag)
+    again = redactor.redact(segments, options=options).segments[0]
+    other_key = redactor.redact(segments, options=RedactionOptions(
+        operators=(("PERSON", "hash"),), hash_secret="geheim-2")).segments[0]
+    assert person.tag in again.text, "the same secret gives the same hash in every transcript"
+    assert person.tag not in other_key.text
+    with pytest.raises(Exception, match="CALLSCRIBE_HASH_SECRET"):
+        redactor.redact(segments, options=RedactionOptions(default_operator="hash"))
+
+
+def test_low_scores_are_flagged_for_review(redactor):
+    from pipeline.types import RedactionOptions
+
+    out = redactor.redact([("medewerker", "En wat is uw postcode?"), ("klant", "3526 ep, en bel 06-48213957.")],
+                          options=RedactionOptions(review_threshold=0.7)).segments[1]
+    flags = {e.type: e.review for e in out.entities}
+    assert flags == {"POSTCODE": True, "PHONE_NUMBER": False}
