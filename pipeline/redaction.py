@@ -73,6 +73,7 @@ class Redactor:
             ),
         )
         nlp_engine.load()
+        self._nlp_engine = nlp_engine
         registry = RecognizerRegistry(supported_languages=[LANGUAGE])
         for recognizer in load_recognizers(rules_dir):
             registry.add_recognizer(recognizer)
@@ -95,38 +96,50 @@ class Redactor:
         }
         logger.info("redactor ready in %.1f s", time.perf_counter() - started)
 
-    def find(self, text: str, context: Sequence[str] = ()) -> list[Entity]:
-        """Personal-data spans of one text, overlaps merged, in text order (no tags yet).
+    def find(self, texts: Sequence[str], contexts: Sequence[Sequence[str]] | None = None) -> list[list[Entity]]:
+        """Personal-data spans of each text, overlaps merged, in text order (no tags yet).
 
         Found spans are taken out and the rest is analysed again until nothing new turns up (at
         most ``_MAX_ROUNDS`` times): the statistical NER reads context, and a name next to a number
         it did not recognise may be recognised once the number is gone. Each span taken out, and
         each tag of an earlier redaction, becomes one space, so a second redaction of the output
-        analyses exactly the same text: redacting a redacted text changes nothing.
+        analyses exactly the same text: redacting a redacted text changes nothing. The spaCy
+        pipeline runs over all texts of a round in one batch.
 
         Args:
-            text: one turn.
-            context: words that raise the score of recognizers listing them as context (the
-                previous turn's words).
+            texts: the turns of one transcript (or any texts).
+            contexts: per text, words that raise the score of recognizers listing them as
+                context (the previous turn's words).
         """
-        if not text.strip():
-            return []
-        removed = [m.span() for m in _TAG.finditer(text)]
-        spans: list[_Span] = []
+        contexts = contexts or [()] * len(texts)
+        removed = [[m.span() for m in _TAG.finditer(text)] for text in texts]
+        spans: list[list[_Span]] = [[] for _ in texts]
+        active = [i for i, text in enumerate(texts) if text.strip()]
         for _ in range(_MAX_ROUNDS):
-            compact, origin = _take_out(text, removed)
-            found = []
-            for result in self._analyzer.analyze(
-                text=compact, language=LANGUAGE, entities=self._entities, context=list(context)
-            ):
-                kind = PRESIDIO_ALIASES.get(result.entity_type, result.entity_type)
-                if kind in DUTCH_TAGS:
-                    found += _pieces(text, origin, result.start, result.end, kind, result.score)
-            if not found:
+            if not active:
                 break
-            spans += found
-            removed += [(span.start, span.end) for span in found]
-        return [Entity(s.start, s.end, s.type, round(s.score, 4)) for s in _merge(spans, text)]
+            compacted = {i: _take_out(texts[i], removed[i]) for i in active}
+            analysed = self._nlp_engine.process_batch([compacted[i][0] for i in active], LANGUAGE, batch_size=64)
+            still_finding = []
+            for i, (compact, artifacts) in zip(active, analysed):
+                origin = compacted[i][1]
+                found = []
+                for result in self._analyzer.analyze(
+                    text=compact, language=LANGUAGE, entities=self._entities, context=list(contexts[i]),
+                    nlp_artifacts=artifacts,
+                ):
+                    kind = PRESIDIO_ALIASES.get(result.entity_type, result.entity_type)
+                    if kind in DUTCH_TAGS:
+                        found += _pieces(texts[i], origin, result.start, result.end, kind, result.score)
+                if found:
+                    spans[i] += found
+                    removed[i] += [(span.start, span.end) for span in found]
+                    still_finding.append(i)
+            active = still_finding
+        return [
+            [Entity(s.start, s.end, s.type, round(s.score, 4)) for s in _merge(found, text)]
+            for found, text in zip(spans, texts)
+        ]
 
     def redact(
         self,
@@ -147,11 +160,8 @@ class Redactor:
         """
         options = options or RedactionOptions()
         texts = [text for _, text in segments]
-        found = []
-        previous: list[str] = []
-        for text in texts:
-            found.append(self.find(text, previous))
-            previous = _WORD.findall(text)[-_CONTEXT_WORDS:]
+        contexts = [()] + [_WORD.findall(text)[-_CONTEXT_WORDS:] for text in texts[:-1]]
+        found = self.find(texts, contexts)
         names = self._name_mentions(texts, found)
         replacer = _Replacer(options)
         out = []
