@@ -137,7 +137,7 @@ class Redactor:
                     still_finding.append(i)
             active = still_finding
         return [
-            [Entity(s.start, s.end, s.type, round(s.score, 4)) for s in _merge(found, text)]
+            [Entity(s.start, s.end, s.type, round(s.score, 4)) for s in _extend_names(_merge(found, text), text)]
             for found, text in zip(spans, texts)
         ]
 
@@ -324,6 +324,27 @@ def _pieces(text: str, origin: list[int | None], start: int, end: int, kind: str
                 pieces.append(_Span(a, b, kind, score))
         run = []
     return pieces
+
+
+# A capitalised word, with any name particles before it, directly after a name ("Annelies" →
+# "Annelies El Idrissi", "Jan" → "Jan van der Meulen"); weekdays and months are not names.
+_NAME_TAIL = regex.compile(
+    r"(?:[ \t]+(?:(?:[Vv]an|[Dd]e|[Dd]er|[Dd]en|[Tt]er|[Tt]en|[Tt]e|'t|[Ll]a|[Ll]e|[Ee]l|[Aa]l|[Bb]en|[Oo]ude)[ \t]+)*"
+    r"(?!(?:Maandag|Dinsdag|Woensdag|Donderdag|Vrijdag|Zaterdag|Zondag|Januari|Februari|Maart|April|Mei|Juni|Juli|"
+    r"Augustus|September|Oktober|November|December)\b)\p{Lu}[\p{Ll}'\u2019-]+)+"
+)
+
+
+def _extend_names(spans: list[_Span], text: str) -> list[_Span]:
+    """Grow each PERSON span over the capitalised name words that directly follow it."""
+    grown = []
+    for span in spans:
+        if span.type == "PERSON":
+            tail = _NAME_TAIL.match(text, span.end)
+            if tail:
+                span = _Span(span.start, tail.end(), span.type, span.score)
+        grown.append(span)
+    return _merge(grown, text) if grown != spans else spans
 
 
 def _merge(spans: list[_Span], text: str) -> list[_Span]:
