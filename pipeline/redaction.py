@@ -22,7 +22,7 @@ from pathlib import Path
 
 import regex
 
-from pipeline.errors import ConfigurationError, ModelUnavailableError
+from pipeline.errors import ConfigurationError, ModelUnavailableError, RulesError
 from pipeline.recognizers import LANGUAGE, PRESIDIO_ALIASES, load_recognizers
 from pipeline.types import DUTCH_TAGS, Entity, RedactedSegment, RedactedTranscript, RedactionOptions
 
@@ -85,6 +85,7 @@ class Redactor:
             context_aware_enhancer=LemmaContextAwareEnhancer(context_prefix_count=8, context_suffix_count=3),
         )
         self._common_words = _lexicon(nlp_engine.nlp[LANGUAGE])
+        self._stoplist = _word_list(rules_dir / "ner_stoplist.txt")
         supported = set(self._analyzer.get_supported_entities(LANGUAGE))
         self._entities = sorted(supported & (set(DUTCH_TAGS) | set(PRESIDIO_ALIASES)))
         meta = nlp_engine.nlp[LANGUAGE].meta
@@ -129,7 +130,7 @@ class Redactor:
                     nlp_artifacts=artifacts,
                 ):
                     kind = PRESIDIO_ALIASES.get(result.entity_type, result.entity_type)
-                    if kind in DUTCH_TAGS:
+                    if kind in DUTCH_TAGS and not self._ordinary_words(compact, result):
                         found += _pieces(texts[i], origin, result.start, result.end, kind, result.score)
                 if found:
                     spans[i] += found
@@ -140,6 +141,20 @@ class Redactor:
             [Entity(s.start, s.end, s.type, round(s.score, 4)) for s in _extend_names(_merge(found, text), text)]
             for found, text in zip(spans, texts)
         ]
+
+    def _ordinary_words(self, text: str, result) -> bool:
+        """True for an NER name or place made only of ordinary words: a greeting, a country, or
+        common Dutch words in lower case or opening a sentence ("Luister", "Sorry", "paniek").
+        A capitalised common word inside a sentence ("mevrouw Bakker") is kept."""
+        if (result.recognition_metadata or {}).get("recognizer_name") != "SpacyRecognizer":
+            return False
+        words = [w.casefold() for w in _WORD.findall(text[result.start : result.end])]
+        words = [w for w in words if w not in _PARTICLES]
+        if not words or all(w in self._stoplist for w in words):
+            return True
+        opening = not text[: result.start].rstrip() or text[: result.start].rstrip()[-1] in ".!?…:"
+        lower = text[result.start].islower()
+        return (opening or lower) and all(w in self._common_words or w in self._stoplist for w in words)
 
     def redact(
         self,
@@ -210,6 +225,20 @@ class Redactor:
 def get_redactor(spacy_model: Path, rules_dir: Path, score_threshold: float) -> Redactor:
     """The process-wide redactor for these settings (loaded once)."""
     return Redactor(spacy_model, rules_dir, score_threshold)
+
+
+def _word_list(path: Path) -> frozenset[str]:
+    """One lower-case word or phrase per line, ``#`` comments; a missing file is an empty list."""
+    if not path.is_file():
+        return frozenset()
+    words = set()
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        word = line.split("#", 1)[0].strip()
+        if word and word != word.casefold():
+            raise RulesError(f"{path} line {number}: write words in lower case")
+        if word:
+            words.add(word)
+    return frozenset(words)
 
 
 def _lexicon(nlp) -> frozenset[str]:
