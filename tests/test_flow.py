@@ -141,3 +141,18 @@ def test_deployments_declare_the_flow_without_personal_parameters(home):
     (deployment,) = deployments()
     assert (deployment.flow_name, deployment.name) == ("transcribe-recordings", "on-request")
     assert deployment.parameters == {}
+
+
+def test_progress_reports_reach_the_active_board_only():
+    from flows import progress
+
+    progress.report("R-0", 5.0, 10.0)  # no board: dropped without error
+    with progress.ProgressBoard(total_audio_seconds=90.0, disable=True) as board:
+        progress.report("R-1", 30.0, 60.0)
+        progress.report("R-2", 45.0, 30.0)  # done beyond the total is capped
+        assert board._done == {"R-1": 30.0, "R-2": 30.0}
+        tasks = {t.description: t for t in board._progress.tasks}
+        assert tasks["audio minutes"].completed == 60.0
+        assert tasks["R-1"].fields["minutes"] == "0.5/1.0 min"
+    progress.report("R-3", 1.0, 1.0)
+    assert "R-3" not in board._done
