@@ -105,6 +105,20 @@ class _ValidatedPatternRecognizer(PatternRecognizer):
         return self._check(pattern_text)
 
 
+class FilteredSpacyRecognizer(SpacyRecognizer):
+    """Presidio's spaCy NER recognizer with a veto: results for which ``veto(text, start, end)``
+    is true are dropped here, before Presidio removes duplicates, so a rule recognizer's result
+    on the same characters survives."""
+
+    veto: Callable[[str, int, int], bool] | None = None
+
+    def analyze(self, text, entities, nlp_artifacts=None):  # noqa: D102
+        results = super().analyze(text, entities, nlp_artifacts)
+        if self.veto is None:
+            return results
+        return [r for r in results if not self.veto(text, r.start, r.end)]
+
+
 class OfflineEmailRecognizer(EmailRecognizer):
     """Presidio's e-mail recognizer, validating top-level domains with tldextract's bundled
     public-suffix snapshot instead of downloading the list."""
@@ -168,7 +182,7 @@ def load_recognizers(rules_dir: Path) -> list[EntityRecognizer]:
             "project's redaction_rules/ folder"
         )
     recognizers: list[EntityRecognizer] = [
-        SpacyRecognizer(supported_language=LANGUAGE, supported_entities=["PERSON", "LOCATION"]),
+        FilteredSpacyRecognizer(supported_language=LANGUAGE, supported_entities=["PERSON", "LOCATION"]),
         OfflineEmailRecognizer(supported_language=LANGUAGE, context=["e-mail", "mail", "mailadres", "emailadres"]),
         IbanRecognizer(supported_language=LANGUAGE, context=["iban", "rekeningnummer", "rekening", "bankrekening"]),
     ]

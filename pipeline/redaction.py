@@ -23,7 +23,7 @@ from pathlib import Path
 import regex
 
 from pipeline.errors import ConfigurationError, ModelUnavailableError, RulesError
-from pipeline.recognizers import LANGUAGE, PRESIDIO_ALIASES, load_recognizers
+from pipeline.recognizers import LANGUAGE, PRESIDIO_ALIASES, FilteredSpacyRecognizer, load_recognizers
 from pipeline.types import DUTCH_TAGS, Entity, RedactedSegment, RedactedTranscript, RedactionOptions
 
 logger = logging.getLogger(__name__)
@@ -86,6 +86,9 @@ class Redactor:
         )
         self._common_words = _lexicon(nlp_engine.nlp[LANGUAGE])
         self._stoplist = _word_list(rules_dir / "ner_stoplist.txt")
+        for recognizer in registry.recognizers:
+            if isinstance(recognizer, FilteredSpacyRecognizer):
+                recognizer.veto = self._ordinary_words
         supported = set(self._analyzer.get_supported_entities(LANGUAGE))
         self._entities = sorted(supported & (set(DUTCH_TAGS) | set(PRESIDIO_ALIASES)))
         meta = nlp_engine.nlp[LANGUAGE].meta
@@ -130,7 +133,7 @@ class Redactor:
                     nlp_artifacts=artifacts,
                 ):
                     kind = PRESIDIO_ALIASES.get(result.entity_type, result.entity_type)
-                    if kind in DUTCH_TAGS and not self._ordinary_words(compact, result):
+                    if kind in DUTCH_TAGS:
                         found += _pieces(texts[i], origin, result.start, result.end, kind, result.score)
                 if found:
                     spans[i] += found
@@ -142,19 +145,17 @@ class Redactor:
             for found, text in zip(spans, texts)
         ]
 
-    def _ordinary_words(self, text: str, result) -> bool:
+    def _ordinary_words(self, text: str, start: int, end: int) -> bool:
         """True for an NER name or place made only of ordinary words: a greeting, a country, or
         common Dutch words in lower case or opening a sentence ("Luister", "Sorry", "paniek").
         A capitalised common word inside a sentence ("mevrouw Bakker") is kept."""
-        if (result.recognition_metadata or {}).get("recognizer_name") != "SpacyRecognizer":
-            return False
-        words = [w.casefold() for w in _WORD.findall(text[result.start : result.end])]
+        words = [w.casefold() for w in _WORD.findall(text[start:end])]
         words = [w for w in words if w not in _PARTICLES]
         if not words or all(w in self._stoplist for w in words):
             return True
-        opening = not text[: result.start].rstrip() or text[: result.start].rstrip()[-1] in ".!?…:"
-        lower = text[result.start].islower()
-        return (opening or lower) and all(w in self._common_words or w in self._stoplist for w in words)
+        before = text[:start].rstrip()
+        opening = not before or before[-1] in ".!?…:"
+        return (opening or text[start].islower()) and all(w in self._common_words or w in self._stoplist for w in words)
 
     def redact(
         self,
@@ -294,7 +295,7 @@ class _Replacer:
         words = _name_words(value)
         if words:
             for known, known_words in self._people.items():
-                if words <= known_words or known_words <= words:
+                if known_words and (words <= known_words or known_words <= words):
                     return known
         return key
 

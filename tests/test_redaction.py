@@ -177,3 +177,12 @@ def test_low_scores_are_flagged_for_review(redactor):
                           options=RedactionOptions(review_threshold=0.7)).segments[1]
     flags = {e.type: e.review for e in out.entities}
     assert flags == {"POSTCODE": True, "PHONE_NUMBER": False}
+
+
+def test_a_spelled_name_does_not_swallow_later_tags(redactor):
+    out = redactor.redact([
+        ("klant", "Mijn achternaam is Bouzid, B O U Z I D."),
+        ("klant", "En mijn buurman heet Gerrit Hoogland."),
+    ])
+    tags = {e.tag for s in out.segments for e in s.entities if e.type == "PERSON"}
+    assert len(tags) >= 2, "a second person gets a tag of their own"

@@ -1,0 +1,103 @@
+"""Names spelled out on the phone, as Whisper writes them: letter by letter ("K-O-W-A-L-S-K-I",
+"s-j-o-u-k-j-e", "J, A, N, S, E, N", "B O U Z I D", "R, E, IJ, N, D, E, R, S") or with the Dutch
+spelling alphabet ("A van Anton, N van Nico, … Z van Zaandam"). The whole spelled part is one
+PERSON span. A word of the same turn that the spelling spells (or begins: "Reinders, R-E-I-N…")
+is the name too.
+
+A single letter ("met i-j", "Ja, b.") or two are a spelling remark, not a name: a spelling needs
+at least three letters, four when written as lower-case letters with spaces only, and a
+spelling-alphabet spelling needs two letters whose words begin with that letter.
+"""
+
+from __future__ import annotations
+
+import regex
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+
+from pipeline.nl._numbers import digits
+from pipeline.nl.person_context import common_words, load_word_list, result
+
+_LETTER = r"(?:IJ|Ij|ij|\p{L})"
+_END = r"(?![\p{L}\d])"
+# Letter sequences, by separator. Upper-case letters with spaces need three, lower-case four
+# (Dutch has one-letter words: "u", "a", "e").
+_SPELLED = regex.compile(
+    rf"(?<![\p{{L}}\d-]){_LETTER}(?:-{_LETTER}){{2,}}{_END}(?:\.\.\.|…)?"
+    rf"|(?<![\p{{L}}\d,]){_LETTER}(?:,[ \t]*{_LETTER}{_END}){{2,}}{_END}"
+    rf"|(?<![\p{{L}}\d])(?:IJ|\p{{Lu}})(?:[ \t]+(?:IJ|\p{{Lu}}){_END}){{2,}}{_END}"
+    rf"|(?<![\p{{L}}\d])\p{{Ll}}(?:[ \t]+\p{{Ll}}{_END}){{3,}}{_END}"
+    rf"|(?<![\p{{L}}\d.])\p{{Lu}}\.(?:[ \t]*\p{{Lu}}\.){{3,}}"
+)
+# One spelling-alphabet item: "A van Anton", "IJ van IJmuiden", "s als in Simon".
+_ITEM = rf"(?P<letter>{_LETTER})[ \t]+(?:van|voor|als in|zoals)[ \t]+(?P<word>\p{{L}}[\p{{L}}'’-]*)"
+_ALPHABET_RUN = regex.compile(rf"(?<![\p{{L}}\d]){_ITEM}(?:(?:,[ \t]*|[ \t]+|,?[ \t]+en[ \t]+){_ITEM})+")
+_ITEM_RE = regex.compile(_ITEM)
+_WORD = regex.compile(r"[\p{L}'’]+")
+_LAST_WORD = regex.compile(r"([\p{L}\d]+)[ \t]*[,-]?[ \t]*$")
+_FIRST_WORD = regex.compile(r"[ \t]*[,-]?[ \t]*([\p{L}\d]+)")
+
+_SCORE_SPELLED = 0.7
+_SCORE_ALPHABET = 0.85
+_SCORE_SPELLED_WORD = 0.6
+
+
+def _letters(spelled: str) -> str:
+    return "".join(ch for ch in spelled.casefold() if ch.isalpha())
+
+
+class DutchSpelledNameRecognizer(EntityRecognizer):
+    """PERSON for letter-by-letter and spelling-alphabet spellings, and the word they spell."""
+
+    def __init__(self):
+        super().__init__(
+            supported_entities=["PERSON"], name="DutchSpelledNameRecognizer", supported_language="nl",
+            context=["naam", "spel", "spellen", "letter", "schrijf", "schrijft"],
+        )
+        self._not_names = load_word_list("not_person_nl.txt")
+
+    def load(self) -> None:
+        pass
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        found: list[RecognizerResult] = []
+        spelled: list[tuple[int, int, str]] = []
+        for match in _ALPHABET_RUN.finditer(text):
+            items = list(_ITEM_RE.finditer(match.group()))
+            if all(_letters(item.group("word")).startswith(_letters(item.group("letter"))) for item in items):
+                found.append(result(self, "PERSON", match.start(), match.end(), _SCORE_ALPHABET))
+                spelled.append((match.start(), match.end(), "".join(_letters(i.group("letter")) for i in items)))
+        for match in _SPELLED.finditer(text):
+            if any(s <= match.start() < e for s, e, _ in spelled) or self._next_to_number(text, match):
+                continue
+            found.append(result(self, "PERSON", match.start(), match.end(), _SCORE_SPELLED))
+            spelled.append((match.start(), match.end(), _letters(match.group())))
+        if spelled:
+            found += self._spelled_words(text, spelled, common_words(nlp_artifacts))
+        return found
+
+    @staticmethod
+    def _next_to_number(text: str, match) -> bool:
+        """Letters dictated between digits or number words are a licence plate, postcode or code."""
+        before = _LAST_WORD.search(text, 0, match.start())
+        after = _FIRST_WORD.match(text, match.end())
+        words = [w.group(1) for w in (before, after) if w is not None and w.group(1).casefold() not in ("een", "één")]
+        return any(w.isdigit() or digits(w) is not None for w in words)
+
+    def _spelled_words(self, text: str, spelled: list[tuple[int, int, str]], common: frozenset[str]):
+        """Words of the turn that the spellings spell, or begin with (an interrupted spelling)."""
+        results = []
+        for word in _WORD.finditer(text):
+            if any(s <= word.start() < e for s, e, _ in spelled):
+                continue
+            folded = word.group().casefold()
+            if len(folded) < 3 or folded in self._not_names or folded in common:
+                continue
+            for _, _, letters in spelled:
+                if len(letters) >= 3 and (folded == letters or (len(letters) >= 4 and folded.startswith(letters))):
+                    results.append(result(self, "PERSON", word.start(), word.end(), _SCORE_SPELLED_WORD))
+                    break
+        return results
+
+
+def recognizers() -> list[EntityRecognizer]:
+    return [DutchSpelledNameRecognizer()]

@@ -1,0 +1,75 @@
+"""E-mail addresses said aloud, as Whisper writes them: "piotr punt kowalski apenstaartje gmail
+punt com", "sjoukje w apenstaartje ziggo punt nl", "jan at planet punt nl", "k streepje de vries
+underscore 2 at outlook punt com", a local part spelled letter by letter or with the spelling
+alphabet ("A van Anton, M van Maria, apenstaartje, protonmail punt com"). Written addresses are
+Presidio's e-mail recognizer's.
+
+The address is the local part, the at-sign word and a domain that ends in "punt" and a top-level
+domain (or a written ".nl"): without that ending "at" stays an ordinary word.
+"""
+
+from __future__ import annotations
+
+import regex
+from presidio_analyzer import EntityRecognizer
+
+from pipeline.nl.person_context import result
+
+_TLDS = (
+    r"(?:nl|com|net|org|be|de|eu|info|biz|io|co|uk|fr|es|it|pl|tr|ma|online|nu|frl|email|mail|me|tv|app|dev"
+    r"|amsterdam|nrw|ch|at|se|dk|no|fi|cz|ro|hu|pt|gr|us|ca|edu|gov)"
+)
+_SEP = r"(?:[ \t]*,?[ \t]+(?:punt|dot|streepje|liggend streepje|laag streepje|tussenstreepje|koppelteken|min(?:teken)?|underscore|onderstreepje|underscoretje)[ \t]*,?[ \t]+)"
+_AT = r"(?:[ \t]*,?[ \t]+(?:apenstaartje|apestaartje|aapje|at|et|@)[ \t]*,?[ \t]+|[ \t]*@[ \t]*)"
+_LETTER = r"(?:IJ|ij|\p{L})"
+_ALPHABET = rf"(?:{_LETTER}[ \t]+(?:van|voor|als in)[ \t]+\p{{L}}[\p{{L}}'’-]*(?:,?[ \t]+|,[ \t]*)?)+"
+_SPELLED = rf"(?:{_LETTER}(?:(?:-|,[ \t]*|[ \t]+){_LETTER}(?![\p{{L}}\d])){{2,}})"
+_UNIT = r"(?:[\p{L}\d]+(?:[._-][\p{L}\d]+)*)"
+_PARTICLE = r"(?:van der|van den|van de|van 't|van|de|der|den|ter|ten|te|el|al)"
+_LOCAL_UNIT = rf"(?:{_ALPHABET}|{_SPELLED}|(?:{_PARTICLE}[ \t]+)?{_UNIT})"
+# A local part: units joined by a separator word; a single letter or a number may follow a
+# unit with only a space ("sjoukje w", "jan 85"), and so may a surname with its particle
+# ("lotte streepje de boer").
+_LOCAL = (
+    rf"{_LOCAL_UNIT}(?:{_SEP}{_LOCAL_UNIT}|[ \t]+(?:\p{{L}}|\d+)(?![\p{{L}}\d])"
+    rf"|[ \t]+{_PARTICLE}[ \t]+{_UNIT})*"
+)
+_DOMAIN = rf"{_UNIT}(?:{_SEP}{_UNIT})*?(?:{_SEP}{_TLDS}|\.{_TLDS})(?![\p{{L}}\d])"
+_SPOKEN_EMAIL = regex.compile(rf"(?<![\p{{L}}\d@.])(?P<local>{_LOCAL}){_AT}(?P<domain>{_DOMAIN})", regex.IGNORECASE)
+_WORD = regex.compile(r"\S+")
+# Words that introduce an address and are not part of it.
+_LEAD_WORDS = frozenset(
+    {"is", "was", "mijn", "het", "de", "dat", "e-mail", "email", "mail", "mailadres", "e-mailadres", "emailadres",
+     "adres", "naar", "op", "aan", "via", "per", "en", "of", "ja", "nee", "nou", "eh", "dus", "hier", "die", "u",
+     "je", "ik", "wordt", "graag", "staat", "dan", "oké", ":", "met"}
+)
+_SCORE = 0.9
+
+
+class DutchSpokenEmailRecognizer(EntityRecognizer):
+    """EMAIL_ADDRESS for addresses dictated with "punt", "apenstaartje", "at", "streepje" …"""
+
+    def __init__(self):
+        super().__init__(
+            supported_entities=["EMAIL_ADDRESS"], name="DutchSpokenEmailRecognizer", supported_language="nl",
+            context=["mail", "e-mail", "mailadres", "emailadres"],
+        )
+
+    def load(self) -> None:
+        pass
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        found = []
+        for match in _SPOKEN_EMAIL.finditer(text):
+            start = match.start()
+            # Leading words that introduce the address ("mijn mail is …") are not part of it.
+            for word in _WORD.finditer(text, start, match.end("local")):
+                if word.group().casefold().strip(",.:") not in _LEAD_WORDS or word.end() >= match.end("local"):
+                    start = word.start()
+                    break
+            found.append(result(self, "EMAIL_ADDRESS", start, match.end(), _SCORE))
+        return found
+
+
+def recognizers() -> list[EntityRecognizer]:
+    return [DutchSpokenEmailRecognizer()]
