@@ -30,6 +30,14 @@ def _fold(word: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+# Every number word is made of these parts; other words are rejected before parsing.
+_MORPHEMES = re.compile(
+    r"(?:nul|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|dertien|veertien|vijftien|zestien"
+    r"|zeventien|achttien|negentien|twintig|dertig|veertig|vijftig|zestig|zeventig|tachtig|negentig|honderd"
+    r"|duizend|en)+"
+)
+
+
 @lru_cache(maxsize=4096)
 def value(word: str) -> int | None:
     """The value of one Dutch number word, or ``None`` when it is not one.
@@ -38,11 +46,12 @@ def value(word: str) -> int | None:
     1936, "twintigtwaalf" = 2012).
     """
     w = _fold(word.strip(".,;:!?…"))
-    if not w or not w.isalpha():
+    if not w or not w.isalpha() or not _MORPHEMES.fullmatch(w):
         return None
     return _parse(w)
 
 
+@lru_cache(maxsize=8192)
 def _parse(w: str) -> int | None:
     if not w:
         return None
@@ -76,6 +85,7 @@ def _parse(w: str) -> int | None:
     return None
 
 
+@lru_cache(maxsize=8192)
 def _parse_pair(w: str) -> int | None:
     if "honderd" in w or "duizend" in w:
         return None
@@ -87,3 +97,38 @@ def digits(word: str) -> str | None:
     """Digits a number word stands for when dictating ("zes" → "6", "twaalf" → "12"), or ``None``."""
     number = value(word)
     return None if number is None else str(number)
+
+
+MONTHS = {
+    "januari": 1, "februari": 2, "maart": 3, "april": 4, "mei": 5, "juni": 6, "juli": 7,
+    "augustus": 8, "september": 9, "oktober": 10, "november": 11, "december": 12,
+}
+_ORDINALS = {"eerste": 1, "derde": 3, "achtste": 8}
+
+
+@lru_cache(maxsize=1024)
+def ordinal(word: str) -> int | None:
+    """The value of a Dutch ordinal ("eerste" → 1, "vijfentwintigste" → 25, "3e" → 3), or ``None``."""
+    w = _fold(word.strip(".,;:!?…"))
+    if w in _ORDINALS:
+        return _ORDINALS[w]
+    if re.fullmatch(r"\d{1,2}(?:e|ste|de)", w):
+        return int(re.match(r"\d+", w).group())
+    for suffix in ("ste", "de"):
+        if w.endswith(suffix) and w.isalpha():
+            number = value(w[: -len(suffix)])
+            if number is not None and 1 <= number <= 31:
+                return number
+    return None
+
+
+def month(word: str) -> int | None:
+    """The month a Dutch month name or its abbreviation stands for ("maart" → 3, "sept" → 9), or ``None``."""
+    w = _fold(word.strip(".,;:!?…"))
+    return MONTHS.get(w, _MONTH_ABBREVIATIONS.get(w))
+
+
+_MONTH_ABBREVIATIONS = {
+    "jan": 1, "feb": 2, "mrt": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
+    "okt": 10, "nov": 11, "dec": 12,
+}

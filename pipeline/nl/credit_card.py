@@ -1,0 +1,82 @@
+"""Payment-card data, which PCI DSS forbids in transcripts: card numbers (13–19 digits passing
+the Luhn check, written or spoken), partial numbers after a card cue (the last four digits, or a
+number read out until the agent stops the caller), expiry dates ("geldig tot 08/27",
+"vervaldatum nul acht zevenentwintig") and security codes ("de code op de achterkant is 123").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from presidio_analyzer import EntityRecognizer
+
+from pipeline.nl import spoken_numbers as sn
+from pipeline.nl.bsn import ending
+from pipeline.recognizers import luhn
+
+_VALID_SCORE = 0.75
+_CUED_SCORE = 0.55
+_BOOST = 0.45
+_EXPIRY_CUES = sn.cues("vervaldatum", "verloopdatum", "geldig", "geldigheid", "verloopt", "vervalt",
+                       "houdbaar", "expiratiedatum", "expiry")
+_CODE_CUES = sn.cues("cvc", "cvv", "cvc2", "cvv2", "cid", "beveiligingscode", "veiligheidscode", "verificatiecode",
+                     "kaartcode")
+_BACK = sn.cues("achterkant")
+_CODE_WORDS = sn.cues("code", "cijfers", "getal", "nummer")
+_PREVIOUS_TURN = sn.cues(*sn.CARD_WORDS, "vervaldatum", "verloopdatum", "geldig", "cvc", "cvv", "beveiligingscode",
+                         "veiligheidscode")
+
+
+def _expiry(analysis: sn.Analysis, piece: sn.Piece) -> bool:
+    """Month and year: "08/27", "nul acht zevenentwintig", "8 27", "08 2027"."""
+    d = piece.digits
+    if len(d) in (4, 6) and 1 <= int(d[:2]) <= 12:
+        return True
+    return len(d) == 3 and d[0] != "0" and piece.count >= 2
+
+
+def _security_code_cue(words: list[str]) -> bool:
+    """"CVC", "beveiligingscode", or "achterkant" with "code"/"cijfers" ("de code op de achterkant")."""
+    if any(_CODE_CUES.search(w) for w in words):
+        return True
+    return any(_BACK.search(w) for w in words) and any(_CODE_WORDS.search(w) for w in words)
+
+
+class CreditCardRecognizer(sn.NumberRecognizer):
+    ENTITY = "CREDIT_CARD"
+    NAME = "Payment card number, expiry date and security code"
+    PREVIOUS_TURN_CUES = _PREVIOUS_TURN
+
+    def find(self, analysis: sn.Analysis) -> Iterable[tuple[int, int, float, float]]:
+        found = []
+        for group in analysis.groups:
+            claimed: set[sn.Piece] = set()
+            card_cue = sn.cue_before(analysis, group[0].first, sn.CARD_CUES)
+            for a, b, digits in sn.runs(group):
+                pieces = group[a : b + 1]
+                if claimed.intersection(pieces) or len(digits) < 12:
+                    continue
+                if 13 <= len(digits) <= 19 and luhn(digits):
+                    claimed.update(pieces)
+                    found += sn.spans(pieces, _VALID_SCORE)
+                elif len(digits) <= 19 and not digits.startswith("0"):
+                    claimed.update(pieces)
+                    found += sn.spans(pieces, _CUED_SCORE if card_cue else 0.1, _BOOST)
+            for piece in group:
+                if piece in claimed or analysis.is_quantity(piece):
+                    continue
+                near = analysis.words_before(piece.first, 6)
+                if any(_EXPIRY_CUES.search(w) for w in near) and _expiry(analysis, piece):
+                    found += sn.spans([piece], _CUED_SCORE)
+                elif _security_code_cue(near) and len(piece.digits) in (3, 4):
+                    found += sn.spans([piece], _CUED_SCORE)
+                elif (piece.count >= 2 or len(piece.digits) >= 4) and len(piece.digits) >= 3:
+                    if card_cue or ending(analysis, piece) and sn.cue_before(analysis, piece.first, sn.CARD_CUES):
+                        found += sn.spans([piece], _CUED_SCORE)
+                    elif len(piece.digits) in (3, 4) or _expiry(analysis, piece) or len(piece.digits) >= 8:
+                        found += sn.spans([piece], 0.1, _BOOST)
+        return found
+
+
+def recognizers() -> list[EntityRecognizer]:
+    return [CreditCardRecognizer()]

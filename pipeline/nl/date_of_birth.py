@@ -1,0 +1,113 @@
+"""Dates of birth: "geboren op 12 maart 1985", "drie november negentienzesendertig", "twaalf
+drie vijfentachtig", "12-03-1985", a year after "geboren in". A date is a date of birth only with
+a birth cue (geboren, geboortedatum, geboortejaar, jarig …) earlier in the turn or in the agent's
+question before it; appointment dates ("donderdag 14 maart", "volgende week dinsdag") stay visible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from presidio_analyzer import EntityRecognizer
+
+from pipeline.nl import spoken_numbers as sn
+from pipeline.nl._numbers import month, ordinal, value
+
+_CUED_SCORE = 0.65
+_BASE_SCORE = 0.25
+_BOOST = 0.4
+_NO_YEAR_SCORE = 0.1
+_NEAR = 15  # words before a date in which a birth cue counts
+# Words that make a date an appointment, a period or a deadline even after a birth question.
+_APPOINTMENT_CUES = sn.cues(
+    "afspraak", "monteur", "komt", "komen", "langs", "gepland", "planning",
+    "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag", "morgen", "vandaag", "gisteren",
+    "loopt", "tot", "vanaf", "sinds", "factuur", "betaald", "betalen", "incasso", "geleden", "verhuisd", "contract",
+    "onderhoud", "storing", "uiterlijk",
+)
+
+
+def _number(token: sn.Token) -> int | None:
+    if token.kind == sn.DIGITS:
+        return int(token.text)
+    if token.kind == sn.NUMBER:
+        return value(token.text)
+    return None
+
+
+def _day(token: sn.Token) -> bool:
+    number = _number(token)
+    if number is None and token.kind == sn.WORD:
+        number = ordinal(token.text)
+    if number is None and token.kind == sn.CODE:
+        number = ordinal(token.text)
+    return number is not None and 1 <= number <= 31
+
+
+def _year_end(analysis: sn.Analysis, index: int) -> int | None:
+    """Token index of the last token of a year starting at ``index`` ("1985", "'85",
+    "negentienzesendertig", "negentien zesendertig", "vijfentachtig"), or None."""
+    tokens = analysis.tokens
+    if index >= len(tokens) or not sn.joined(analysis.text, tokens[index - 1], tokens[index]):
+        return None
+    number = _number(tokens[index])
+    if number is None:
+        return None
+    if 1900 <= number <= 2099 or number <= 99 and tokens[index].kind == sn.NUMBER or (
+            tokens[index].kind == sn.DIGITS and len(tokens[index].text) == 2):
+        if number in (19, 20) and index + 1 < len(tokens) and sn.joined(
+                analysis.text, tokens[index], tokens[index + 1]):
+            following = _number(tokens[index + 1])
+            if following is not None and following <= 99:
+                return index + 1
+        return index
+    return None
+
+
+def _dates(analysis: sn.Analysis) -> Iterable[tuple[int, int, bool]]:
+    """``(first token, last token, has a year)`` per date in the text."""
+    tokens = analysis.tokens
+    for i, token in enumerate(tokens):
+        if token.kind != sn.WORD or month(token.text) is None:
+            continue
+        first = i - 1 if i > 0 and _day(tokens[i - 1]) and sn.joined(analysis.text, tokens[i - 1], token) else None
+        end = _year_end(analysis, i + 1)
+        if first is None and end is None:
+            continue
+        yield (i if first is None else first), (i if end is None else end), end is not None
+    for piece in analysis.pieces:
+        numbers = [_number(t) for t in tokens[piece.first : piece.last + 1]]
+        if len(numbers) not in (3, 4) or None in numbers:
+            continue
+        day, month_number, *year = numbers
+        if not (1 <= day <= 31 and 1 <= month_number <= 12):
+            continue
+        if len(year) == 2 and year[0] in (19, 20) and year[1] <= 99 or len(year) == 1 and (
+                year[0] <= 99 or 1900 <= year[0] <= 2099):
+            yield piece.first, piece.last, True
+
+
+class DateOfBirthRecognizer(sn.NumberRecognizer):
+    ENTITY = "DATE_OF_BIRTH"
+    NAME = "Date of birth (with a birth cue)"
+    PREVIOUS_TURN_CUES = sn.BIRTH_CUES
+
+    def find(self, analysis: sn.Analysis) -> Iterable[tuple[int, int, float, float]]:
+        found = []
+        tokens = analysis.tokens
+        for first, last, year in _dates(analysis):
+            start, end = tokens[first].start, tokens[last].end
+            if sn.cue_before(analysis, first, sn.BIRTH_CUES, _NEAR):
+                found.append((start, end, _CUED_SCORE, 0.0))
+            elif not sn.cue_before(analysis, first, _APPOINTMENT_CUES, _NEAR):
+                found.append((start, end, _BASE_SCORE if year else _NO_YEAR_SCORE, _BOOST))
+        for piece in analysis.pieces:  # "geboren in negentienzesendertig", "geboortejaar 1936"
+            number = _number(tokens[piece.first])
+            if (piece.count <= 2 and number is not None and len(piece.digits) == 4 and piece.digits[:2] in ("19", "20")
+                    and sn.cue_before(analysis, piece.first, sn.BIRTH_CUES, 3)):
+                found.append((piece.start, piece.end, _CUED_SCORE, 0.0))
+        return found
+
+
+def recognizers() -> list[EntityRecognizer]:
+    return [DateOfBirthRecognizer()]
