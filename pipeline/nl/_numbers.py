@@ -24,11 +24,15 @@ TENS = {
 _UNIT_STEMS = {k: v for k, v in UNITS.items() if v > 0}
 
 
+@lru_cache(maxsize=65536)
 def _fold(word: str) -> str:
     """Lower case without diacritics: "drieën" → "drieen", "één" → "een"."""
     decomposed = unicodedata.normalize("NFKD", word.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
+
+_SIMPLE = {_fold(name): number for table in (UNITS, TEENS, TENS) for name, number in table.items()}
+_FOLDED_UNIT_STEMS = {_fold(name): number for name, number in _UNIT_STEMS.items()}
 
 # Every number word is made of these parts; other words are rejected before parsing.
 _MORPHEMES = re.compile(
@@ -55,10 +59,8 @@ def value(word: str) -> int | None:
 def _parse(w: str) -> int | None:
     if not w:
         return None
-    for table in (UNITS, TEENS, TENS):
-        for name, number in table.items():
-            if _fold(name) == w:
-                return number
+    if w in _SIMPLE:
+        return _SIMPLE[w]
     if "duizend" in w:
         head, _, tail = w.partition("duizend")
         thousands = 1 if head == "" else _parse(head)
@@ -75,7 +77,7 @@ def _parse(w: str) -> int | None:
         return hundreds * 100 + rest
     match = re.fullmatch(r"(\w+?)(?:en|ën)(twintig|dertig|veertig|vijftig|zestig|zeventig|tachtig|negentig)", w)
     if match:
-        unit = next((v for k, v in _UNIT_STEMS.items() if _fold(k) == match.group(1)), None)
+        unit = _FOLDED_UNIT_STEMS.get(match.group(1))
         if unit is not None:
             return TENS[match.group(2)] + unit
     for split in range(3, len(w) - 2):  # years as two pairs: negentien|zesendertig
