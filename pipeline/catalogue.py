@@ -13,7 +13,7 @@ import logging
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -32,7 +32,8 @@ OPTIONAL_COLUMNS = ("duration_s", "channel_layout")
 DIRECTIONS = ("inbound", "outbound")
 CHANNEL_LAYOUTS = ("mono", "stereo")
 AUDIO_SUFFIXES = (".wav", ".flac", ".mp3", ".ogg", ".opus", ".m4a")
-STATES = ("ingested", "processing", "transcribed", "failed")
+STATES = ("ingested", "processing", "transcribed", "failed", "expiring")
+TOMBSTONE_BATCH = 1000
 _CALL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 _EMPLOYEE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 _PHONE = re.compile(r"\+?[0-9][0-9 ()./-]{4,22}[0-9]")
@@ -74,6 +75,21 @@ recordings = sa.Table(
     sa.Column("ingested_at", UTCDateTime, nullable=False),
     sa.Column("processed_at", UTCDateTime),
 )
+# Batches by expiry walk (call_start, call_id) with a keyset: one index range scan per batch.
+_EXPIRY_INDEX = sa.Index("ix_recordings_call_start_call_id", recordings.c.call_start, recordings.c.call_id)
+
+tombstones = sa.Table(
+    "tombstones",
+    metadata,
+    sa.Column("call_id", sa.String(64), primary_key=True),
+    sa.Column("call_date", sa.Date, nullable=False, index=True),
+    sa.Column("expired_at", UTCDateTime, nullable=False),
+    sa.Column("deleted_at", UTCDateTime, nullable=False),
+    sa.Column("files_deleted", sa.Integer, nullable=False),
+    sa.Column("bytes_deleted", sa.BigInteger, nullable=False),
+    sa.Column("deleted", sa.String(500), nullable=False),
+    sa.Column("resumed", sa.Boolean, nullable=False),
+)
 
 
 @lru_cache(maxsize=4)
@@ -85,6 +101,7 @@ def get_engine(url: str) -> Engine:
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_pragmas)
     metadata.create_all(engine)
+    _EXPIRY_INDEX.create(engine, checkfirst=True)  # catalogues made before the retention flow
     return engine
 
 
@@ -93,6 +110,9 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA foreign_keys=ON")
+    # Deleted rows (tombstoned recordings: phone numbers, employee ids) are overwritten with zeros
+    # instead of lingering in free pages of the database file.
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 
@@ -136,8 +156,15 @@ def ingest(engine: Engine, folder: Path, metadata_csv: Path, audio_dir: Path) ->
                 )
             )
         }
+        expired = set(
+            conn.execute(sa.select(tombstones.c.call_id).where(tombstones.c.call_id.in_(list(hashes)))).scalars()
+        )
     seen_hashes: dict[str, int] = {}
     for row in rows:
+        if row.call_id in expired:
+            problems.append(
+                f"row {row.line}: call_id {row.call_id} has expired and was deleted (retention); it cannot be ingested again"
+            )
         digest = hashes[row.call_id]
         if digest in seen_hashes:
             problems.append(f"row {row.line}: same audio as row {seen_hashes[digest]} (duplicate file)")
@@ -345,3 +372,144 @@ def _to_recording(row) -> Recording:
         failure_reason=row["failure_reason"],
         processed_at=row["processed_at"],
     )
+
+
+# --- retention: batched reads, the "expiring" mark and tombstones -------------------------------
+
+
+@dataclass(frozen=True)
+class ExpiryCandidate:
+    """What the retention flow needs of a row: no phone number, no employee."""
+
+    call_id: str
+    call_start: datetime
+    audio_path: str
+    state: str
+
+
+@dataclass(frozen=True)
+class Tombstone:
+    """What remains of an expired recording: id, call date and what was deleted (kinds, counts)."""
+
+    call_id: str
+    call_date: date
+    expired_at: datetime
+    deleted_at: datetime
+    files_deleted: int
+    bytes_deleted: int
+    deleted: tuple[str, ...]
+    resumed: bool
+
+
+def iter_expiry_batches(
+    engine: Engine,
+    *,
+    call_start_before: datetime | None = None,
+    state: str | None = None,
+    batch_size: int = TOMBSTONE_BATCH,
+) -> Iterator[list[ExpiryCandidate]]:
+    """Rows in (call_start, call_id) order, ``batch_size`` at a time, one short query per batch.
+
+    A keyset (the last row's call start and id) starts each batch, so rows deleted or changed
+    between batches do not shift the walk, and no read transaction stays open while files are
+    deleted.
+    """
+    key = sa.tuple_(recordings.c.call_start, recordings.c.call_id)
+    query = sa.select(
+        recordings.c.call_id, recordings.c.call_start, recordings.c.audio_path, recordings.c.state
+    ).order_by(recordings.c.call_start, recordings.c.call_id).limit(batch_size)
+    if call_start_before is not None:
+        query = query.where(recordings.c.call_start <= call_start_before)
+    if state is not None:
+        query = query.where(recordings.c.state == state)
+    last = None
+    while True:
+        page = query if last is None else query.where(key > sa.tuple_(*last))
+        with engine.connect() as conn:
+            batch = [ExpiryCandidate(r.call_id, r.call_start, r.audio_path, r.state) for r in conn.execute(page)]
+        if not batch:
+            return
+        yield batch
+        if len(batch) < batch_size:
+            return
+        last = (_bind_utc(batch[-1].call_start), batch[-1].call_id)
+
+
+def _bind_utc(value: datetime):
+    return sa.literal(value, UTCDateTime)
+
+
+def mark_expiring(engine: Engine, call_ids: Iterable[str]) -> None:
+    """Mark rows ``expiring`` in one transaction, before any of their files is deleted."""
+    ids = list(call_ids)
+    if ids:
+        with engine.begin() as conn:
+            conn.execute(sa.update(recordings).where(recordings.c.call_id.in_(ids)).values(state="expiring"))
+
+
+def write_tombstones(engine: Engine, entries: Iterable[Tombstone]) -> None:
+    """Replace recordings by their tombstones in one transaction (insert tombstone, delete row)."""
+    entries = list(entries)
+    if not entries:
+        return
+    with engine.begin() as conn:
+        ids = [e.call_id for e in entries]
+        already = set(conn.execute(sa.select(tombstones.c.call_id).where(tombstones.c.call_id.in_(ids))).scalars())
+        rows = [
+            dict(call_id=e.call_id, call_date=e.call_date, expired_at=e.expired_at, deleted_at=e.deleted_at,
+                 files_deleted=e.files_deleted, bytes_deleted=e.bytes_deleted, deleted=",".join(e.deleted),
+                 resumed=e.resumed)
+            for e in entries if e.call_id not in already
+        ]
+        if rows:
+            conn.execute(sa.insert(tombstones), rows)
+        conn.execute(sa.delete(recordings).where(recordings.c.call_id.in_(ids)))
+
+
+def get_tombstone(engine: Engine, call_id: str) -> Tombstone | None:
+    """The tombstone of an expired recording, or None."""
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(tombstones).where(tombstones.c.call_id == call_id)).mappings().first()
+    if row is None:
+        return None
+    return Tombstone(
+        call_id=row["call_id"], call_date=row["call_date"], expired_at=row["expired_at"],
+        deleted_at=row["deleted_at"], files_deleted=row["files_deleted"], bytes_deleted=row["bytes_deleted"],
+        deleted=tuple(k for k in row["deleted"].split(",") if k), resumed=row["resumed"],
+    )
+
+
+def live_call_ids(engine: Engine, call_ids: Iterable[str]) -> set[str]:
+    """Those of ``call_ids`` that have a catalogue row."""
+    return _existing(engine, recordings.c.call_id, call_ids)
+
+
+def tombstoned_call_ids(engine: Engine, call_ids: Iterable[str]) -> set[str]:
+    """Those of ``call_ids`` that have a tombstone."""
+    return _existing(engine, tombstones.c.call_id, call_ids)
+
+
+def live_audio_paths(engine: Engine, audio_paths: Iterable[str]) -> set[str]:
+    """Those of ``audio_paths`` (relative to the home folder) that a catalogue row points at."""
+    return _existing(engine, recordings.c.audio_path, audio_paths)
+
+
+def _existing(engine: Engine, column, values: Iterable[str]) -> set[str]:
+    values = list(dict.fromkeys(values))
+    found: set[str] = set()
+    with engine.connect() as conn:
+        for start in range(0, len(values), TOMBSTONE_BATCH):
+            chunk = values[start:start + TOMBSTONE_BATCH]
+            found.update(conn.execute(sa.select(column).where(column.in_(chunk))).scalars())
+    return found
+
+
+def oldest_recording(engine: Engine) -> ExpiryCandidate | None:
+    """The recording with the earliest call start that is not being expired."""
+    with engine.connect() as conn:
+        row = conn.execute(
+            sa.select(recordings.c.call_id, recordings.c.call_start, recordings.c.audio_path, recordings.c.state)
+            .where(recordings.c.state != "expiring")
+            .order_by(recordings.c.call_start, recordings.c.call_id).limit(1)
+        ).first()
+    return None if row is None else ExpiryCandidate(row.call_id, row.call_start, row.audio_path, row.state)

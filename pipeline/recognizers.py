@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -129,6 +130,44 @@ class OfflineEmailRecognizer(EmailRecognizer):
         return self._extract(pattern_text).fqdn != ""
 
 
+# One entry of a word list: words of letters, digits and ' ’ . & -, separated by single spaces.
+_ENTRY = regex.compile(r"[\p{L}\d][\p{L}\d'’.&-]*(?: [\p{L}\d'’.&-]+)*")
+
+
+def load_word_list(path: Path) -> frozenset[str]:
+    """The entries of a word list (a file of the rules folder), case-folded.
+
+    One entry a line (words of letters, digits, ``'.&-``, single spaces); blank lines and lines
+    starting with ``#`` are skipped.
+
+    Raises:
+        RulesError: the file is missing or a line is not a valid entry, naming file and line.
+    """
+    return _load_word_list(path)
+
+
+@lru_cache(maxsize=16)
+def _load_word_list(path: Path) -> frozenset[str]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as err:
+        raise RulesError(f"{path}: cannot read the word list ({err}); restore the file from the repository") from err
+    entries = set()
+    for number, line in enumerate(lines, start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if not _ENTRY.fullmatch(line):
+            raise RulesError(
+                f"{path}: line {number} is not a word-list entry ({len(line)} characters): write one word or "
+                "phrase a line (letters, digits, ' . & -, single spaces, no tabs or trailing spaces); "
+                "comments start with #"
+            )
+        entries.add(line.casefold())
+    if not entries:
+        raise RulesError(f"{path}: the word list is empty; add one entry a line")
+    return frozenset(entries)
+
+
 def load_rule_file(path: Path) -> RuleFile:
     """Read and validate one rule file.
 
@@ -188,7 +227,7 @@ def load_recognizers(rules_dir: Path) -> list[EntityRecognizer]:
     ]
     from pipeline import nl
 
-    recognizers += nl.recognizers()
+    recognizers += nl.recognizers(rules_dir)
     files = sorted(rules_dir.glob("*.yaml"))
     for path in files:
         recognizers.append(rule_recognizer(load_rule_file(path)))

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import regex
 
-from pipeline.errors import ConfigurationError, ModelUnavailableError, RulesError
-from pipeline.recognizers import LANGUAGE, PRESIDIO_ALIASES, FilteredSpacyRecognizer, load_recognizers
+from pipeline.errors import ConfigurationError, ModelUnavailableError
+from pipeline.recognizers import LANGUAGE, PRESIDIO_ALIASES, FilteredSpacyRecognizer, load_recognizers, load_word_list
 from pipeline.types import DUTCH_TAGS, Entity, RedactedSegment, RedactedTranscript, RedactionOptions
 
 logger = logging.getLogger(__name__)
@@ -85,7 +85,7 @@ class Redactor:
             context_aware_enhancer=LemmaContextAwareEnhancer(context_prefix_count=8, context_suffix_count=3),
         )
         self._common_words = _lexicon(nlp_engine.nlp[LANGUAGE])
-        self._stoplist = _word_list(rules_dir / "ner_stoplist.txt")
+        self._stoplist = load_word_list(rules_dir / "ner_stoplist.txt")
         for recognizer in registry.recognizers:
             if isinstance(recognizer, FilteredSpacyRecognizer):
                 recognizer.veto = self._ordinary_words
@@ -226,20 +226,6 @@ class Redactor:
 def get_redactor(spacy_model: Path, rules_dir: Path, score_threshold: float) -> Redactor:
     """The process-wide redactor for these settings (loaded once)."""
     return Redactor(spacy_model, rules_dir, score_threshold)
-
-
-def _word_list(path: Path) -> frozenset[str]:
-    """One lower-case word or phrase per line, ``#`` comments; a missing file is an empty list."""
-    if not path.is_file():
-        return frozenset()
-    words = set()
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        word = line.split("#", 1)[0].strip()
-        if word and word != word.casefold():
-            raise RulesError(f"{path} line {number}: write words in lower case")
-        if word:
-            words.add(word)
-    return frozenset(words)
 
 
 def _lexicon(nlp) -> frozenset[str]:

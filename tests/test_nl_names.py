@@ -9,7 +9,7 @@ import pytest
 
 from pipeline.errors import RulesError
 from pipeline.nl.license_plate import SIDECODES
-from pipeline.nl.person_context import load_word_list
+from pipeline.recognizers import load_word_list
 from pipeline.redaction import Redactor, get_redactor
 from pipeline.settings import REPO_ROOT
 
@@ -58,15 +58,15 @@ def test_malformed_word_list_names_file_and_line(tmp_path, content, fragment):
     path = tmp_path / "street_suffixes_nl.txt"
     path.write_text(content, encoding="utf-8")
     with pytest.raises(RulesError) as info:
-        load_word_list(path.name, tmp_path)
+        load_word_list(path)
     assert str(path) in str(info.value) and fragment in str(info.value)
 
 
 def test_missing_word_list_names_the_file(tmp_path):
     with pytest.raises(RulesError, match="countries_nl.txt"):
-        load_word_list("countries_nl.txt", tmp_path)
+        load_word_list(tmp_path / "countries_nl.txt")
 
 
 def test_shipped_word_lists_load():
     for name in ("street_suffixes_nl.txt", "countries_nl.txt", "not_person_nl.txt"):
-        assert load_word_list(name)
+        assert load_word_list(REPO_ROOT / "redaction_rules" / name)

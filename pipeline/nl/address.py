@@ -18,6 +18,8 @@ months) are not places.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import regex
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
@@ -82,13 +84,13 @@ class DutchAddressRecognizer(EntityRecognizer):
     """ADDRESS for streets with house numbers and streets where someone lives; LOCATION for the
     town or neighbourhood where someone lives or is."""
 
-    def __init__(self):
+    def __init__(self, rules_dir: Path):
         super().__init__(
             supported_entities=["ADDRESS", "LOCATION"], name="DutchAddressRecognizer", supported_language="nl",
             context=["adres", "woon", "woont", "straat", "huisnummer", "postcode"],
         )
-        self._suffixes = tuple(sorted(load_word_list("street_suffixes_nl.txt"), key=len, reverse=True))
-        self._not_places = load_word_list("not_person_nl.txt") | load_word_list("countries_nl.txt")
+        self._suffixes = tuple(sorted(load_word_list(rules_dir / "street_suffixes_nl.txt"), key=len, reverse=True))
+        self._not_places = load_word_list(rules_dir / "not_person_nl.txt") | load_word_list(rules_dir / "countries_nl.txt")
 
     def load(self) -> None:
         pass
@@ -203,5 +205,5 @@ class DutchAddressRecognizer(EntityRecognizer):
         return start, kept_end
 
 
-def recognizers() -> list[EntityRecognizer]:
-    return [DutchAddressRecognizer()]
+def recognizers(rules_dir: Path) -> list[EntityRecognizer]:
+    return [DutchAddressRecognizer(rules_dir)]

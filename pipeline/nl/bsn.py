@@ -5,6 +5,8 @@ that fail it after a BSN cue (a misheard digit); and the end of one after "eindi
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from collections.abc import Iterable
 
 from presidio_analyzer import EntityRecognizer
@@ -56,5 +58,5 @@ class BsnRecognizer(sn.NumberRecognizer):
         return found
 
 
-def recognizers() -> list[EntityRecognizer]:
+def recognizers(rules_dir: Path) -> list[EntityRecognizer]:
     return [BsnRecognizer()]

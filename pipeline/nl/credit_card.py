@@ -6,6 +6,8 @@ number read out until the agent stops the caller), expiry dates ("geldig tot 08/
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from collections.abc import Iterable
 
 from presidio_analyzer import EntityRecognizer
@@ -78,5 +80,5 @@ class CreditCardRecognizer(sn.NumberRecognizer):
         return found
 
 
-def recognizers() -> list[EntityRecognizer]:
+def recognizers(rules_dir: Path) -> list[EntityRecognizer]:
     return [CreditCardRecognizer()]

@@ -10,6 +10,8 @@ or seven or more digits that are no phone number, date or amount, are identifier
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from collections.abc import Iterable
 
 from presidio_analyzer import EntityRecognizer
@@ -86,5 +88,5 @@ class CustomerIdRecognizer(sn.NumberRecognizer):
         return found
 
 
-def recognizers() -> list[EntityRecognizer]:
+def recognizers(rules_dir: Path) -> list[EntityRecognizer]:
     return [CustomerIdRecognizer()]

@@ -6,6 +6,8 @@ question before it; appointment dates ("donderdag 14 maart", "volgende week dins
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from collections.abc import Iterable
 
 from presidio_analyzer import EntityRecognizer
@@ -109,5 +111,5 @@ class DateOfBirthRecognizer(sn.NumberRecognizer):
         return found
 
 
-def recognizers() -> list[EntityRecognizer]:
+def recognizers(rules_dir: Path) -> list[EntityRecognizer]:
     return [DateOfBirthRecognizer()]

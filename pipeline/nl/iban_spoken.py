@@ -9,6 +9,8 @@ ten account digits are collected over the pieces that follow, across hesitations
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from collections.abc import Iterable
 
 import regex
@@ -94,5 +96,5 @@ class SpokenIbanRecognizer(sn.NumberRecognizer):
         return found
 
 
-def recognizers() -> list[EntityRecognizer]:
+def recognizers(rules_dir: Path) -> list[EntityRecognizer]:
     return [SpokenIbanRecognizer()]

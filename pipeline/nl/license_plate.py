@@ -9,6 +9,8 @@ postcode ("vier vier zes een, B R") and only counts near the word kenteken (cont
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import regex
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
@@ -90,5 +92,5 @@ class DutchSpokenPlateRecognizer(EntityRecognizer):
         return [result(self, "LICENSE_PLATE", run[0][0], run[-1][1], score)]
 
 
-def recognizers() -> list[EntityRecognizer]:
+def recognizers(rules_dir: Path) -> list[EntityRecognizer]:
     return [DutchSpokenPlateRecognizer()]

@@ -17,11 +17,7 @@ from pathlib import Path
 import regex
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
 
-from pipeline.errors import RulesError
-from pipeline.settings import REPO_ROOT
-
-WORD_LISTS_DIR = REPO_ROOT / "redaction_rules"
-_ENTRY = regex.compile(r"[\p{L}\d][\p{L}\d'’.&-]*(?: [\p{L}\d'’.&-]+)*")
+from pipeline.recognizers import load_word_list
 
 # Name building blocks, shared with the other recognizers of this package.
 PARTICLES = (
@@ -99,40 +95,6 @@ _SCORE_STRUCTURE = 0.6
 _SCORE_PARTICLE_SURNAME = 0.5
 _SCORE_DOUBLE_NAME = 0.45
 _SCORE_ANSWER = 0.3
-
-
-def load_word_list(file_name: str, folder: Path | None = None) -> frozenset[str]:
-    """The entries of a word list of ``redaction_rules/``, case-folded.
-
-    One entry a line (words of letters, digits, ``'.&-``, single spaces); blank lines and lines
-    starting with ``#`` are skipped.
-
-    Raises:
-        RulesError: the file is missing or a line is not a valid entry, naming file and line.
-    """
-    return _load_word_list((folder or WORD_LISTS_DIR) / file_name)
-
-
-@lru_cache(maxsize=16)
-def _load_word_list(path: Path) -> frozenset[str]:
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as err:
-        raise RulesError(f"{path}: cannot read the word list ({err}); restore the file from the repository") from err
-    entries = set()
-    for number, line in enumerate(lines, start=1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        if not _ENTRY.fullmatch(line):
-            raise RulesError(
-                f"{path}: line {number} is not a word-list entry ({len(line)} characters): write one word or "
-                "phrase a line (letters, digits, ' . & -, single spaces, no tabs or trailing spaces); "
-                "comments start with #"
-            )
-        entries.add(line.casefold())
-    if not entries:
-        raise RulesError(f"{path}: the word list is empty; add one entry a line")
-    return frozenset(entries)
 
 
 def stop_words(nlp_artifacts) -> frozenset[str]:
@@ -222,13 +184,13 @@ class DutchPersonContextRecognizer(EntityRecognizer):
 
     CONTEXT = ["naam", "heet", "heten", "wie", "spreek", "contactpersoon"]
 
-    def __init__(self):
+    def __init__(self, rules_dir: Path):
         super().__init__(
             supported_entities=["PERSON", "LOCATION"], name="DutchPersonContextRecognizer",
             supported_language="nl", context=self.CONTEXT,
         )
-        self._not_names = load_word_list("not_person_nl.txt")
-        self._countries = load_word_list("countries_nl.txt")
+        self._not_names = load_word_list(rules_dir / "not_person_nl.txt")
+        self._countries = load_word_list(rules_dir / "countries_nl.txt")
 
     def load(self) -> None:
         pass
@@ -279,5 +241,5 @@ class DutchPersonContextRecognizer(EntityRecognizer):
         return found
 
 
-def recognizers() -> list[EntityRecognizer]:
-    return [DutchPersonContextRecognizer()]
+def recognizers(rules_dir: Path) -> list[EntityRecognizer]:
+    return [DutchPersonContextRecognizer(rules_dir)]

@@ -10,6 +10,8 @@ dictated fragment ("nul negen.") is one too.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from collections.abc import Iterable
 
 from presidio_analyzer import EntityRecognizer
@@ -121,5 +123,5 @@ class SpokenPhoneRecognizer(sn.NumberRecognizer):
         return found
 
 
-def recognizers() -> list[EntityRecognizer]:
+def recognizers(rules_dir: Path) -> list[EntityRecognizer]:
     return [SpokenPhoneRecognizer()]

@@ -5,6 +5,8 @@ Postcodes written as "3526 EP" are rules in ``redaction_rules/postcode_nl.yaml``
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from collections.abc import Iterable
 
 import regex
@@ -48,5 +50,5 @@ class SpokenPostcodeRecognizer(sn.NumberRecognizer):
         return found
 
 
-def recognizers() -> list[EntityRecognizer]:
+def recognizers(rules_dir: Path) -> list[EntityRecognizer]:
     return [SpokenPostcodeRecognizer()]

@@ -11,6 +11,8 @@ spelling-alphabet spelling needs two letters whose words begin with that letter.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import regex
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
@@ -48,12 +50,12 @@ def _letters(spelled: str) -> str:
 class DutchSpelledNameRecognizer(EntityRecognizer):
     """PERSON for letter-by-letter and spelling-alphabet spellings, and the word they spell."""
 
-    def __init__(self):
+    def __init__(self, rules_dir: Path):
         super().__init__(
             supported_entities=["PERSON"], name="DutchSpelledNameRecognizer", supported_language="nl",
             context=["naam", "spel", "spellen", "letter", "schrijf", "schrijft"],
         )
-        self._not_names = load_word_list("not_person_nl.txt")
+        self._not_names = load_word_list(rules_dir / "not_person_nl.txt")
 
     def load(self) -> None:
         pass
@@ -99,5 +101,5 @@ class DutchSpelledNameRecognizer(EntityRecognizer):
         return results
 
 
-def recognizers() -> list[EntityRecognizer]:
-    return [DutchSpelledNameRecognizer()]
+def recognizers(rules_dir: Path) -> list[EntityRecognizer]:
+    return [DutchSpelledNameRecognizer(rules_dir)]

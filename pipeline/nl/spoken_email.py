@@ -10,6 +10,8 @@ domain (or a written ".nl"): without that ending "at" stays an ordinary word.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import regex
 from presidio_analyzer import EntityRecognizer
 
@@ -71,5 +73,5 @@ class DutchSpokenEmailRecognizer(EntityRecognizer):
         return found
 
 
-def recognizers() -> list[EntityRecognizer]:
+def recognizers(rules_dir: Path) -> list[EntityRecognizer]:
     return [DutchSpokenEmailRecognizer()]
