@@ -1,8 +1,7 @@
-"""Redaction quality on the annotated dev calls in ../shared/eval/redaction-dev, when present.
-
-The floors are what the engine measured when this test was last raised; a change that drops
-below them fails. The issue's targets (span recall ≥ 0.98 overall, per-type targets) are tracked
-by ``benchmarks/redaction.py``; raise the floors here as the engine improves.
+"""Redaction quality on the annotated dev calls in ../shared/eval/redaction-dev, when present:
+fails below the targets (span recall ≥ 0.98 overall, ≥ 0.99 for numbers and e-mail, ≥ 0.97 for
+names, places and identifiers; character precision ≥ 0.90). ``benchmarks/redaction.py`` prints the
+same figures with the leak list.
 """
 
 import importlib.util
@@ -15,10 +14,12 @@ from pipeline.settings import REPO_ROOT
 
 EVAL = REPO_ROOT.parent / "shared" / "eval"
 GOLD = EVAL / "redaction-dev" / "dialogues.jsonl"
-FLOOR_SPAN_RECALL = 0.61
-FLOOR_CHAR_PRECISION = 0.92
-FLOOR_BY_TYPE = {"PERSON": 0.85, "LOCATION": 0.94, "PHONE_NUMBER": 0.87, "EMAIL_ADDRESS": 0.77, "IBAN": 0.61,
-                 "POSTCODE": 0.76}
+TARGET_SPAN_RECALL = 0.98
+TARGET_CHAR_PRECISION = 0.90
+TARGET_BY_TYPE = {
+    **dict.fromkeys(("PHONE_NUMBER", "EMAIL_ADDRESS", "IBAN", "BSN", "CREDIT_CARD", "POSTCODE"), 0.99),
+    **dict.fromkeys(("PERSON", "ADDRESS", "LOCATION", "DATE_OF_BIRTH", "CUSTOMER_ID", "LICENSE_PLATE"), 0.97),
+}
 
 
 @pytest.fixture(scope="module")
@@ -40,11 +41,11 @@ def scored():
     return result
 
 
-def test_span_recall_and_precision_stay_above_the_floor(scored):
-    assert scored["span_recall"] >= FLOOR_SPAN_RECALL
-    assert scored["char_precision"] >= FLOOR_CHAR_PRECISION
+def test_span_recall_and_precision_meet_the_targets(scored):
+    assert scored["span_recall"] >= TARGET_SPAN_RECALL
+    assert scored["char_precision"] >= TARGET_CHAR_PRECISION
 
 
-@pytest.mark.parametrize("kind", sorted(FLOOR_BY_TYPE))
-def test_per_type_recall_stays_above_the_floor(scored, kind):
-    assert scored["by_type"][kind]["span_recall"] >= FLOOR_BY_TYPE[kind]
+@pytest.mark.parametrize("kind", sorted(TARGET_BY_TYPE))
+def test_per_type_recall_meets_the_target(scored, kind):
+    assert scored["by_type"][kind]["span_recall"] >= TARGET_BY_TYPE[kind]
