@@ -86,6 +86,7 @@ class Redactor:
         )
         self._common_words = _lexicon(nlp_engine.nlp[LANGUAGE])
         self._stoplist = load_word_list(rules_dir / "ner_stoplist.txt")
+        self._not_names = load_word_list(rules_dir / "not_person_nl.txt") | self._stoplist
         for recognizer in registry.recognizers:
             if isinstance(recognizer, FilteredSpacyRecognizer):
                 recognizer.veto = self._ordinary_words
@@ -141,7 +142,7 @@ class Redactor:
                     still_finding.append(i)
             active = still_finding
         return [
-            [Entity(s.start, s.end, s.type, round(s.score, 4)) for s in _extend_names(_merge(found, text), text)]
+            [Entity(s.start, s.end, s.type, round(s.score, 4)) for s in _extend_names(_merge(found, text), text, self._not_names)]
             for found, text in zip(spans, texts)
         ]
 
@@ -351,14 +352,19 @@ _NAME_TAIL = regex.compile(
 )
 
 
-def _extend_names(spans: list[_Span], text: str) -> list[_Span]:
-    """Grow each PERSON span over the capitalised name words that directly follow it."""
+def _extend_names(spans: list[_Span], text: str, not_names: frozenset[str]) -> list[_Span]:
+    """Grow each PERSON span over the capitalised name words that directly follow it, stopping
+    before a word that is not a name ("Wendy van Telecontrol" stays "Wendy")."""
     grown = []
     for span in spans:
-        if span.type == "PERSON":
-            tail = _NAME_TAIL.match(text, span.end)
-            if tail:
-                span = _Span(span.start, tail.end(), span.type, span.score)
+        if span.type == "PERSON" and (tail := _NAME_TAIL.match(text, span.end)):
+            end = span.end
+            for word in regex.finditer(r"\S+", text[span.end : tail.end()]):
+                if word.group()[0].isupper():
+                    if word.group().casefold() in not_names:
+                        break
+                    end = span.end + word.end()
+            span = _Span(span.start, end, span.type, span.score)
         grown.append(span)
     return _merge(grown, text) if grown != spans else spans
 
