@@ -489,9 +489,16 @@ def tombstoned_call_ids(engine: Engine, call_ids: Iterable[str]) -> set[str]:
     return _existing(engine, tombstones.c.call_id, call_ids)
 
 
-def live_audio_paths(engine: Engine, audio_paths: Iterable[str]) -> set[str]:
-    """Those of ``audio_paths`` (relative to the home folder) that a catalogue row points at."""
-    return _existing(engine, recordings.c.audio_path, audio_paths)
+def audio_paths_of(engine: Engine, call_ids: Iterable[str]) -> dict[str, str]:
+    """The stored audio path (relative to the home folder) of those of ``call_ids`` that have a row."""
+    ids = list(dict.fromkeys(call_ids))
+    found: dict[str, str] = {}
+    with engine.connect() as conn:
+        for start in range(0, len(ids), TOMBSTONE_BATCH):
+            query = sa.select(recordings.c.call_id, recordings.c.audio_path).where(
+                recordings.c.call_id.in_(ids[start:start + TOMBSTONE_BATCH]))
+            found.update((r.call_id, r.audio_path) for r in conn.execute(query))
+    return found
 
 
 def _existing(engine: Engine, column, values: Iterable[str]) -> set[str]:

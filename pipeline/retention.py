@@ -19,6 +19,7 @@ tombstone: written late by a run that was still busy when the recording expired)
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import stat
@@ -307,6 +308,7 @@ def apply_retention(
     # 2. rows that expired since
     upper = now.astimezone(UTC) - timedelta(days=retention_days) + _SLACK
     for batch in catalogue.iter_expiry_batches(engine, call_start_before=upper, batch_size=batch_size):
+        gc.collect()  # keep memory flat: free the previous batch's reference cycles
         due = [row for row in batch if row.state != "expiring" and is_expired(row.call_start, now, retention_days, timezone)]
         _expire_batch(engine, store, due, options, now, tally, resumed=False)
     # 3. files nobody owns
@@ -427,6 +429,7 @@ def _sweep_orphans(engine, store: _Store, options: RetentionOptions, now: dateti
         if not os.path.isdir(store.roots[root]):
             continue
         for names in _chunks(_scan_names(store.roots[root]), options.batch_size):
+            gc.collect()  # SQLAlchemy results leave reference cycles; free them per batch
             orphans = _unowned(engine, root, names)  # name -> call ids it could belong to
             expired = catalogue.tombstoned_call_ids(engine, {i for ids in orphans.values() for i in ids})
             for name, ids in orphans.items():
@@ -442,8 +445,10 @@ def _sweep_orphans(engine, store: _Store, options: RetentionOptions, now: dateti
 
 def _unowned(engine, root: str, names: list[str]) -> dict[str, list[str]]:
     if root == AUDIO:
-        owned = catalogue.live_audio_paths(engine, [f"{AUDIO}/{n}" for n in names])
-        return {n: [n.rsplit(".", 1)[0]] for n in names if f"{AUDIO}/{n}" not in owned}
+        # stored as <call_id><.ext>: look the row up by its primary key
+        ids = {n: n.rsplit(".", 1)[0] for n in names}
+        paths = catalogue.audio_paths_of(engine, ids.values())
+        return {n: [i] for n, i in ids.items() if paths.get(i) != f"{AUDIO}/{n}"}
     if root == TRANSCRIPTS:
         live = catalogue.live_call_ids(engine, names)
         return {n: [n] for n in names if n not in live}

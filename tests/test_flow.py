@@ -138,9 +138,10 @@ def test_run_leaves_no_personal_data_in_logs_or_prefect(flow_run, sample_pii):
 def test_deployments_declare_the_flow_without_personal_parameters(home):
     from flows.serve import deployments
 
-    (deployment,) = deployments()
-    assert (deployment.flow_name, deployment.name) == ("transcribe-recordings", "on-request")
-    assert deployment.parameters == {}
+    on_request, daily = deployments()
+    assert (on_request.flow_name, on_request.name) == ("transcribe-recordings", "on-request")
+    assert (daily.flow_name, daily.name) == ("expire-recordings", "daily")
+    assert on_request.parameters == {} and daily.parameters == {}
 
 
 def test_progress_reports_reach_the_active_board_only():

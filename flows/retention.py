@@ -1,0 +1,118 @@
+"""The ``expire_recordings`` flow: the retention policy, run daily at 02:30 Europe/Amsterdam.
+
+It expires recordings in the catalogue and the store (``pipeline.retention``), then forgets what
+callscribe put into Prefect about them: flow runs of the flows that carry recording ids, with
+their artifacts, older than the retention period. The report holds counts, dates and at most one
+call id; it is returned and published as table artifacts.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_table_artifact
+from prefect.cache_policies import NO_CACHE
+
+from pipeline import catalogue, retention
+from pipeline.settings import get_settings
+
+# Flows whose runs name recordings (parameters, logs, artifacts). The coaching draw adds its name.
+RECORDING_FLOWS = ("transcribe-recordings",)
+_PAGE = 200
+
+
+@task(name="expire-store", cache_policy=NO_CACHE, persist_result=False)
+def expire_store(now: datetime, dry_run: bool) -> dict:
+    """Expire catalogue rows and their files; sweep orphans. Returns the report as a dict."""
+    settings = get_settings()
+    report = retention.apply_retention(
+        catalogue.get_engine(settings.catalogue_url), settings.home, now=now, dry_run=dry_run,
+        retention_days=settings.retention_days, timezone=settings.retention_timezone,
+    )
+    _publish(report)
+    return report.as_dict()
+
+
+@task(name="forget-prefect-runs", cache_policy=NO_CACHE, persist_result=False)
+def forget_prefect_runs(before: datetime, dry_run: bool) -> dict:
+    """Delete flow runs of :data:`RECORDING_FLOWS` expected to start before ``before``, with their
+    artifacts (their logs go with the server's orphan vacuum). Best effort: an unreachable API is
+    reported, not raised."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import (
+        ArtifactFilter, ArtifactFilterFlowRunId, FlowFilter, FlowFilterName, FlowRunFilter,
+        FlowRunFilterExpectedStartTime,
+    )
+
+    logger = get_run_logger()
+    runs = artifacts = 0
+    seen = set()
+    try:
+        with get_client(sync_client=True) as client:
+            while True:
+                page = client.read_flow_runs(
+                    flow_filter=FlowFilter(name=FlowFilterName(any_=list(RECORDING_FLOWS))),
+                    flow_run_filter=FlowRunFilter(expected_start_time=FlowRunFilterExpectedStartTime(before_=before)),
+                    limit=_PAGE, offset=len(seen) if dry_run else 0,
+                )
+                page = [run for run in page if run.id not in seen]
+                if not page:
+                    break
+                ids = [run.id for run in page]
+                seen.update(ids)
+                found = client.read_artifacts(artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=ids)))
+                artifacts += len(found)
+                runs += len(ids)
+                if dry_run:
+                    continue
+                for artifact in found:
+                    client.delete_artifact(artifact.id)
+                for run_id in ids:
+                    client.delete_flow_run(run_id)
+    except Exception as err:  # noqa: BLE001 - best effort: the store is what must be clean
+        logger.warning("could not clean Prefect runs (%s); the next run tries again", type(err).__name__)
+        return {"prefect_runs_deleted": runs, "prefect_artifacts_deleted": artifacts, "prefect_error": type(err).__name__}
+    logger.info("%s %d Prefect flow run(s) and %d artifact(s) from before %s",
+                "would delete" if dry_run else "deleted", runs, artifacts, before.isoformat())
+    return {"prefect_runs_deleted": runs, "prefect_artifacts_deleted": artifacts, "prefect_error": None}
+
+
+def _publish(report: retention.RetentionReport) -> None:
+    create_table_artifact(key="retention-report", table=report.to_frame().to_dict("records"),
+                          description=report.summary_line())
+    create_table_artifact(key="retention-by-call-date", table=report.days_frame().to_dict("records"),
+                          description="recordings, files and bytes per local call date")
+
+
+@flow(name="expire-recordings", persist_result=False)
+def expire_recordings(now: datetime | None = None, dry_run: bool = False) -> dict:
+    """Delete every recording past its retention period, and everything derived from it.
+
+    Args:
+        now: apply the policy as if at this moment (for tests and audits; without a UTC offset it
+            is read in the retention timezone). Default: the current time.
+        dry_run: report what would go and change nothing.
+
+    Returns:
+        The report: counts, bytes, per call date, oldest remaining recording and its expiry, and
+        the Prefect flow runs and artifacts deleted.
+    """
+    settings = get_settings()
+    now = datetime.now(UTC) if now is None else now
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=ZoneInfo(settings.retention_timezone))
+    report = expire_store(now, dry_run)
+    before = now.astimezone(ZoneInfo(settings.retention_timezone)) - timedelta(days=settings.retention_days)
+    report.update(forget_prefect_runs(before, dry_run))
+    logger = get_run_logger()
+    logger.info(
+        "%s %d recording(s), %d file(s), %d bytes; %d orphan file(s); %d failed",
+        "would expire" if dry_run else "expired", report["recordings_expired"], report["files_deleted"],
+        report["bytes_deleted"], report["orphans_swept"], report["failed"],
+    )
+    if report["failed"]:
+        logger.error("%d recording(s) could not be deleted completely; they stay 'expiring' and the next "
+                     "run finishes them (see the warnings above for their ids)", report["failed"])
+    return report
