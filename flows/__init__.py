@@ -19,6 +19,8 @@ def _prefect_defaults() -> None:
         "PREFECT_HOME": str(home / "prefect"),
         "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
         "PREFECT_LOGGING_EXTRA_LOGGERS": "pipeline",
+        # the CLI also calls the library outside flow runs; those log lines stay local
+        "PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW": "ignore",
         "PREFECT_RESULTS_PERSIST_BY_DEFAULT": "false",
         "PREFECT_UI_ENABLED": "false",
     }
