@@ -168,6 +168,28 @@ def _load_word_list(path: Path) -> frozenset[str]:
     return frozenset(entries)
 
 
+_LEXICONS: dict[int, frozenset[str]] = {}
+
+
+def lexicon(nlp) -> frozenset[str]:
+    """Ordinary Dutch words of a spaCy pipeline: its stop words and the forms and lemmas of its
+    lookup lemmatizer table, case-folded (only the stop words for a pipeline without one)."""
+    key = id(nlp)
+    if key not in _LEXICONS:
+        words: set[str] = {w.casefold() for w in nlp.Defaults.stop_words}
+        try:
+            table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+            words |= {str(v).casefold() for v in table.values()}
+            strings = nlp.vocab.strings
+            for key_hash in table.keys():
+                if key_hash in strings:
+                    words.add(strings[key_hash].casefold())
+        except (KeyError, ValueError, AttributeError):
+            pass
+        _LEXICONS[key] = frozenset(words)
+    return _LEXICONS[key]
+
+
 def load_rule_file(path: Path) -> RuleFile:
     """Read and validate one rule file.
 

@@ -23,7 +23,7 @@ from pathlib import Path
 import regex
 
 from pipeline.errors import ConfigurationError, ModelUnavailableError
-from pipeline.recognizers import LANGUAGE, PRESIDIO_ALIASES, FilteredSpacyRecognizer, load_recognizers, load_word_list
+from pipeline.recognizers import LANGUAGE, PRESIDIO_ALIASES, FilteredSpacyRecognizer, lexicon, load_recognizers, load_word_list
 from pipeline.types import DUTCH_TAGS, Entity, RedactedSegment, RedactedTranscript, RedactionOptions
 
 logger = logging.getLogger(__name__)
@@ -84,7 +84,7 @@ class Redactor:
             default_score_threshold=score_threshold,
             context_aware_enhancer=LemmaContextAwareEnhancer(context_prefix_count=8, context_suffix_count=3),
         )
-        self._common_words = _lexicon(nlp_engine.nlp[LANGUAGE])
+        self._common_words = lexicon(nlp_engine.nlp[LANGUAGE])
         self._stoplist = load_word_list(rules_dir / "ner_stoplist.txt")
         self._not_names = load_word_list(rules_dir / "not_person_nl.txt") | self._stoplist
         for recognizer in registry.recognizers:
@@ -227,15 +227,6 @@ class Redactor:
 def get_redactor(spacy_model: Path, rules_dir: Path, score_threshold: float) -> Redactor:
     """The process-wide redactor for these settings (loaded once)."""
     return Redactor(spacy_model, rules_dir, score_threshold)
-
-
-def _lexicon(nlp) -> frozenset[str]:
-    """Ordinary Dutch words: the lemmas of the pipeline's lemmatizer table (empty without one)."""
-    try:
-        table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
-    except (KeyError, ValueError, AttributeError):
-        return frozenset()
-    return frozenset(str(lemma).casefold() for lemma in table.values())
 
 
 class _Replacer:

@@ -17,7 +17,7 @@ from pathlib import Path
 import regex
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
 
-from pipeline.recognizers import load_word_list
+from pipeline.recognizers import lexicon, load_word_list
 
 # Name building blocks, shared with the other recognizers of this package.
 PARTICLES = (
@@ -119,27 +119,7 @@ def common_words(nlp_artifacts) -> frozenset[str]:
     stop words (empty when the pipeline has no lookup lemmatizer)."""
     engine = getattr(nlp_artifacts, "nlp_engine", None)
     nlp = getattr(engine, "nlp", {}).get("nl") if engine is not None else None
-    return _lexicon(nlp) if nlp is not None else frozenset()
-
-
-_LEXICONS: dict[int, frozenset[str]] = {}
-
-
-def _lexicon(nlp) -> frozenset[str]:
-    key = id(nlp)
-    if key not in _LEXICONS:
-        words: set[str] = {w.casefold() for w in nlp.Defaults.stop_words}
-        try:
-            table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
-            words |= {str(v).casefold() for v in table.values()}
-            strings = nlp.vocab.strings
-            for key_hash in table.keys():
-                if key_hash in strings:
-                    words.add(strings[key_hash].casefold())
-        except (KeyError, ValueError, AttributeError):
-            pass
-        _LEXICONS[key] = frozenset(words)
-    return _LEXICONS[key]
+    return lexicon(nlp) if nlp is not None else frozenset()
 
 
 def trim_name(text: str, start: int, end: int, not_names: frozenset[str]) -> tuple[int, int] | None:
