@@ -57,7 +57,7 @@ class Redactor:
     def __init__(self, spacy_model: Path, rules_dir: Path, score_threshold: float):
         from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
         from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
-        from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
+        from presidio_analyzer.nlp_engine import NerModelConfiguration
 
         if not (spacy_model / "meta.json").is_file():
             raise ModelUnavailableError(
@@ -66,7 +66,7 @@ class Redactor:
                 "nl_core_news_lg's folder)"
             )
         started = time.perf_counter()
-        nlp_engine = SpacyNlpEngine(
+        nlp_engine = _spacy_engine_class()(
             models=[{"lang_code": LANGUAGE, "model_name": str(spacy_model)}],
             ner_model_configuration=NerModelConfiguration(
                 model_to_presidio_entity_mapping=_NER_LABELS, labels_to_ignore=list(_NER_IGNORED)
@@ -104,8 +104,8 @@ class Redactor:
     def find(self, texts: Sequence[str], contexts: Sequence[Sequence[str]] | None = None) -> list[list[Entity]]:
         """Personal-data spans of each text, overlaps merged, in text order (no tags yet).
 
-        Found spans are taken out and the rest is analysed again until nothing new turns up (at
-        most ``_MAX_ROUNDS`` times): the statistical NER reads context, and a name next to a number
+        Found spans are taken out and the rest is analysed again (``_MAX_ROUNDS`` looks in all,
+        fewer when nothing new turns up): the statistical NER reads context, and a name next to a number
         it did not recognise may be recognised once the number is gone. Each span taken out, and
         each tag of an earlier redaction, becomes one space, so a second redaction of the output
         analyses exactly the same text: redacting a redacted text changes nothing. The spaCy
@@ -221,6 +221,23 @@ class Redactor:
             else:
                 alternatives.append(escaped)
         return regex.compile(r"(?<![\w-])(?i:" + "|".join(alternatives) + r")(?![\w-])")
+
+
+def _spacy_engine_class():
+    """Presidio's spaCy engine, answering its stop-word and punctuation questions from sets and
+    spaCy's own character test instead of ``vocab[word]``, which adds a lexeme to the vocabulary
+    for every new word (slower, and a vocabulary that grows for as long as the process runs)."""
+    from presidio_analyzer.nlp_engine import SpacyNlpEngine
+    from spacy.lang.lex_attrs import is_punct
+
+    class SpacyEngine(SpacyNlpEngine):
+        def is_stopword(self, word: str, language: str) -> bool:
+            return word.casefold() in self.nlp[language].Defaults.stop_words
+
+        def is_punct(self, word: str, language: str) -> bool:
+            return is_punct(word)
+
+    return SpacyEngine
 
 
 @lru_cache(maxsize=2)
