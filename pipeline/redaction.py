@@ -32,6 +32,7 @@ logger = logging.getLogger(__name__)
 # not personal data and stay visible.
 _NER_LABELS = {"PER": "PERSON", "PERSON": "PERSON", "LOC": "LOCATION", "GPE": "LOCATION", "ORG": "ORGANIZATION"}
 _MAX_ROUNDS = 3
+_CONTEXT_TYPES = frozenset({"PERSON", "LOCATION", "ADDRESS"})
 _TAG = re.compile(r"\[[A-Z]+-[0-9a-f]+\]")
 _MENTION_SCORE = 0.6  # a further mention of a name found elsewhere in the transcript
 _PROPAGATE_MIN_SCORE = 0.5  # only names found with at least this score are searched for again
@@ -55,7 +56,7 @@ class Redactor:
     """
 
     def __init__(self, spacy_model: Path, rules_dir: Path, score_threshold: float):
-        from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+        from presidio_analyzer import RecognizerRegistry
         from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
         from presidio_analyzer.nlp_engine import NerModelConfiguration
 
@@ -66,7 +67,8 @@ class Redactor:
                 "nl_core_news_lg's folder)"
             )
         started = time.perf_counter()
-        nlp_engine = _spacy_engine_class()(
+        engine_class, analyzer_class = _presidio_classes()
+        nlp_engine = engine_class(
             models=[{"lang_code": LANGUAGE, "model_name": str(spacy_model)}],
             ner_model_configuration=NerModelConfiguration(
                 model_to_presidio_entity_mapping=_NER_LABELS, labels_to_ignore=list(_NER_IGNORED)
@@ -77,7 +79,7 @@ class Redactor:
         registry = RecognizerRegistry(supported_languages=[LANGUAGE])
         for recognizer in load_recognizers(rules_dir):
             registry.add_recognizer(recognizer)
-        self._analyzer = AnalyzerEngine(
+        self._analyzer = analyzer_class(
             registry=registry,
             nlp_engine=nlp_engine,
             supported_languages=[LANGUAGE],
@@ -120,6 +122,7 @@ class Redactor:
         removed = [[m.span() for m in _TAG.finditer(text)] for text in texts]
         spans: list[list[_Span]] = [[] for _ in texts]
         active = [i for i, text in enumerate(texts) if text.strip()]
+        entities = self._entities
         for _ in range(_MAX_ROUNDS):
             if not active:
                 break
@@ -130,7 +133,7 @@ class Redactor:
                 origin = compacted[i][1]
                 found = []
                 for result in self._analyzer.analyze(
-                    text=compact, language=LANGUAGE, entities=self._entities, context=list(contexts[i]),
+                    text=compact, language=LANGUAGE, entities=entities, context=list(contexts[i]),
                     nlp_artifacts=artifacts,
                 ):
                     kind = PRESIDIO_ALIASES.get(result.entity_type, result.entity_type)
@@ -141,6 +144,9 @@ class Redactor:
                     removed[i] += [(span.start, span.end) for span in found]
                     still_finding.append(i)
             active = still_finding
+            # Only names, places and addresses read the words around them; numbers, codes and
+            # e-mail addresses were all found in the first look.
+            entities = [kind for kind in self._entities if kind in _CONTEXT_TYPES]
         return [
             [Entity(s.start, s.end, s.type, round(s.score, 4)) for s in _extend_names(_merge(found, text), text, self._not_names)]
             for found, text in zip(spans, texts)
@@ -223,10 +229,15 @@ class Redactor:
         return regex.compile(r"(?<![\w-])(?i:" + "|".join(alternatives) + r")(?![\w-])")
 
 
-def _spacy_engine_class():
-    """Presidio's spaCy engine, answering its stop-word and punctuation questions from sets and
-    spaCy's own character test instead of ``vocab[word]``, which adds a lexeme to the vocabulary
-    for every new word (slower, and a vocabulary that grows for as long as the process runs)."""
+def _presidio_classes():
+    """Presidio's spaCy engine and analyzer with two shortcuts that change no result.
+
+    The engine answers its stop-word and punctuation questions from a set and spaCy's own
+    character test instead of ``vocab[word]``, which adds a lexeme to the vocabulary for every new
+    word (slower, and a vocabulary that grows for as long as the process runs). The analyzer skips
+    context enhancement when no recognizer found anything.
+    """
+    from presidio_analyzer import AnalyzerEngine
     from presidio_analyzer.nlp_engine import SpacyNlpEngine
     from spacy.lang.lex_attrs import is_punct
 
@@ -237,7 +248,13 @@ def _spacy_engine_class():
         def is_punct(self, word: str, language: str) -> bool:
             return is_punct(word)
 
-    return SpacyEngine
+    class Analyzer(AnalyzerEngine):
+        def _enhance_using_context(self, text, raw_results, nlp_artifacts, recognizers, context=None):
+            if not raw_results:
+                return raw_results
+            return super()._enhance_using_context(text, raw_results, nlp_artifacts, recognizers, context)
+
+    return SpacyEngine, Analyzer
 
 
 @lru_cache(maxsize=2)
