@@ -226,6 +226,25 @@ def redact_transcripts(in_path: Path, out_path: Path) -> None:
     click.echo(f"{len(lines)} transcript(s) redacted into {out_path}", err=True)
 
 
+@main.group()
+def audit() -> None:
+    """The tamper-evident audit log."""
+
+
+@audit.command("verify")
+def audit_verify() -> None:
+    """Recompute the hash chain; name the first edited, inserted or removed entry."""
+    from pipeline import audit as audit_log
+
+    settings = _settings()
+    result = audit_log.verify(catalogue.get_engine(settings.catalogue_url))
+    if result.ok:
+        click.echo(f"audit log intact: {result.entries} entries")
+        return
+    click.echo(f"audit log broken at entry {result.first_bad_seq}: {result.reason}", err=True)
+    sys.exit(1)
+
+
 @main.command()
 def model() -> None:
     """Prepare the configured Whisper model (assemble the bundled one) and print where it is."""

@@ -1,0 +1,60 @@
+"""The hash-chained audit log in a real SQLite database: any edit, insertion or deletion is caught."""
+
+from datetime import UTC, datetime
+
+import pytest
+import sqlalchemy as sa
+
+from pipeline import audit, catalogue
+
+
+@pytest.fixture
+def engine(settings):
+    engine = catalogue.get_engine(settings.catalogue_url)
+    for n in range(1, 6):
+        audit.append(engine, f"u-{n}", "klachtendesk", "request.created", f"REQ-{n}", {"recording": f"C-{n}"},
+                     at=datetime(2026, 11, 29, 9, n, tzinfo=UTC))
+    return engine
+
+
+def test_an_untouched_log_verifies(engine):
+    result = audit.verify(engine)
+    assert result.ok and result.entries == 5
+
+
+def test_an_edited_entry_is_named(engine):
+    with engine.begin() as conn:
+        conn.execute(sa.update(audit.audit_log).where(audit.audit_log.c.seq == 3).values(role="manager"))
+    result = audit.verify(engine)
+    assert (result.first_bad_seq, result.reason) == (3, "content does not match its hash (entry edited)")
+
+
+def test_a_removed_entry_is_named(engine):
+    with engine.begin() as conn:
+        conn.execute(sa.delete(audit.audit_log).where(audit.audit_log.c.seq == 2))
+    result = audit.verify(engine)
+    assert result.first_bad_seq == 3 and "removed" in result.reason
+
+
+def test_an_inserted_entry_is_named(engine):
+    with engine.begin() as conn:
+        rows = conn.execute(sa.select(audit.audit_log).order_by(audit.audit_log.c.seq)).mappings().all()
+        conn.execute(sa.delete(audit.audit_log))
+        forged = dict(rows[1], subject="REQ-X")
+        for n, row in enumerate([rows[0], rows[1], forged, *rows[2:]], start=1):
+            conn.execute(sa.insert(audit.audit_log).values(**{**row, "seq": n}))
+    result = audit.verify(engine)
+    assert result.first_bad_seq == 3 and "broken" in result.reason
+
+
+
+def test_cli_verify_reports_the_first_bad_entry(engine):
+    from click.testing import CliRunner
+
+    from flows.cli import main
+
+    assert CliRunner().invoke(main, ["audit", "verify"]).exit_code == 0
+    with engine.begin() as conn:
+        conn.execute(sa.update(audit.audit_log).where(audit.audit_log.c.seq == 4).values(action="request.approved"))
+    result = CliRunner().invoke(main, ["audit", "verify"])
+    assert result.exit_code == 1 and "entry 4" in result.output
