@@ -7,7 +7,6 @@ parameters, results, logs or artifacts. Retries are for I/O errors only.
 
 from __future__ import annotations
 
-import hashlib
 import time
 from pathlib import Path
 
@@ -61,8 +60,7 @@ def load_recording(call_id: str) -> str:
     path = settings.home / recording.audio_path
     if not path.is_file():
         raise StoreError(f"audio of recording {call_id} is missing from the store ({recording.audio_path})")
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    if digest != recording.sha256:
+    if catalogue.file_sha256(path) != recording.sha256:
         raise StoreError(f"audio of recording {call_id} changed since ingest (sha256 mismatch)")
     catalogue.set_state(engine, call_id, "processing")
     return str(path)

@@ -146,7 +146,7 @@ def ingest(engine: Engine, folder: Path, metadata_csv: Path, audio_dir: Path) ->
         IngestError: listing every bad row; nothing was imported.
     """
     rows, problems = _read_metadata(folder, metadata_csv)
-    hashes = {row.call_id: _sha256(row.source) for row in rows}
+    hashes = {row.call_id: file_sha256(row.source) for row in rows}
     with engine.connect() as conn:
         known = {
             r.call_id: r.sha256
@@ -183,7 +183,7 @@ def ingest(engine: Engine, folder: Path, metadata_csv: Path, audio_dir: Path) ->
         values = []
         for row in new_rows:
             target = audio_dir / f"{row.call_id}{row.source.suffix.lower()}"
-            if not (target.is_file() and _sha256(target) == hashes[row.call_id]):
+            if not (target.is_file() and file_sha256(target) == hashes[row.call_id]):
                 atomic.copy_file(row.source, target, mode=0o600)
                 written.append(target)
             info = _probe_or_none(target)
@@ -311,7 +311,8 @@ def _probe_or_none(path: Path):
         return None
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """The sha256 of a file, read in 1 MiB chunks (a long call recording is not loaded whole)."""
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         while chunk := handle.read(1 << 20):
