@@ -14,10 +14,10 @@ import av
 import numpy as np
 
 from pipeline.errors import AudioError
+from pipeline.types import SAMPLE_RATE
 
 logger = logging.getLogger(__name__)
 
-SAMPLE_RATE = 16_000
 SILENCE_RMS = 1e-4  # about -80 dBFS: digital silence or pure line noise
 
 

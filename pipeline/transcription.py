@@ -13,11 +13,10 @@ from functools import lru_cache
 import ctranslate2
 import numpy as np
 
-from pipeline.types import ModelInfo, Segment, Transcript, TranscriptionOptions, Word
+from pipeline.types import SAMPLE_RATE, ModelInfo, Segment, Transcript, TranscriptionOptions, Word
 
 logger = logging.getLogger(__name__)
 
-SAMPLE_RATE = 16_000
 
 # Whisper learned subtitle credits and channel outros from its training data and writes them on
 # silence or noise. A segment that is nothing but one of these is dropped.

@@ -9,6 +9,8 @@ import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime
 
+SAMPLE_RATE = 16_000  # Hz: audio is decoded to this rate for Whisper
+
 
 @dataclass(frozen=True)
 class TranscriptionOptions:
