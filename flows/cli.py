@@ -16,21 +16,11 @@ import flows  # noqa: F401 - sets Prefect's offline defaults before prefect is i
 from pipeline import atomic, catalogue, process
 from pipeline.errors import CallscribeError
 from pipeline.retention import expires_at
-from pipeline.settings import REPO_ROOT, Settings, get_settings
+from flows.cli_options import fail as _fail
+from flows.cli_options import settings_or_exit as _settings
+from pipeline.settings import REPO_ROOT, Settings
 
 SAMPLES_DIR = REPO_ROOT / "data" / "samples"
-
-
-def _settings(**overrides) -> Settings:
-    try:
-        return get_settings(**{k: v for k, v in overrides.items() if v is not None})
-    except Exception as err:  # pydantic ValidationError: name the variable to fix
-        raise click.ClickException(f"invalid setting: {err}") from err
-
-
-def _fail(err: CallscribeError) -> None:
-    click.echo(f"error: {err}", err=True)
-    sys.exit(1)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -317,3 +307,17 @@ def _print_retention(report: dict) -> None:
     if report["failed"]:
         click.echo(f"error: {report['failed']} recording(s) could not be deleted completely; "
                    "they stay 'expiring' and the next run finishes them", err=True)
+
+
+def _register_groups() -> None:
+    """The policy workflows, one command group per module."""
+    from flows.cli_coaching import coaching, employees
+    from flows.cli_requests import complaints, requests
+    from flows.cli_subjects import subjects
+    from flows.cli_users import users
+
+    for group in (users, complaints, requests, coaching, employees, subjects):
+        main.add_command(group)
+
+
+_register_groups()

@@ -92,9 +92,21 @@ tombstones = sa.Table(
 )
 
 
+# Modules that add their tables to ``metadata``: imported before the tables are created.
+TABLE_MODULES = ("pipeline.audit", "pipeline.access", "pipeline.outbox", "pipeline.registry", "pipeline.coaching", "pipeline.subjects")
+
+
 @lru_cache(maxsize=4)
 def get_engine(url: str) -> Engine:
     """An engine for the catalogue at ``url``, tables created if missing."""
+    import importlib
+
+    for module in TABLE_MODULES:
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as err:
+            if err.name != module:
+                raise
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(url, future=True)

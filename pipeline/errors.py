@@ -61,3 +61,12 @@ class InputFormatError(CallscribeError):
 
 class ProcessingError(CallscribeError):
     """An unexpected failure inside a processing step, reported by step and type only."""
+
+
+class AccessDeniedError(CallscribeError):
+    """A user is unknown, inactive, or has no role allowed to do this."""
+
+
+class PolicyError(CallscribeError):
+    """A step the recording policy forbids: an own request approved, a reason missing or too
+    short, a request in the wrong state, a release without two distinct people on record."""

@@ -68,6 +68,31 @@ class Settings(BaseSettings):
     retention_timezone: str = "Europe/Amsterdam"
     max_parallel: int = Field(2, ge=1, le=32, description="Recordings processed at the same time.")
 
+    reason_min_length: int = Field(
+        30, ge=1, description="Characters a written reason needs at least (requests, rejections)."
+    )
+    listen_copy_hours: float = Field(
+        48.0, gt=0, description="Hours an approved listen-back copy of the audio stays in the outbox."
+    )
+    outbox_days: int = Field(
+        14, ge=1, description="Days a released transcript or export stays in the outbox (never past the "
+        "recording's own expiry)."
+    )
+    policy_secret: str | None = Field(
+        None, repr=False,
+        description="Deployment secret keying the coaching draw (and other keyed choices); default: a "
+        "key file created in <home>/keys.",
+    )
+    coaching_min_duration_s: float = Field(
+        60.0, ge=0, description="Calls shorter than this are not drawn for coaching."
+    )
+    coaching_exclude_failed: bool = Field(
+        True, description="Leave recordings whose transcription failed out of the coaching draw."
+    )
+    coaching_show_employee_name: bool = Field(
+        True, description="Keep the employee's own name visible in coaching transcripts."
+    )
+
     @field_validator("home", "spacy_model", "rules_dir", mode="after")
     @classmethod
     def _expand(cls, value: Path) -> Path:
@@ -133,6 +158,10 @@ class Settings(BaseSettings):
     @property
     def keys_dir(self) -> Path:
         return self.home / "keys"
+
+    @property
+    def outbox_dir(self) -> Path:
+        return self.home / "outbox"
 
 
 def get_settings(**overrides) -> Settings:

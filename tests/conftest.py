@@ -60,3 +60,17 @@ def prefect_harness():
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
+
+
+@pytest.fixture
+def staff(settings) -> dict:
+    """One active user per role (plus a second team leader) in a fresh catalogue, by login name."""
+    from pipeline import access, catalogue
+
+    engine = catalogue.get_engine(settings.catalogue_url)
+    first = access.add_user(engine, "anna", "manager", None)
+    people = {"anna": first}
+    for user_id, role in (("bob", "teamleider"), ("bea", "teamleider"), ("ivo", "ict_backoffice"),
+                          ("kim", "klachtendesk"), ("cor", "coach")):
+        people[user_id] = access.add_user(engine, user_id, role, first)
+    return people
