@@ -294,6 +294,8 @@ def _print_retention(report: dict) -> None:
     click.echo(f"recordings {verb}: {report['recordings_expired']} "
                f"({report['files_deleted']} files, {report['bytes_deleted']} bytes; {report['resumed']} resumed)")
     click.echo(f"orphan files {verb}: {report['orphans_swept']} ({report['orphan_bytes']} bytes)")
+    if "outbox_expired" in report:
+        click.echo(f"outbox files past their own expiry deleted: {report['outbox_expired']}")
     if "prefect_runs_deleted" in report:
         click.echo(f"Prefect flow runs {verb}: {report['prefect_runs_deleted']} "
                    f"({report['prefect_artifacts_deleted']} artifacts)")

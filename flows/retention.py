@@ -15,11 +15,11 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from pipeline import catalogue, retention
+from pipeline import catalogue, outbox, retention
 from pipeline.settings import get_settings
 
-# Flows whose runs name recordings (parameters, logs, artifacts). The coaching draw adds its name.
-RECORDING_FLOWS = ("transcribe-recordings",)
+# Flows whose runs name recordings (parameters, logs, artifacts).
+RECORDING_FLOWS = ("transcribe-recordings", "draw-coaching-sample", "release-request", "carry-out-subject-request")
 _PAGE = 200
 
 
@@ -33,6 +33,13 @@ def expire_store(now: datetime, dry_run: bool) -> dict:
     )
     _publish(report)
     return report.as_dict()
+
+
+@task(name="expire-outbox", cache_policy=NO_CACHE, persist_result=False)
+def expire_outbox(now: datetime) -> int:
+    """Remove outbox files (customer transcripts, listen-back copies, exports) past their own expiry."""
+    settings = get_settings()
+    return outbox.sweep(catalogue.get_engine(settings.catalogue_url), settings.outbox_dir, now)
 
 
 @task(name="forget-prefect-runs", cache_policy=NO_CACHE, persist_result=False)
@@ -79,6 +86,45 @@ def forget_prefect_runs(before: datetime, dry_run: bool) -> dict:
     return {"prefect_runs_deleted": runs, "prefect_artifacts_deleted": artifacts, "prefect_error": None}
 
 
+@task(name="forget-runs-of-recordings", cache_policy=NO_CACHE, persist_result=False)
+def forget_runs_of(call_ids: list[str]) -> int:
+    """Delete the flow runs (with their artifacts) whose parameters name any of ``call_ids``: an
+    early erasure leaves in Prefect what expiry leaves. Best effort, like :func:`forget_prefect_runs`."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import (
+        ArtifactFilter, ArtifactFilterFlowRunId, FlowFilter, FlowFilterName,
+    )
+
+    wanted = set(call_ids)
+    deleted = 0
+    try:
+        with get_client(sync_client=True) as client:
+            offset = 0
+            doomed = []
+            while True:
+                page = client.read_flow_runs(flow_filter=FlowFilter(name=FlowFilterName(any_=list(RECORDING_FLOWS))),
+                                             limit=_PAGE, offset=offset)
+                if not page:
+                    break
+                offset += len(page)
+                doomed += [run.id for run in page if wanted & set(_named_ids(run.parameters))]
+            if doomed:
+                for artifact in client.read_artifacts(
+                        artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=doomed))):
+                    client.delete_artifact(artifact.id)
+            for run_id in doomed:
+                client.delete_flow_run(run_id)
+                deleted += 1
+    except Exception as err:  # noqa: BLE001 - best effort: the store is what must be clean
+        get_run_logger().warning("could not clean Prefect runs (%s); the retention period removes them", type(err).__name__)
+    return deleted
+
+
+def _named_ids(parameters: dict) -> list[str]:
+    ids = parameters.get("recording_ids") or []
+    return [i for i in ids if isinstance(i, str)] if isinstance(ids, list) else []
+
+
 def _publish(report: retention.RetentionReport) -> None:
     create_table_artifact(key="retention-report", table=report.to_frame().to_dict("records"),
                           description=report.summary_line())
@@ -104,6 +150,8 @@ def expire_recordings(now: datetime | None = None, dry_run: bool = False) -> dic
     if now.tzinfo is None:
         now = now.replace(tzinfo=ZoneInfo(settings.retention_timezone))
     report = expire_store(now, dry_run)
+    if not dry_run:
+        report["outbox_expired"] = expire_outbox(now)
     before = now.astimezone(ZoneInfo(settings.retention_timezone)) - timedelta(days=settings.retention_days)
     report.update(forget_prefect_runs(before, dry_run))
     logger = get_run_logger()

@@ -37,6 +37,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "coaching.read": frozenset({"coach", "teamleider", "manager"}),
     "coaching.session": frozenset({"coach", "teamleider", "manager"}),
     "subject.create": frozenset({"klachtendesk", "teamleider", "manager"}),
+    "subject.read": frozenset({"klachtendesk", "teamleider", "manager", "ict_backoffice"}),
     "subject.decide": frozenset({"manager", "teamleider"}),
     "subject.execute": frozenset({"manager", "teamleider", "ict_backoffice"}),
     "audit.read": frozenset({"manager", "ict_backoffice"}),

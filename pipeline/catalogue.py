@@ -448,6 +448,18 @@ def iter_expiry_batches(
         last = (_bind_utc(batch[-1].call_start), batch[-1].call_id)
 
 
+def expiry_candidates_of(engine: Engine, call_ids: Iterable[str]) -> list[ExpiryCandidate]:
+    """The rows of ``call_ids`` that are still catalogued, in (call_start, call_id) order."""
+    ids = list(dict.fromkeys(call_ids))
+    found: list[ExpiryCandidate] = []
+    with engine.connect() as conn:
+        for start in range(0, len(ids), TOMBSTONE_BATCH):
+            query = sa.select(recordings.c.call_id, recordings.c.call_start, recordings.c.audio_path,
+                              recordings.c.state).where(recordings.c.call_id.in_(ids[start:start + TOMBSTONE_BATCH]))
+            found += [ExpiryCandidate(r.call_id, r.call_start, r.audio_path, r.state) for r in conn.execute(query)]
+    return sorted(found, key=lambda row: (row.call_start, row.call_id))
+
+
 def _bind_utc(value: datetime):
     return sa.literal(value, UTCDateTime)
 

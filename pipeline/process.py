@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -70,11 +71,24 @@ def redactor(settings: Settings) -> Redactor:
     return get_redactor(settings.spacy_model, settings.rules_dir, settings.score_threshold)
 
 
-def redact_transcript(transcript: Transcript, settings: Settings) -> RedactedTranscript:
+def redact_transcript(
+    transcript: Transcript, settings: Settings, keep_names: Sequence[str] = ()
+) -> RedactedTranscript:
+    """Redact a transcript with the configured operators.
+
+    Args:
+        transcript: the unredacted transcript.
+        settings: operators, hash secret and review threshold.
+        keep_names: names left visible (the employee's own name in a coaching transcript);
+            default none: everything found is redacted.
+    """
+    options = settings.redaction_options()
+    if keep_names:
+        options = dataclasses.replace(options, keep_names=tuple(keep_names))
     return redactor(settings).redact(
         [(s.speaker, s.text) for s in transcript.segments],
         [(s.start, s.end) for s in transcript.segments],
-        settings.redaction_options(),
+        options,
     )
 
 

@@ -175,7 +175,8 @@ class Redactor:
         Args:
             segments: ``(speaker, text)`` per segment, in dialogue order.
             times: optional ``(start, end)`` seconds per segment, copied to the result.
-            options: operators per type, hash secret and review threshold; default numbered tags.
+            options: operators per type, hash secret, review threshold and names to keep visible;
+                default numbered tags, nothing kept.
 
         Returns:
             One redacted segment per input segment; entity offsets point into the original text,
@@ -185,11 +186,16 @@ class Redactor:
         texts = [text for _, text in segments]
         contexts = [()] + [_WORD.findall(text)[-_CONTEXT_WORDS:] for text in texts[:-1]]
         found = self.find(texts, contexts)
+        kept: list[list[tuple[int, int]]] | None = None
+        if options.keep_names:
+            found, kept = _drop_kept_names(texts, found, options.keep_names)
         names = self._name_mentions(texts, found)
         replacer = _Replacer(options)
         out = []
         for index, ((speaker, text), entities) in enumerate(zip(segments, found)):
             extra = [_Span(m.start(), m.end(), "PERSON", _MENTION_SCORE) for m in names.finditer(text)] if names else []
+            if kept and kept[index]:
+                extra = [s for s in extra if not any(a <= s.start and s.end <= b for a, b in kept[index])]
             spans = _merge([_Span(e.start, e.end, e.type, e.score) for e in entities] + extra, text)
             redacted = tuple(
                 Entity(s.start, s.end, s.type, round(s.score, 4), replacer.replace(s.type, text[s.start : s.end]),
@@ -310,6 +316,28 @@ class _Replacer:
                 if known_words and (words <= known_words or known_words <= words):
                     return known
         return key
+
+
+def _drop_kept_names(
+    texts: Sequence[str], found: Sequence[Sequence[Entity]], keep_names: Sequence[str]
+) -> tuple[list[list[Entity]], list[list[tuple[int, int]]]]:
+    """Leave out PERSON spans whose name words all belong to one kept name ("Sanne", "Sanne de
+    Vries" for the kept "Sanne de Vries"); a span mixing a kept name with anything else stays
+    redacted. Returns the remaining entities and, per text, the regions left visible."""
+    kept_words = [words for words in (_name_words(name) for name in keep_names) if words]
+    remaining: list[list[Entity]] = []
+    regions: list[list[tuple[int, int]]] = []
+    for text, entities in zip(texts, found):
+        keep, visible = [], []
+        for entity in entities:
+            words = _name_words(text[entity.start : entity.end]) if entity.type == "PERSON" else frozenset()
+            if words and any(words <= kept for kept in kept_words):
+                visible.append((entity.start, entity.end))
+            else:
+                keep.append(entity)
+        remaining.append(keep)
+        regions.append(visible)
+    return remaining, regions
 
 
 def _name_words(value: str) -> frozenset[str]:

@@ -121,6 +121,9 @@ class RedactionOptions:
     operators: tuple[tuple[str, str], ...] = ()  # (entity type, operator) overrides
     hash_secret: str | None = field(default=None, repr=False)
     review_threshold: float = 0.5
+    # Names left visible (coaching transcripts: the employee's own name). A PERSON span made only
+    # of words of one of these names is not redacted, nor are further mentions inside it.
+    keep_names: tuple[str, ...] = field(default=(), repr=False)
 
     def operator_for(self, entity_type: str) -> str:
         return dict(self.operators).get(entity_type, self.default_operator)

@@ -1,0 +1,214 @@
+"""Data-subject requests in a real SQLite catalogue: finding a caller's recordings in any notation,
+four eyes, export of redacted transcripts, and erasure that leaves exactly what expiry leaves."""
+
+import json
+import os
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from click.testing import CliRunner
+
+from pipeline import audit, catalogue, outbox, retention, subjects
+from pipeline.errors import AccessDeniedError, PolicyError
+
+NUMBER = "+31612345678"
+OTHER = "+31201234567"
+REASON = "Beller heeft identiteit aangetoond met kopie ID via klantportaal"
+NOW = datetime(2026, 11, 29, 10, 0, tzinfo=UTC)
+
+
+def add_call(engine, home: Path, call_id: str, number: str, *, call_start: str = "2026-11-20T09:00:00+01:00",
+             transcribed: bool = True, outbox_names: tuple[str, ...] = ()) -> None:
+    """A catalogue row with audio, transcript files (a real redacted.json) and outbox files."""
+    (home / "audio").mkdir(exist_ok=True)
+    (home / "audio" / f"{call_id}.wav").write_bytes(b"RIFF" + call_id.encode())
+    if transcribed:
+        folder = home / "transcripts" / call_id
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "raw.json.enc").write_bytes(b"encrypted")
+        (folder / "transcript.md").write_text("# Transcript\n", encoding="utf-8")
+        (folder / "redacted.json").write_text(json.dumps({"segments": [
+            {"speaker": "klant", "start": 0.0, "end": 2.5, "text": "Mijn naam is [PERSOON-1].", "entities": []},
+            {"speaker": "medewerker", "start": 2.5, "end": 4.0, "text": "Dank u, [PERSOON-1].", "entities": []},
+        ]}), encoding="utf-8")
+    for name in outbox_names:
+        (home / "outbox").mkdir(exist_ok=True)
+        (home / "outbox" / name).write_bytes(b"letter")
+    start = datetime.fromisoformat(call_start)
+    with engine.begin() as conn:
+        conn.execute(sa.insert(catalogue.recordings).values(
+            call_id=call_id, call_start=start, duration_s=95.0, employee_id="MW-042", caller_number=number,
+            direction="inbound", audio_path=f"audio/{call_id}.wav", sha256="0" * 64, channel_layout="stereo",
+            state="transcribed" if transcribed else "ingested", ingested_at=start))
+
+
+@pytest.fixture
+def engine(settings, staff):
+    engine = catalogue.get_engine(settings.catalogue_url)
+    add_call(engine, settings.home, "C-1", "06-1234 5678", outbox_names=("C-1-V-2026-0001.md",))
+    add_call(engine, settings.home, "C-2", "0031 6 12345678", call_start="2026-10-01T14:00:00+02:00")
+    add_call(engine, settings.home, "C-3", OTHER)
+    return engine
+
+
+@pytest.mark.parametrize("written", ["+31612345678", "06-12345678", "06 1234 5678", "0031612345678",
+                                     "+31 (0)6 1234 5678", "+31 6 12 34 56 78", "(06) 12345678"])
+def test_every_notation_of_a_number_is_the_same_number(written):
+    assert subjects.normalise_number(written) == NUMBER
+
+
+@pytest.mark.parametrize("junk", ["", "bel me", "97", "+31 6 9876 0000 9999 0000"])
+def test_what_is_not_a_phone_number_is_refused_without_repeating_it(junk):
+    with pytest.raises(PolicyError, match="not valid") as caught:
+        subjects.normalise_number(junk)
+    assert junk not in str(caught.value) or not junk
+
+
+def test_every_recording_of_a_caller_is_found_whatever_the_notation(engine):
+    assert subjects.find_recordings(engine, "06 12 34 56 78") == ["C-1", "C-2"]
+    assert subjects.find_recordings(engine, "020-1234567") == ["C-3"]
+    assert subjects.find_recordings(engine, "+32 470 12 34 56") == []
+
+
+def test_filing_keeps_the_call_ids_not_the_number_and_checks_role_and_reason(engine, settings):
+    with pytest.raises(AccessDeniedError):
+        subjects.file_request(engine, settings, "access", NUMBER, REASON, "cor")
+    with pytest.raises(PolicyError, match="too short"):
+        subjects.file_request(engine, settings, "access", NUMBER, "klant belde", "kim")
+    with pytest.raises(PolicyError, match="required"):
+        subjects.file_request(engine, settings, "access", NUMBER, "", "kim")
+    request = subjects.file_request(engine, settings, "access", NUMBER, REASON, "kim")
+    assert (request.request_id, request.state, request.call_ids) == ("AVG-2026-0001", "requested", ("C-1", "C-2"))
+    with engine.connect() as conn:
+        stored = repr(conn.execute(sa.select(subjects.subject_requests)).all())
+    assert "612345678" not in stored
+
+
+def test_nobody_approves_their_own_subject_request_and_rejection_needs_a_reason(engine, settings):
+    request = subjects.file_request(engine, settings, "erasure", NUMBER, REASON, "bob")
+    with pytest.raises(PolicyError, match="four-eyes"):
+        subjects.decide(engine, settings, request.request_id, "bob", approve=True)
+    with pytest.raises(AccessDeniedError):
+        subjects.decide(engine, settings, request.request_id, "kim", approve=True)
+    with pytest.raises(PolicyError, match="rejection reason"):
+        subjects.decide(engine, settings, request.request_id, "anna", approve=False, reason="nee")
+    rejected = subjects.decide(engine, settings, request.request_id, "anna", approve=False,
+                               reason="Identiteit van de beller kon niet worden vastgesteld")
+    assert (rejected.state, rejected.decided_by) == ("rejected", "anna")
+    with pytest.raises(PolicyError, match="only an approved request"):
+        subjects.erase(engine, settings, request.request_id, "ivo")
+    with pytest.raises(PolicyError, match="not awaiting a decision"):
+        subjects.decide(engine, settings, request.request_id, "bea", approve=True)
+
+
+def test_an_approved_access_request_exports_metadata_and_redacted_transcripts(engine, settings):
+    request = subjects.file_request(engine, settings, "access", NUMBER, REASON, "kim", now=NOW)
+    subjects.decide(engine, settings, request.request_id, "bea", approve=True)
+    with pytest.raises(AccessDeniedError):
+        subjects.export(engine, settings, request.request_id, "kim")
+    items = subjects.export(engine, settings, request.request_id, "ivo", now=NOW)
+    assert [i.name for i in items] == ["C-1-AVG-2026-0001.json", "C-2-AVG-2026-0001.json"]
+    document = json.loads((settings.outbox_dir / items[0].name).read_text(encoding="utf-8"))
+    assert document["caller_number"] == "06-1234 5678" and document["call_start"] == "2026-11-20T09:00:00+01:00"
+    assert [s["text"] for s in document["transcript"]] == ["Mijn naam is [PERSOON-1].", "Dank u, [PERSOON-1]."]
+    assert os.stat(settings.outbox_dir / items[0].name).st_mode & 0o777 == 0o600
+    # until outbox_days (14) or the recording's expiry, whichever is first
+    assert items[0].expires_at == NOW + timedelta(days=14)
+    assert items[1].expires_at == retention.expires_at(datetime.fromisoformat("2026-10-01T14:00:00+02:00"))
+    assert subjects.get_request(engine, request.request_id).state == "executed"
+    with pytest.raises(PolicyError):
+        subjects.export(engine, settings, request.request_id, "ivo")
+    assert outbox.sweep(engine, settings.outbox_dir, datetime(2027, 2, 1, tzinfo=UTC)) == 2
+    assert [p.name for p in settings.outbox_dir.iterdir()] == ["C-1-V-2026-0001.md"]  # not this request's
+
+
+def test_every_step_is_audited_with_ids_and_roles_only(engine, settings):
+    request = subjects.file_request(engine, settings, "erasure", NUMBER, REASON, "kim")
+    subjects.decide(engine, settings, request.request_id, "anna", approve=True, reason="akkoord na controle")
+    subjects.erase(engine, settings, request.request_id, "ivo")
+    assert audit.verify(engine).ok
+    with engine.connect() as conn:
+        entries = conn.execute(sa.select(audit.audit_log).where(audit.audit_log.c.seq > 6)).all()
+    assert [(e.action, e.actor, e.role) for e in entries] == [
+        ("subject.requested", "kim", "klachtendesk"), ("subject.approved", "anna", "manager"),
+        ("recordings.erased", "ivo", "ict_backoffice"), ("subject.erased", "ivo", "ict_backoffice"),
+    ]
+    text = repr(entries)
+    assert "612345678" not in text and "identiteit" not in text.lower() and "akkoord" not in text
+
+
+def snapshot(engine, home: Path) -> tuple[list[str], list[tuple]]:
+    files = sorted(str(p.relative_to(home)) for root in ("audio", "transcripts", "outbox")
+                   for p in (home / root).rglob("*") if p.exists())
+    with engine.connect() as conn:
+        stones = sorted((t.call_id, t.call_date, t.files_deleted, t.bytes_deleted, t.deleted)
+                        for t in conn.execute(sa.select(catalogue.tombstones)))
+        rows = sorted(conn.execute(sa.select(catalogue.recordings.c.call_id)).scalars())
+    return files + rows, stones
+
+
+def test_erasure_removes_exactly_what_retention_removes(engine, settings, tmp_path):
+    # the same recordings in a second home, left to expire instead
+    twin_home = tmp_path / "twin"
+    twin_home.mkdir()
+    twin = catalogue.get_engine(f"sqlite:///{twin_home / 'catalogue.sqlite'}")
+    add_call(twin, twin_home, "C-1", "06-1234 5678", outbox_names=("C-1-V-2026-0001.md",))
+    add_call(twin, twin_home, "C-2", "0031 6 12345678", call_start="2026-10-01T14:00:00+02:00")
+    add_call(twin, twin_home, "C-3", OTHER, call_start="2026-12-20T09:00:00+01:00")
+
+    request = subjects.file_request(engine, settings, "erasure", NUMBER, REASON, "kim")
+    subjects.decide(engine, settings, request.request_id, "bea", approve=True)
+    report = subjects.erase(engine, settings, request.request_id, "ivo", now=NOW)
+    expired = retention.apply_retention(twin, twin_home, now=datetime(2027, 1, 25, tzinfo=UTC))
+
+    assert report.recordings_expired == expired.recordings_expired == 2
+    assert report.files_deleted == expired.files_deleted == 9
+    assert snapshot(engine, settings.home) == snapshot(twin, twin_home)
+    assert catalogue.live_call_ids(engine, ["C-1", "C-2", "C-3"]) == {"C-3"}
+
+
+def test_cli_files_and_approves_a_request_without_echoing_the_number(engine, home):
+    from flows.cli import main
+
+    runner = CliRunner()
+    filed = runner.invoke(main, ["subjects", "add", "--kind", "erasure", "--reason", REASON, "--as", "kim"],
+                          input="06 12345678\n")
+    assert filed.exit_code == 0, filed.output
+    assert "AVG-2026-0001: erasure request for 2 recording(s)" in filed.output and "12345678" not in filed.output
+    own = runner.invoke(main, ["subjects", "approve", "AVG-2026-0001", "--as", "kim"])
+    assert own.exit_code == 1 and "subject.decide needs" in own.output
+    approved = runner.invoke(main, ["subjects", "approve", "AVG-2026-0001", "--as", "anna"])
+    assert approved.exit_code == 0 and "approved by anna" in approved.output
+    listed = runner.invoke(main, ["subjects", "list", "--json", "--as", "ivo"])
+    assert json.loads(listed.output)["state"] == "approved"
+
+
+@pytest.mark.slow
+def test_flow_run_erases_and_forgets_the_prefect_runs_that_name_the_recordings(prefect_harness, engine, settings):
+    from prefect import flow
+    from prefect.client.orchestration import get_client
+    from prefect.exceptions import ObjectNotFound
+
+    from flows.cli import main
+
+    @flow(name="transcribe-recordings")
+    def stand_in(recording_ids: list[str], purpose: str = "quality"):  # pragma: no cover - only its name is used
+        pass
+
+    with get_client(sync_client=True) as client:
+        naming = client.create_flow_run(stand_in, parameters={"recording_ids": ["C-2"], "purpose": "quality"})
+        other = client.create_flow_run(stand_in, parameters={"recording_ids": ["C-3"], "purpose": "quality"})
+    request = subjects.file_request(engine, settings, "erasure", NUMBER, REASON, "kim")
+    subjects.decide(engine, settings, request.request_id, "bea", approve=True)
+    refused = CliRunner().invoke(main, ["subjects", "execute", request.request_id, "--as", "cor"])
+    assert refused.exit_code == 1 and "subject.execute needs" in refused.output
+    result = CliRunner().invoke(main, ["subjects", "execute", request.request_id, "--as", "ivo"])
+    assert result.exit_code == 0, result.output
+    assert "2 of 2 recording(s) erased (9 files, 1 Prefect runs)" in result.output
+    with get_client(sync_client=True) as client:
+        with pytest.raises(ObjectNotFound):
+            client.read_flow_run(naming.id)
+        assert client.read_flow_run(other.id).id == other.id
+    assert catalogue.get_tombstone(engine, "C-1") is not None and audit.verify(engine).ok
