@@ -138,10 +138,16 @@ def test_run_leaves_no_personal_data_in_logs_or_prefect(flow_run, sample_pii):
 def test_deployments_declare_the_flow_without_personal_parameters(home):
     from flows.serve import deployments
 
-    on_request, daily = deployments()
-    assert (on_request.flow_name, on_request.name) == ("transcribe-recordings", "on-request")
-    assert (daily.flow_name, daily.name) == ("expire-recordings", "daily")
-    assert on_request.parameters == {} and daily.parameters == {}
+    declared = deployments()
+    assert [(d.flow_name, d.name) for d in declared] == [
+        ("transcribe-recordings", "on-request"), ("expire-recordings", "daily"),
+        ("draw-coaching-sample", "monthly"), ("release-request", "on-request"),
+        ("carry-out-subject-request", "on-request"),
+    ]
+    assert all(d.parameters == {} for d in declared)
+    monthly = declared[2]
+    (schedule,) = monthly.schedules
+    assert (schedule.schedule.cron, schedule.schedule.timezone) == ("0 3 1 * *", "Europe/Amsterdam")
 
 
 def test_progress_reports_reach_the_active_board_only():
