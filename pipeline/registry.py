@@ -360,7 +360,7 @@ def _decide(engine: Engine, user_id: str | None, request_id: str, state: str, te
     decider = access.authorize(engine, user_id, "request.decide")
     request = get_request(engine, request_id)
     access.check_second_person(request.requested_by, decider)
-    _expect(request, "requested", "decide on")
+    _expect(request, "requested", "decided on")
     now = datetime.now(UTC)
     with audit.transaction(engine) as conn:
         changed = conn.execute(sa.update(requests).where(
@@ -441,9 +441,10 @@ def _authorize_any(engine: Engine, user_id: str | None, permissions: tuple[str, 
 
 def _expect(request: Request, state: str, action: str) -> None:
     if request.state != state:
-        raise PolicyError(f"request {request.request_id} is {request.state}; only a request that is {state} can "
-                          f"{action}" + (": a second manager or team leader approves it first"
-                                         if request.state == "requested" else ""))
+        article = "an" if state[0] in "aeiou" else "a"
+        hint = ": a second manager or team leader approves it first" if request.state == "requested" else ""
+        raise PolicyError(f"request {request.request_id} is {request.state}; only {article} {state} request can be "
+                          f"{action}{hint}")
 
 
 def _next_id(conn, column, prefix: str, now: datetime, timezone: str) -> str:
@@ -470,7 +471,7 @@ def check_release(engine: Engine, user_id: str | None, request_id: str) -> Reque
     if request.state == "released":
         raise PolicyError(f"request {request_id} was released already ({request.released_at:%Y-%m-%d %H:%M} UTC); "
                           "the audit log (`callscribe audit`) shows what left and until when")
-    _expect(request, "approved", "be released")
+    _expect(request, "approved", "released")
     if not request.decided_by or request.decided_by == request.requested_by:
         raise PolicyError(f"request {request_id} has no approval by a second person on record (four-eyes "
                           "principle): a second manager or team leader must approve it")

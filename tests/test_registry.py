@@ -271,14 +271,15 @@ def test_cli_main_path(engine, staff, settings):
     assert DESCRIPTION in run("complaints", "show", complaint_id).output
     bad = run("requests", "add", "--kind", "transcript", "--call", CALL, "--complaint", complaint_id, "--reason", "kort")
     assert bad.exit_code == 1 and "at least 30" in bad.stderr
-    req = run("requests", "add", "--kind", "listen-back", "--call", CALL, "--complaint", complaint_id, "--reason", REASON)
+    req = run("requests", "add", "--kind", "listen-back", "--call", CALL, "--complaint", complaint_id, "--reason", REASON,
+              user="bob")
     assert req.exit_code == 0, req.output
     request_id = req.output.strip()
-    own = run("requests", "approve", request_id)
+    own = run("requests", "approve", request_id, user="bob")
     assert own.exit_code == 1 and "four-eyes" in own.stderr
-    assert run("requests", "approve", request_id, "--note", "akkoord", user="bob").exit_code == 0
+    assert run("requests", "approve", request_id, "--note", "akkoord", user="bea").exit_code == 0
     rows = run("requests", "list", "--state", "approved", user="ivo").output
-    assert request_id in rows and "bob" in rows and REASON not in rows
+    assert request_id in rows and "bea" in rows and REASON not in rows
     assert REASON in run("requests", "show", request_id, user="ivo").output
     refused = run("requests", "release", request_id, user="cor")
     assert refused.exit_code == 1 and "request.release" in refused.stderr
