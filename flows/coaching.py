@@ -18,7 +18,7 @@ from prefect.cache_policies import NO_CACHE
 
 from flows.transcribe import with_concurrency
 from pipeline import access, catalogue, coaching, store
-from pipeline.errors import CallscribeError
+from pipeline.errors import CallscribeError, ProcessingError
 from pipeline.retention import expires_at
 from pipeline.settings import get_settings
 
@@ -56,6 +56,8 @@ def write_coaching_transcript(call_id: str, employee_id: str) -> bool:
     except CallscribeError as err:
         get_run_logger().warning("no coaching transcript for %s: %s", call_id, type(err).__name__)
         return False
+    except Exception as err:  # anything else is reduced to its type: its message might quote text
+        raise ProcessingError(f"coaching transcript failed for recording {call_id}: {type(err).__name__}") from None
     return True
 
 
