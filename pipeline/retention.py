@@ -36,7 +36,7 @@ from pipeline import catalogue
 logger = logging.getLogger(__name__)
 
 AUDIO, TRANSCRIPTS, OUTBOX = "audio", "transcripts", "outbox"
-TRANSCRIPT_FILES = ("raw.json.enc", "redacted.json", "transcript.md")
+TRANSCRIPT_FILES = ("raw.json.enc", "redacted.json", "transcript.md", "coaching.md")
 _SEPARATORS = "._-"
 # expires_at() adds calendar days; in UTC that is the same span give or take the offset change,
 # so rows up to this much younger are read and checked exactly.
