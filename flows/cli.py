@@ -16,6 +16,7 @@ import flows  # noqa: F401 - sets Prefect's offline defaults before prefect is i
 from pipeline import atomic, catalogue, process
 from pipeline.errors import CallscribeError
 from pipeline.retention import expires_at
+from flows.cli_options import as_user
 from flows.cli_options import fail as _fail
 from flows.cli_options import settings_or_exit as _settings
 from pipeline.settings import REPO_ROOT, Settings
@@ -82,15 +83,26 @@ def recordings(as_json: bool, state: tuple[str, ...]) -> None:
 @click.option("--purpose", type=click.Choice(("coaching", "quality", "access_request", "demo")), default="quality",
               show_default=True, help="Why the calls are transcribed; recorded with the transcript.")
 @click.option("--parallel", type=click.IntRange(1, 32), help="Recordings at a time (default CALLSCRIBE_MAX_PARALLEL).")
-def transcribe(recording_ids: tuple[str, ...], pending: bool, purpose: str, parallel: int | None) -> None:
-    """Run the transcribe_recordings flow over catalogued recordings."""
+@as_user
+def transcribe(recording_ids: tuple[str, ...], pending: bool, purpose: str, parallel: int | None,
+               as_user: str | None) -> None:
+    """Run the transcribe_recordings flow over catalogued recordings (manager, teamleider or
+    ict_backoffice; recorded in the audit log)."""
+    from pipeline import access, audit
+
     settings = _settings(max_parallel=parallel)
+    engine = catalogue.get_engine(settings.catalogue_url)
+    try:
+        actor = access.authorize(engine, as_user, "recordings.transcribe")
+    except CallscribeError as err:
+        _fail(err)
     ids = list(recording_ids)
     if pending:
-        engine = catalogue.get_engine(settings.catalogue_url)
         ids += [r.call_id for r in catalogue.list_recordings(engine, ("ingested", "failed"))]
     if not ids:
         raise click.UsageError("give recording ids or --pending")
+    audit.append(engine, actor.user_id, actor.role, "recordings.transcribe", "recordings",
+                 {"purpose": purpose, "recordings": sorted(set(ids))[:100], "count": len(set(ids))})
     summary = _run_flow(settings, ids, purpose)
     sys.exit(1 if summary["failed"] else 0)
 

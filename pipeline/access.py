@@ -40,6 +40,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "subject.read": frozenset({"klachtendesk", "teamleider", "manager", "ict_backoffice"}),
     "subject.decide": frozenset({"manager", "teamleider"}),
     "subject.execute": frozenset({"manager", "teamleider", "ict_backoffice"}),
+    "recordings.transcribe": frozenset({"manager", "teamleider", "ict_backoffice"}),
     "audit.read": frozenset({"manager", "ict_backoffice"}),
 }
 

@@ -94,3 +94,10 @@ def test_removing_the_newest_audit_entries_is_caught_by_the_anchor(engine, staff
         conn.execute(sa.delete(audit.audit_log).where(audit.audit_log.c.seq >= 5))
     result = audit.verify(engine)
     assert not result.ok and "removed from the end" in result.reason
+
+
+def test_cli_transcribe_needs_a_role_with_access_to_recordings(staff, home):
+    for user in (None, "cor", "kim"):
+        result = CliRunner().invoke(main, ["transcribe", "TBI-1"] + (["--as", user] if user else []))
+        assert result.exit_code == 1
+        assert ("recordings.transcribe needs" if user else "--as USER") in result.output
