@@ -13,12 +13,12 @@ from pathlib import Path
 import click
 
 import flows  # noqa: F401 - sets Prefect's offline defaults before prefect is imported
+from flows.cli_options import as_user, timestamp_with_offset
+from flows.cli_options import fail as _fail
+from flows.cli_options import settings_or_exit as _settings
 from pipeline import atomic, catalogue, process
 from pipeline.errors import CallscribeError
 from pipeline.retention import expires_at
-from flows.cli_options import as_user
-from flows.cli_options import fail as _fail
-from flows.cli_options import settings_or_exit as _settings
 from pipeline.settings import REPO_ROOT, Settings
 
 SAMPLES_DIR = REPO_ROOT / "data" / "samples"
@@ -258,21 +258,9 @@ def model() -> None:
     click.echo(f"{info.model_id}: {info.path} ({info.compute_type}, {info.cpu_threads} threads)")
 
 
-def _parse_now(ctx, param, value: str | None):
-    if value is None:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError as err:
-        raise click.BadParameter("not an ISO 8601 timestamp like 2026-03-01T02:30:00+01:00") from err
-    if moment.tzinfo is None:
-        raise click.BadParameter("give a UTC offset, e.g. 2026-03-01T02:30:00+01:00")
-    return moment
-
-
 @main.command("retention")
 @click.option("--dry-run", is_flag=True, help="Print what would be deleted (per call day, bytes); change nothing.")
-@click.option("--now", callback=_parse_now, metavar="TIMESTAMP",
+@click.option("--now", callback=timestamp_with_offset, metavar="TIMESTAMP",
               help="Apply the policy as if at this moment (ISO 8601 with offset), for tests and audits.")
 def retention_command(dry_run: bool, now: datetime | None) -> None:
     """Delete recordings past the retention period and everything derived from them.

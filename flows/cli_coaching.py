@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 import sys
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 import click
 
-from flows.cli_options import as_user, engine_of, fail, settings_or_exit
+from flows.cli_options import as_user, engine_of, fail, parse_timestamp, settings_or_exit
 from pipeline import access, coaching as library
 from pipeline.errors import CallscribeError
 from pipeline.retention import expires_at
@@ -121,14 +120,11 @@ def coaching_session(month: str, employee_id: str, held_at: str | None, as_user:
     """Log a coaching session about an employee's pick of a month."""
     settings = settings_or_exit()
     engine = engine_of(settings)
-    when = None
-    if held_at:
-        try:
-            when = datetime.fromisoformat(held_at)
-        except ValueError:
-            raise click.BadParameter("write an ISO 8601 time such as 2026-11-12T14:00", param_hint="--held-at") from None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=ZoneInfo(settings.retention_timezone))
+    try:
+        when = parse_timestamp(held_at, settings.retention_timezone)
+    except click.BadParameter as err:
+        err.param_hint = "--held-at"
+        raise
     try:
         coach = access.authorize(engine, as_user, "coaching.session")
         session = library.log_session(engine, month, employee_id, coach, when)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import click
 
@@ -33,3 +35,28 @@ as_user = click.option(
     "--as", "as_user", envvar="CALLSCRIBE_USER", metavar="USER",
     help="Who acts (login name); checked against their role. Default: $CALLSCRIBE_USER.",
 )
+
+
+def parse_timestamp(value: str | None, local_zone: str | None = None) -> datetime | None:
+    """An ISO 8601 timestamp from the command line; without a UTC offset it is read in
+    ``local_zone``, or refused when none is given.
+
+    Raises:
+        click.BadParameter: not a timestamp, or no offset where one is required.
+    """
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as err:
+        raise click.BadParameter("write an ISO 8601 timestamp like 2026-11-24T09:14:03+01:00") from err
+    if moment.tzinfo is None:
+        if local_zone is None:
+            raise click.BadParameter("give a UTC offset, e.g. 2026-11-24T09:14:03+01:00")
+        moment = moment.replace(tzinfo=ZoneInfo(local_zone))
+    return moment
+
+
+def timestamp_with_offset(_ctx, _param, value: str | None) -> datetime | None:
+    """Click callback: :func:`parse_timestamp` with the UTC offset required."""
+    return parse_timestamp(value)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from flows.cli_options import as_user, engine_of, fail, settings_or_exit
+from flows.cli_options import as_user, engine_of, fail, settings_or_exit, timestamp_with_offset
 from pipeline import registry
 from pipeline.errors import CallscribeError
 
@@ -24,18 +24,6 @@ def _stamp(moment: datetime | None, timezone: str) -> str:
     return moment.astimezone(ZoneInfo(timezone)).isoformat(timespec="minutes")
 
 
-def _received(ctx, param, value: str | None) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError as err:
-        raise click.BadParameter("write an ISO 8601 timestamp like 2026-11-24T09:14:03+01:00") from err
-    if moment.tzinfo is None:
-        raise click.BadParameter("give a UTC offset, e.g. 2026-11-24T09:14:03+01:00")
-    return moment
-
-
 @click.group()
 def complaints() -> None:
     """The complaint registry (klachtendesk, team leaders, managers)."""
@@ -43,7 +31,7 @@ def complaints() -> None:
 
 @complaints.command("add")
 @click.option("--channel", required=True, type=click.Choice(registry.CHANNELS), help="How the complaint came in.")
-@click.option("--received", required=True, callback=_received, metavar="ISO",
+@click.option("--received", required=True, callback=timestamp_with_offset, metavar="ISO",
               help="When it came in, with UTC offset, e.g. 2026-11-24T09:14:03+01:00.")
 @click.option("--description", help="What the complaint is about (kept in the catalogue only).")
 @click.option("--description-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),

@@ -460,6 +460,21 @@ def expiry_candidates_of(engine: Engine, call_ids: Iterable[str]) -> list[Expiry
     return sorted(found, key=lambda row: (row.call_start, row.call_id))
 
 
+def next_yearly_id(conn, column, prefix: str, now: datetime, timezone: str) -> str:
+    """The next id ``<prefix>-<year>-<number>`` (``K-2026-0001``) numbered per local year in ``timezone``.
+
+    Two writers can compute the same id; the primary key makes the second insert fail, and the
+    caller retries.
+    """
+    from zoneinfo import ZoneInfo
+
+    stem = f"{prefix}-{now.astimezone(ZoneInfo(timezone)).year}-"
+    last = conn.execute(sa.select(column).where(column.like(stem + "%")).order_by(
+        sa.func.length(column).desc(), column.desc()).limit(1)).scalar()
+    number = int(last.removeprefix(stem)) + 1 if last else 1
+    return f"{stem}{number:04d}"
+
+
 def _bind_utc(value: datetime):
     return sa.literal(value, UTCDateTime)
 

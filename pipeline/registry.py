@@ -178,7 +178,7 @@ def register_complaint(
     for attempt in range(_ID_ATTEMPTS):
         try:
             with audit.transaction(engine) as conn:
-                complaint_id = _next_id(conn, complaints.c.complaint_id, "K", now, timezone)
+                complaint_id = catalogue.next_yearly_id(conn, complaints.c.complaint_id, "K", now, timezone)
                 conn.execute(sa.insert(complaints).values(
                     complaint_id=complaint_id, channel=channel, received_at=received_at, description=text,
                     registered_by=actor.user_id, registered_at=now))
@@ -316,7 +316,7 @@ def create_request(
                         complaints.c.complaint_id == complaint_id)).first() is None:
                     raise PolicyError(f"complaint {complaint_id} is not in the registry; register it first with "
                                       "`callscribe complaints add`")
-                request_id = _next_id(conn, requests.c.request_id, "V", now, timezone)
+                request_id = catalogue.next_yearly_id(conn, requests.c.request_id, "V", now, timezone)
                 conn.execute(sa.insert(requests).values(
                     request_id=request_id, kind=kind, call_id=call_id, complaint_id=complaint_id,
                     employee_id=employee_id, reason=text, requested_by=actor.user_id, requested_at=now,
@@ -445,15 +445,6 @@ def _expect(request: Request, state: str, action: str) -> None:
         hint = ": a second manager or team leader approves it first" if request.state == "requested" else ""
         raise PolicyError(f"request {request.request_id} is {request.state}; only {article} {state} request can be "
                           f"{action}{hint}")
-
-
-def _next_id(conn, column, prefix: str, now: datetime, timezone: str) -> str:
-    year = now.astimezone(ZoneInfo(timezone)).year
-    stem = f"{prefix}-{year}-"
-    last = conn.execute(sa.select(column).where(column.like(stem + "%")).order_by(
-        sa.func.length(column).desc(), column.desc()).limit(1)).scalar()
-    number = int(last.removeprefix(stem)) + 1 if last else 1
-    return f"{stem}{number:04d}"
 
 
 # --- release --------------------------------------------------------------------------------------

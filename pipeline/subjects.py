@@ -15,7 +15,6 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -122,7 +121,8 @@ def file_request(engine: Engine, settings: Settings, kind: str, number: str, rea
     reason = access.check_reason(reason, settings.reason_min_length)
     call_ids = find_recordings(engine, number)
     with audit.transaction(engine) as conn:
-        request_id = _next_id(conn, now)
+        request_id = catalogue.next_yearly_id(conn, subject_requests.c.request_id, "AVG", now,
+                                                 settings.retention_timezone)
         conn.execute(sa.insert(subject_requests).values(
             request_id=request_id, kind=kind, reason=reason, state="requested", requested_by=actor.user_id,
             requested_at=now))
@@ -292,14 +292,6 @@ def _move(conn, request_id: str, from_state: str, **values) -> None:
         subject_requests.c.request_id == request_id, subject_requests.c.state == from_state).values(**values))
     if result.rowcount != 1:
         raise PolicyError(f"subject request {request_id} changed meanwhile; look again with `callscribe subjects show`")
-
-
-def _next_id(conn, now: datetime) -> str:
-    prefix = f"AVG-{now.year}-"
-    last = conn.execute(sa.select(sa.func.max(subject_requests.c.request_id)).where(
-        subject_requests.c.request_id.like(prefix + "%"))).scalar()
-    number = int(last.removeprefix(prefix)) + 1 if last else 1
-    return f"{prefix}{number:04d}"
 
 
 def _to_request(row, call_ids: tuple[str, ...]) -> SubjectRequest:

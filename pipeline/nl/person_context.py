@@ -11,7 +11,6 @@ name. The word lists of this package are loaded here (:func:`load_word_list`).
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 
 import regex
