@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 
 from pipeline import access, audit, catalogue, outbox, retention, store
 from pipeline.catalogue import UTCDateTime, metadata
@@ -29,6 +30,7 @@ logger = logging.getLogger(__name__)
 KINDS = ("access", "erasure")
 STATES = ("requested", "approved", "rejected", "executed")
 _BATCH = 5000
+_ID_ATTEMPTS = 5
 
 subject_requests = sa.Table(
     "subject_requests",
@@ -120,15 +122,23 @@ def file_request(engine: Engine, settings: Settings, kind: str, number: str, rea
     actor = access.authorize(engine, user_id, "subject.create")
     reason = access.check_reason(reason, settings.reason_min_length)
     call_ids = find_recordings(engine, number)
-    with audit.transaction(engine) as conn:
-        request_id = catalogue.next_yearly_id(conn, subject_requests.c.request_id, "AVG", now,
-                                                 settings.retention_timezone)
-        conn.execute(sa.insert(subject_requests).values(
-            request_id=request_id, kind=kind, reason=reason, state="requested", requested_by=actor.user_id,
-            requested_at=now))
-        if call_ids:
-            conn.execute(sa.insert(subject_request_calls), [{"request_id": request_id, "call_id": c} for c in call_ids])
-        audit.record(conn, actor, "subject.requested", request_id, {"kind": kind, "recordings": len(call_ids)}, at=now)
+    for attempt in range(_ID_ATTEMPTS):
+        try:
+            with audit.transaction(engine) as conn:
+                request_id = catalogue.next_yearly_id(conn, subject_requests.c.request_id, "AVG", now,
+                                                      settings.retention_timezone)
+                conn.execute(sa.insert(subject_requests).values(
+                    request_id=request_id, kind=kind, reason=reason, state="requested",
+                    requested_by=actor.user_id, requested_at=now))
+                if call_ids:
+                    conn.execute(sa.insert(subject_request_calls),
+                                 [{"request_id": request_id, "call_id": c} for c in call_ids])
+                audit.record(conn, actor, "subject.requested", request_id,
+                             {"kind": kind, "recordings": len(call_ids)}, at=now)
+            break
+        except IntegrityError:  # another request took the same number meanwhile
+            if attempt == _ID_ATTEMPTS - 1:
+                raise
     logger.info("subject request %s (%s) filed: %d recording(s)", request_id, kind, len(call_ids))
     return get_request(engine, request_id)
 
