@@ -33,6 +33,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "request.create": frozenset({"klachtendesk", "teamleider", "manager"}),
     "request.decide": frozenset({"manager", "teamleider"}),
     "request.release": frozenset({"manager", "teamleider", "ict_backoffice"}),
+    # whoever files, decides on or releases requests sees them (without reasons in lists)
+    "request.read": frozenset({"klachtendesk", "manager", "teamleider", "ict_backoffice"}),
     "coaching.draw": frozenset({"manager", "teamleider"}),
     "coaching.read": frozenset({"coach", "teamleider", "manager"}),
     "coaching.session": frozenset({"coach", "teamleider", "manager"}),
