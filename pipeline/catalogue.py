@@ -450,13 +450,8 @@ def iter_expiry_batches(
 
 def expiry_candidates_of(engine: Engine, call_ids: Iterable[str]) -> list[ExpiryCandidate]:
     """The rows of ``call_ids`` that are still catalogued, in (call_start, call_id) order."""
-    ids = list(dict.fromkeys(call_ids))
-    found: list[ExpiryCandidate] = []
-    with engine.connect() as conn:
-        for start in range(0, len(ids), TOMBSTONE_BATCH):
-            query = sa.select(recordings.c.call_id, recordings.c.call_start, recordings.c.audio_path,
-                              recordings.c.state).where(recordings.c.call_id.in_(ids[start:start + TOMBSTONE_BATCH]))
-            found += [ExpiryCandidate(r.call_id, r.call_start, r.audio_path, r.state) for r in conn.execute(query)]
+    columns = (recordings.c.call_id, recordings.c.call_start, recordings.c.audio_path, recordings.c.state)
+    found = [ExpiryCandidate(*row) for row in _select_in(engine, columns, recordings.c.call_id, call_ids)]
     return sorted(found, key=lambda row: (row.call_start, row.call_id))
 
 
@@ -529,26 +524,24 @@ def tombstoned_call_ids(engine: Engine, call_ids: Iterable[str]) -> set[str]:
     return _existing(engine, tombstones.c.call_id, call_ids)
 
 
-def audio_paths_of(engine: Engine, call_ids: Iterable[str]) -> dict[str, str]:
-    """The stored audio path (relative to the home folder) of those of ``call_ids`` that have a row."""
-    ids = list(dict.fromkeys(call_ids))
-    found: dict[str, str] = {}
-    with engine.connect() as conn:
-        for start in range(0, len(ids), TOMBSTONE_BATCH):
-            query = sa.select(recordings.c.call_id, recordings.c.audio_path).where(
-                recordings.c.call_id.in_(ids[start:start + TOMBSTONE_BATCH]))
-            found.update((r.call_id, r.audio_path) for r in conn.execute(query))
-    return found
+def recording_values(engine: Engine, call_ids: Iterable[str], column) -> dict:
+    """``column`` (e.g. ``recordings.c.audio_path``) of those of ``call_ids`` that have a row, by call id."""
+    return dict(_select_in(engine, (recordings.c.call_id, column), recordings.c.call_id, call_ids))
 
 
 def _existing(engine: Engine, column, values: Iterable[str]) -> set[str]:
+    return {row[0] for row in _select_in(engine, (column,), column, values)}
+
+
+def _select_in(engine: Engine, columns, key, values: Iterable[str]) -> list:
+    """Rows of ``columns`` whose ``key`` is one of ``values``, asked :data:`TOMBSTONE_BATCH` values
+    at a time (SQLite caps the bound parameters of one statement)."""
     values = list(dict.fromkeys(values))
-    found: set[str] = set()
+    rows: list = []
     with engine.connect() as conn:
         for start in range(0, len(values), TOMBSTONE_BATCH):
-            chunk = values[start:start + TOMBSTONE_BATCH]
-            found.update(conn.execute(sa.select(column).where(column.in_(chunk))).scalars())
-    return found
+            rows += conn.execute(sa.select(*columns).where(key.in_(values[start:start + TOMBSTONE_BATCH]))).all()
+    return rows
 
 
 def oldest_recording(engine: Engine) -> ExpiryCandidate | None:

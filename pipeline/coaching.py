@@ -261,6 +261,11 @@ def candidates_digest(call_ids: Iterable[str]) -> str:
 
 def eligible_calls(engine: Engine, settings: Settings, month: str, now: datetime | None = None) -> dict[str, list[str]]:
     """Candidate call ids per employee for ``month`` (see the module docstring for the rules)."""
+    return {employee: sorted(calls) for employee, calls in _eligible(engine, settings, month, now).items()}
+
+
+def _eligible(engine: Engine, settings: Settings, month: str, now: datetime | None) -> dict[str, dict[str, datetime]]:
+    """Candidate calls per employee (sorted by employee), each call id with its call start."""
     start, end = month_bounds(month, settings.retention_timezone)
     now = now or datetime.now(UTC)
     rec = catalogue.recordings
@@ -271,13 +276,13 @@ def eligible_calls(engine: Engine, settings: Settings, month: str, now: datetime
     )
     if settings.coaching_min_duration_s > 0:
         query = query.where(rec.c.duration_s.is_not(None), rec.c.duration_s >= settings.coaching_min_duration_s)
-    found: dict[str, list[str]] = {}
+    found: dict[str, dict[str, datetime]] = {}
     with engine.connect() as conn:
         for row in conn.execute(query):
             if expires_at(row.call_start, settings.retention_days, settings.retention_timezone) <= now:
                 continue  # expired, not yet removed by the retention run
-            found.setdefault(row.employee_id, []).append(row.call_id)
-    return {employee: sorted(ids) for employee, ids in sorted(found.items())}
+            found.setdefault(row.employee_id, {})[row.call_id] = row.call_start
+    return dict(sorted(found.items()))
 
 
 def draw(engine: Engine, settings: Settings, month: str, actor: access.User, now: datetime | None = None) -> Draw:
@@ -303,13 +308,12 @@ def draw(engine: Engine, settings: Settings, month: str, actor: access.User, now
         logger.info("coaching %s already drawn: %d pick(s), unchanged", month, len(existing))
         return Draw(month, tuple(existing), already_drawn=True)
     secret = load_secret(settings.policy_secret, settings.keys_dir)
-    candidates = eligible_calls(engine, settings, month, now)
-    starts = _call_starts(engine, [ids for ids in candidates.values()])
+    candidates = _eligible(engine, settings, month, now)
     rows = [
-        dict(month=month, employee_id=employee, call_id=(chosen := choose(secret, month, employee, ids)),
-             call_start=starts[chosen], candidates=len(ids), candidates_sha256=candidates_digest(ids),
+        dict(month=month, employee_id=employee, call_id=(chosen := choose(secret, month, employee, calls)),
+             call_start=calls[chosen], candidates=len(calls), candidates_sha256=candidates_digest(calls),
              algorithm=ALGORITHM, drawn_at=now, drawn_by=actor.user_id)
-        for employee, ids in candidates.items()
+        for employee, calls in candidates.items()
     ]
     with audit.transaction(engine) as conn:
         if conn.execute(sa.select(sa.func.count()).select_from(coaching_picks)
@@ -327,17 +331,6 @@ def draw(engine: Engine, settings: Settings, month: str, actor: access.User, now
         logger.info("coaching %s drawn: %d employee(s), %d candidate call(s)", month, len(rows),
                     sum(r["candidates"] for r in rows))
     return Draw(month, tuple(picks), already_drawn=raced)
-
-
-def _call_starts(engine: Engine, id_lists: Sequence[Sequence[str]]) -> dict[str, datetime]:
-    ids = [call_id for ids in id_lists for call_id in ids]
-    starts: dict[str, datetime] = {}
-    rec = catalogue.recordings
-    with engine.connect() as conn:
-        for first in range(0, len(ids), catalogue.TOMBSTONE_BATCH):
-            chunk = ids[first:first + catalogue.TOMBSTONE_BATCH]
-            starts.update(conn.execute(sa.select(rec.c.call_id, rec.c.call_start).where(rec.c.call_id.in_(chunk))).all())
-    return starts
 
 
 def picks_of(engine: Engine, months: Sequence[str]) -> list[Pick]:
@@ -434,13 +427,7 @@ def quarter_overview(engine: Engine, settings: Settings, quarter: str) -> list[d
     held: dict[tuple[str, str], int] = {}
     for session in sessions_of(engine, months):
         held[(session.month, session.employee_id)] = held.get((session.month, session.employee_id), 0) + 1
-    rec = catalogue.recordings
-    states: dict[str, str] = {}
-    ids = [p.call_id for p in picks]
-    with engine.connect() as conn:
-        for first in range(0, len(ids), catalogue.TOMBSTONE_BATCH):
-            chunk = ids[first:first + catalogue.TOMBSTONE_BATCH]
-            states.update(conn.execute(sa.select(rec.c.call_id, rec.c.state).where(rec.c.call_id.in_(chunk))).all())
+    states = catalogue.recording_values(engine, [p.call_id for p in picks], catalogue.recordings.c.state)
     zone = ZoneInfo(settings.retention_timezone)
     return [
         {

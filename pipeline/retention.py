@@ -503,7 +503,7 @@ def _unowned(engine, root: str, names: list[str]) -> dict[str, list[str]]:
     if root == AUDIO:
         # stored as <call_id><.ext>: look the row up by its primary key
         ids = {n: n.rsplit(".", 1)[0] for n in names}
-        paths = catalogue.audio_paths_of(engine, ids.values())
+        paths = catalogue.recording_values(engine, ids.values(), catalogue.recordings.c.audio_path)
         return {n: [i] for n, i in ids.items() if paths.get(i) != f"{AUDIO}/{n}"}
     if root == TRANSCRIPTS:
         live = catalogue.live_call_ids(engine, names)
