@@ -18,7 +18,7 @@ from sqlalchemy.exc import OperationalError
 
 from flows import progress
 from pipeline import catalogue, process, store
-from pipeline.errors import CallscribeError, ConfigurationError, ProcessingError, StoreError
+from pipeline.errors import CallscribeError, ConfigurationError, ProcessingError
 from pipeline.settings import get_settings
 
 PURPOSES = ("coaching", "quality", "access_request", "demo")
@@ -56,12 +56,7 @@ def load_recording(call_id: str) -> str:
     """
     settings = get_settings()
     engine = catalogue.get_engine(settings.catalogue_url)
-    recording = catalogue.get_recording(engine, call_id)
-    path = settings.home / recording.audio_path
-    if not path.is_file():
-        raise StoreError(f"audio of recording {call_id} is missing from the store ({recording.audio_path})")
-    if catalogue.file_sha256(path) != recording.sha256:
-        raise StoreError(f"audio of recording {call_id} changed since ingest (sha256 mismatch)")
+    path = catalogue.verified_audio(settings.home, catalogue.get_recording(engine, call_id))
     catalogue.set_state(engine, call_id, "processing")
     return str(path)
 

@@ -22,7 +22,7 @@ from sqlalchemy.engine import Engine
 
 from pipeline import atomic
 from pipeline.audio import probe
-from pipeline.errors import AudioError, IngestError, RecordingNotFoundError
+from pipeline.errors import AudioError, IngestError, RecordingNotFoundError, StoreError
 from pipeline.types import Recording
 
 logger = logging.getLogger(__name__)
@@ -330,6 +330,20 @@ def file_sha256(path: Path) -> str:
         while chunk := handle.read(1 << 20):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def verified_audio(home: Path, recording: Recording) -> Path:
+    """The recording's audio in the store, checked to be there and unchanged since ingest.
+
+    Raises:
+        StoreError: the file is missing or its sha256 differs from the catalogue's.
+    """
+    path = home / recording.audio_path
+    if not path.is_file():
+        raise StoreError(f"audio of recording {recording.call_id} is missing from the store ({recording.audio_path})")
+    if file_sha256(path) != recording.sha256:
+        raise StoreError(f"audio of recording {recording.call_id} changed since ingest (sha256 mismatch)")
+    return path
 
 
 def get_recording(engine: Engine, call_id: str) -> Recording:

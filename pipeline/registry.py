@@ -444,7 +444,11 @@ def check_release(engine: Engine, user_id: str | None, request_id: str) -> Reque
         AccessDeniedError: the user may not release (``request.release``).
         PolicyError: the request is not approved, or not two distinct people are on record.
     """
-    access.authorize(engine, user_id, "request.release")
+    return _releasable(engine, user_id, request_id)[0]
+
+
+def _releasable(engine: Engine, user_id: str | None, request_id: str) -> tuple[Request, access.User]:
+    releaser = access.authorize(engine, user_id, "request.release")
     request = get_request(engine, request_id)
     if request.state == "released":
         raise PolicyError(f"request {request_id} was released already ({request.released_at:%Y-%m-%d %H:%M} UTC); "
@@ -453,7 +457,7 @@ def check_release(engine: Engine, user_id: str | None, request_id: str) -> Reque
     if not request.decided_by or request.decided_by == request.requested_by:
         raise PolicyError(f"request {request_id} has no approval by a second person on record (four-eyes "
                           "principle): a second manager or team leader must approve it")
-    return request
+    return request, releaser
 
 
 def transcript_ready(engine: Engine, transcripts_dir: Path, call_id: str) -> bool:
@@ -479,8 +483,7 @@ def release(engine: Engine, settings, user_id: str | None, request_id: str, now:
         PolicyError: not approved by a second person, or the recording has expired.
         StoreError: the transcript is not there yet (transcribe first), or the audio is missing or changed.
     """
-    request = check_release(engine, user_id, request_id)
-    releaser = access.authorize(engine, user_id, "request.release")
+    request, releaser = _releasable(engine, user_id, request_id)
     recording = catalogue.get_recording(engine, request.call_id)
     now = now or datetime.now(UTC)
     recording_end = recording_expiry(recording.call_start, settings.retention_days, settings.retention_timezone)
@@ -504,11 +507,7 @@ def release(engine: Engine, settings, user_id: str | None, request_id: str, now:
                                                     "files": len(placed), "turns": len(letter.turns)}
         else:
             expiry = min(now + timedelta(hours=settings.listen_copy_hours), recording_end)
-            source = settings.home / recording.audio_path
-            if not source.is_file():
-                raise StoreError(f"audio of recording {request.call_id} is missing from the store ({recording.audio_path})")
-            if catalogue.file_sha256(source) != recording.sha256:
-                raise StoreError(f"audio of recording {request.call_id} changed since ingest (sha256 mismatch)")
+            source = catalogue.verified_audio(settings.home, recording)
             placed.append(outbox.place(engine, settings.outbox_dir, stem + source.suffix.lower(), kind="listen_back",
                                        expires_at=expiry, source=source, call_id=request.call_id,
                                        request_id=request.request_id))
