@@ -83,16 +83,13 @@ def place(
     return OutboxItem(name, kind, call_id, request_id, now, expires_at, path)
 
 
-def items(engine: Engine, request_id: str | None = None, include_removed: bool = False) -> list[OutboxItem]:
-    """Outbox items, optionally of one request, oldest first."""
-    query = sa.select(outbox_items).order_by(outbox_items.c.created_at, outbox_items.c.name)
-    if request_id is not None:
-        query = query.where(outbox_items.c.request_id == request_id)
-    if not include_removed:
-        query = query.where(outbox_items.c.removed_at.is_(None))
-    with engine.connect() as conn:
-        rows = conn.execute(query).all()
-    return [OutboxItem(r.name, r.kind, r.call_id, r.request_id, r.created_at, r.expires_at, Path(r.name)) for r in rows]
+def withdraw(engine: Engine, placed: list[OutboxItem]) -> None:
+    """Take back items placed by a step that then failed: their files and their records."""
+    for item in placed:
+        item.path.unlink(missing_ok=True)
+    if placed:
+        with engine.begin() as conn:
+            conn.execute(sa.delete(outbox_items).where(outbox_items.c.name.in_([i.name for i in placed])))
 
 
 def sweep(engine: Engine, outbox_dir: Path, now: datetime | None = None, actor=None) -> int:

@@ -523,12 +523,7 @@ def release(engine: Engine, settings, user_id: str | None, request_id: str, now:
                          {"kind": request.kind, "call": request.call_id, "requested_by": request.requested_by,
                           "approved_by": request.decided_by}, at=now)
     except BaseException:
-        for item in placed:
-            item.path.unlink(missing_ok=True)
-        if placed:
-            with engine.begin() as conn:
-                conn.execute(sa.delete(outbox.outbox_items).where(
-                    outbox.outbox_items.c.name.in_([i.name for i in placed])))
+        outbox.withdraw(engine, placed)
         raise
     logger.info("request %s released by %s: %d file(s) until %s", request_id, releaser.user_id, len(placed),
                 expiry.isoformat())

@@ -212,6 +212,21 @@ def test_listen_back_copy_is_identical_private_time_limited_and_swept(engine, st
     assert not copy.exists()
 
 
+def test_a_release_that_cannot_be_recorded_takes_its_files_back(engine, staff, settings, monkeypatch):
+    a = approved(engine, kind="listen_back", requester="bob", approver="anna")
+
+    def failing_record(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(registry.audit, "record", failing_record)
+    with pytest.raises(OSError):
+        registry.release(engine, settings, "bea", a.request_id)
+    assert not any(settings.outbox_dir.iterdir())
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(outbox.outbox_items)).all() == []
+    assert registry.get_request(engine, a.request_id).state == "approved"
+
+
 def test_an_expired_recording_is_not_released(engine, staff, settings):
     a = approved(engine, kind="listen_back")
     recording = catalogue.get_recording(engine, CALL)
