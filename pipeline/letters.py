@@ -14,6 +14,7 @@ from datetime import date
 
 from pipeline.errors import StoreError
 from pipeline.store import TAG_EXPLANATION
+from pipeline.store import clock as store_clock
 
 TITLE = "Transcript van uw gesprek met onze klantenservice"
 _MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
@@ -123,10 +124,7 @@ def render_docx(letter: Letter) -> bytes:
 
 def clock(seconds: float | None) -> str:
     """``hh:mm:ss`` of a time in seconds, ``--:--:--`` when unknown."""
-    if seconds is None:
-        return "--:--:--"
-    whole = int(seconds)
-    return f"{whole // 3600:02d}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
+    return "--:--:--" if seconds is None else store_clock(seconds)
 
 
 def long_date(day: date) -> str:

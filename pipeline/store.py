@@ -154,12 +154,13 @@ def render_markdown(call_id: str, call_start: datetime, redacted: RedactedTransc
         "",
     ]
     for seg in redacted.segments:
-        stamp = _clock(seg.start) if seg.start is not None else "--:--"
+        stamp = clock(seg.start) if seg.start is not None else "--:--"
         lines.append(f"**[{stamp}] {seg.speaker.capitalize()}:** {seg.text}")
         lines.append("")
     return "\n".join(lines)
 
 
-def _clock(seconds: float) -> str:
+def clock(seconds: float) -> str:
+    """``hh:mm:ss`` of a time in seconds from the start of the call."""
     whole = int(seconds)
     return f"{whole // 3600:02d}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
