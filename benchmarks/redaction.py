@@ -1,73 +1,135 @@
-"""Redaction quality and speed on the annotated dev calls of ../shared/eval/redaction-dev.
+"""Redaction quality and speed on the annotated calls of ../shared/eval, as written and as a speech
+recogniser writes them (lower case, no sentence punctuation; made by ``benchmarks/asr_style.py``).
 
-Runs ``callscribe redact-transcripts`` (the product path), scores it with
-../shared/eval/score_redaction.py, adds per-type character precision (share of the characters
-redacted as type T that are personal data of any type), and measures loading time and words per
-second on one core after loading. Writes benchmarks/results/redaction.md and .json; the leak list
-goes to the terminal only (it quotes the dev transcripts, which stay out of the repository).
+Four variants: redaction-dev and redaction-dev-2, each as written and in speech-recogniser style.
+Each is scored with ../shared/eval/score_redaction.py (span recall per type, character precision);
+this script adds per-type character precision, the reviewer's safety net (the share of leaked
+gold characters that lie in a turn carrying a ``review`` flag, and flags per call), loading time
+and words per second on one core after loading. Writes benchmarks/results/redaction.md and .json.
 
-Usage: python benchmarks/redaction.py [--eval-dir ../shared/eval] [--show-leaks N]
+Generalisation: redaction-dev is the tuning set, redaction-dev-2 the check set. Leaks (which quote
+the transcripts) are printed for the tuning set only, and never written to the repository.
+
+Usage: python benchmarks/redaction.py [--eval-dir ../shared/eval] [--sets dev,dev-asr,dev2,dev2-asr]
+                                      [--show-leaks N] [--no-speed]
 """
 
+from __future__ import annotations
+
 import argparse
+import importlib.util
 import json
 import os
-import subprocess
 import sys
-import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-# Targets of issue 3: span recall per type and overall, character precision, speed.
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(REPO))
+
+from asr_style import asr_dialogue  # noqa: E402
+
+STRUCTURED = ("PHONE_NUMBER", "POSTCODE", "IBAN", "BSN", "CREDIT_CARD", "EMAIL_ADDRESS")
+# Targets of issue 9: span recall overall and for the structured ids, character precision.
 TARGETS = {
-    "ALL": 0.98, "PHONE_NUMBER": 0.99, "EMAIL_ADDRESS": 0.99, "IBAN": 0.99, "BSN": 0.99, "CREDIT_CARD": 0.99,
-    "POSTCODE": 0.99, "PERSON": 0.97, "ADDRESS": 0.97, "LOCATION": 0.97, "DATE_OF_BIRTH": 0.97,
-    "CUSTOMER_ID": 0.97, "LICENSE_PLATE": 0.97,
+    "written": {"ALL": 0.99, **dict.fromkeys(STRUCTURED, 0.995)},
+    "asr": {"ALL": 0.97},
 }
 PRECISION_TARGET = 0.90
-WORDS_PER_SECOND_TARGET = 5000
+WORDS_PER_SECOND_TARGET = 2000
 LOAD_SECONDS_TARGET = 5.0
+VARIANTS = {
+    "dev": ("redaction-dev", "written"),
+    "dev-asr": ("redaction-dev", "asr"),
+    "dev2": ("redaction-dev-2", "written"),
+    "dev2-asr": ("redaction-dev-2", "asr"),
+}
+TUNING_SET = "redaction-dev"  # leaks are shown for this set only; redaction-dev-2 is measured, not read
 
 
-def type_precision(gold_rows: list[dict], pred_rows: list[dict]) -> dict[str, float]:
+def load_scorer(eval_dir: Path):
+    spec = importlib.util.spec_from_file_location("score_redaction", eval_dir / "score_redaction.py")
+    scorer = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(scorer)
+    return scorer
+
+
+def gold_rows(eval_dir: Path, variant: str) -> list[dict]:
+    folder, style = VARIANTS[variant]
+    path = eval_dir / folder / "dialogues.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [asr_dialogue(row) for row in rows] if style == "asr" else rows
+
+
+def predict(redactor, gold: list[dict]) -> list[dict]:
+    predictions = []
+    for call in gold:
+        out = redactor.redact([(t["speaker"], t["text"]) for t in call["turns"]])
+        predictions.append({"id": call["id"], "segments": [
+            {"text": s.text, "entities": [{"start": e.start, "end": e.end, "type": e.type, "review": e.review}
+                                          for e in s.entities]}
+            for s in out.segments]})
+    return predictions
+
+
+def gold_chars(gold: dict) -> dict[int, set[int]]:
+    by_turn: dict[int, set[int]] = defaultdict(set)
+    for span in gold["pii"]:
+        text = gold["turns"][span["turn"]]["text"]
+        by_turn[span["turn"]] |= {i for i in range(span["start"], span["end"]) if text[i].isalnum()}
+    return by_turn
+
+
+def type_precision(gold: list[dict], pred: list[dict]) -> dict[str, float]:
     """Per predicted type: share of its redacted letters and digits that lie in any gold span."""
-    preds = {row["id"]: row for row in pred_rows}
+    preds = {row["id"]: row for row in pred}
     inside: dict[str, int] = defaultdict(int)
     total: dict[str, int] = defaultdict(int)
-    for gold in gold_rows:
-        by_turn = defaultdict(set)
-        for span in gold["pii"]:
-            text = gold["turns"][span["turn"]]["text"]
-            by_turn[span["turn"]] |= {i for i in range(span["start"], span["end"]) if text[i].isalnum()}
-        for t, turn in enumerate(gold["turns"]):
-            for entity in preds[gold["id"]]["segments"][t]["entities"]:
+    for call in gold:
+        by_turn = gold_chars(call)
+        for t, turn in enumerate(call["turns"]):
+            for entity in preds[call["id"]]["segments"][t]["entities"]:
                 chars = {i for i in range(entity["start"], entity["end"]) if turn["text"][i].isalnum()}
                 total[entity["type"]] += len(chars)
                 inside[entity["type"]] += len(chars & by_turn[t])
     return {kind: inside[kind] / total[kind] for kind in sorted(total) if total[kind]}
 
 
-def words_per_second(dialogues: list[dict]) -> tuple[float, float, int]:
-    """Load time, and words per second of Redactor.redact over all dialogues on one core (median
-    of three passes)."""
-    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
-    from pipeline.redaction import Redactor
-    from pipeline.settings import get_settings
+def review_net(gold: list[dict], pred: list[dict]) -> dict[str, float]:
+    """The reviewer's safety net: the share of leaked gold characters that lie in a turn with a
+    review flag, and the number of review flags per call."""
+    preds = {row["id"]: row for row in pred}
+    leaked = leaked_flagged = flags = 0
+    for call in gold:
+        by_turn = gold_chars(call)
+        for t, turn in enumerate(call["turns"]):
+            entities = preds[call["id"]]["segments"][t]["entities"]
+            covered = {i for e in entities for i in range(e["start"], e["end"])}
+            flagged = any(e["review"] for e in entities)
+            flags += sum(e["review"] for e in entities)
+            visible = len(by_turn[t] - covered)
+            leaked += visible
+            leaked_flagged += visible if flagged else 0
+    return {"leaked_chars": leaked, "leaked_chars_in_flagged_turns": leaked_flagged / leaked if leaked else 1.0,
+            "flags_per_call": flags / len(gold)}
 
-    settings = get_settings()
+
+def speed(redactor_factory, dialogues: list[dict]) -> tuple[float, float, int]:
+    """Load time, and words per second of Redactor.redact on one core (median of three passes)."""
+    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     started = time.perf_counter()
-    redactor = Redactor(settings.spacy_model, settings.rules_dir, settings.score_threshold)
+    redactor = redactor_factory()
     load = time.perf_counter() - started
-    words = sum(len(s["text"].split()) for d in dialogues for s in d["segments"])
-    redactor.redact([(s["speaker"], s["text"]) for s in dialogues[0]["segments"]])  # warm-up
+    words = sum(len(t["text"].split()) for d in dialogues for t in d["turns"])
+    redactor.redact([(t["speaker"], t["text"]) for t in dialogues[0]["turns"]])  # warm-up
     rates = []
-    for _ in range(3):  # the median of three passes: the machine's other core is not always idle
+    for _ in range(3):
         started = time.perf_counter()
         for dialogue in dialogues:
-            redactor.redact([(s["speaker"], s["text"]) for s in dialogue["segments"]])
+            redactor.redact([(t["speaker"], t["text"]) for t in dialogue["turns"]])
         rates.append(words / (time.perf_counter() - started))
     return load, sorted(rates)[1], words
 
@@ -75,53 +137,94 @@ def words_per_second(dialogues: list[dict]) -> tuple[float, float, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--eval-dir", type=Path, default=REPO.parent / "shared" / "eval")
-    parser.add_argument("--show-leaks", type=int, default=0, metavar="N")
+    parser.add_argument("--sets", default=",".join(VARIANTS), help=f"comma-separated, of {', '.join(VARIANTS)}")
+    parser.add_argument("--show-leaks", type=int, default=0, metavar="N", help="leaks of the tuning set to print")
+    parser.add_argument("--no-speed", action="store_true", help="skip the speed measurement")
+    parser.add_argument("--no-write", action="store_true", help="print only; leave benchmarks/results alone")
     args = parser.parse_args()
-    gold_path = args.eval_dir / "redaction-dev" / "dialogues.jsonl"
-    scorer = args.eval_dir / "score_redaction.py"
-    work = Path(tempfile.mkdtemp(prefix="callscribe-redaction-"))
-    subprocess.run([sys.executable, str(scorer), str(gold_path), "--make-input", str(work / "in.jsonl")], check=True)
-    callscribe = str(Path(sys.executable).parent / "callscribe")
-    subprocess.run([callscribe, "redact-transcripts", str(work / "in.jsonl"), str(work / "out.jsonl")], check=True)
-    scored = json.loads(subprocess.run([sys.executable, str(scorer), str(gold_path), str(work / "out.jsonl"), "--json"],
-                                       capture_output=True, text=True, check=True).stdout)
-    gold = [json.loads(line) for line in gold_path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    pred = [json.loads(line) for line in (work / "out.jsonl").read_text(encoding="utf-8").splitlines()]
-    precision = type_precision(gold, pred)
-    dialogues = [json.loads(line) for line in (work / "in.jsonl").read_text(encoding="utf-8").splitlines()]
-    load, wps, words = words_per_second(dialogues)
+    variants = [v.strip() for v in args.sets.split(",") if v.strip()]
+    unknown = [v for v in variants if v not in VARIANTS]
+    if unknown or not (args.eval_dir / "score_redaction.py").is_file():
+        sys.exit(f"error: unknown set(s) {unknown} or no scorer in {args.eval_dir}; "
+                 f"sets are {', '.join(VARIANTS)}, --eval-dir is the shared eval folder")
+    from pipeline.redaction import Redactor
+    from pipeline.settings import get_settings
 
-    def mark(ok: bool) -> str:
-        return "✓" if ok else "✗"
+    settings = get_settings()
 
-    lines = [
-        f"Dev set: {len(gold)} calls, {scored['spans']} personal-data spans, {words} words.",
-        "",
-        "| type | spans | span recall | target | char precision of what was redacted as this type |",
-        "|---|---|---|---|---|",
-    ]
-    for kind, row in scored["by_type"].items():
-        target = TARGETS.get(kind, 0)
-        lines.append(f"| {kind} | {row['spans']} | {row['span_recall']:.3f} | {mark(row['span_recall'] >= target)} ≥ {target} "
-                     f"| {precision.get(kind, float('nan')):.3f} |")
-    lines += [
-        f"| **all** | **{scored['spans']}** | **{scored['span_recall']:.3f}** | {mark(scored['span_recall'] >= TARGETS['ALL'])} ≥ 0.98 | |",
-        "",
-        f"Character recall {scored['char_recall']:.3f}; character precision {scored['char_precision']:.3f} "
-        f"({mark(scored['char_precision'] >= PRECISION_TARGET)} ≥ {PRECISION_TARGET}); leaked spans {scored['leaked_spans']}.",
-        f"Speed on one core after loading (median of 3 passes): {wps:,.0f} words/s ({mark(wps >= WORDS_PER_SECOND_TARGET)} ≥ {WORDS_PER_SECOND_TARGET:,}); "
-        f"loading {load:.1f} s ({mark(load < LOAD_SECONDS_TARGET)} < {LOAD_SECONDS_TARGET:.0f} s).",
-    ]
-    out_dir = HERE / "results"
-    out_dir.mkdir(exist_ok=True)
-    (out_dir / "redaction.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    (out_dir / "redaction.json").write_text(json.dumps({**scored, "type_precision": precision, "words": words,
-                                                        "words_per_second": round(wps), "load_seconds": round(load, 2)},
-                                                       indent=1) + "\n")
+    def factory():
+        return Redactor(settings.spacy_model, settings.rules_dir, settings.score_threshold)
+
+    scorer = load_scorer(args.eval_dir)
+    redactor = factory()
+    results = {}
+    for variant in variants:
+        gold = gold_rows(args.eval_dir, variant)
+        pred = predict(redactor, gold)
+        show = args.show_leaks if VARIANTS[variant][0] == TUNING_SET else 0
+        scored, leaks = scorer.score(gold, json.loads(json.dumps(pred)), show)
+        results[variant] = {**scored, "type_precision": type_precision(gold, pred), **review_net(gold, pred),
+                            "calls": len(gold)}
+        for call_id, turn, kind, surface, text in leaks:
+            print(f"LEAK {variant} {call_id} turn {turn} {kind}: {surface!r} in {text!r}")
+    lines = table(results)
+    if not args.no_speed:
+        load, wps, words = speed(factory, gold_rows(args.eval_dir, "dev2" if "dev2" in variants else variants[0]))
+        results["speed"] = {"load_seconds": round(load, 2), "words_per_second": round(wps), "words": words}
+        lines += ["", f"Speed on one core after loading (median of 3 passes over {words:,} words): {wps:,.0f} words/s "
+                  f"({mark(wps >= WORDS_PER_SECOND_TARGET)} ≥ {WORDS_PER_SECOND_TARGET:,}); loading {load:.1f} s "
+                  f"({mark(load < LOAD_SECONDS_TARGET)} < {LOAD_SECONDS_TARGET:.0f} s)."]
     print("\n".join(lines))
-    if args.show_leaks:
-        subprocess.run([sys.executable, str(scorer), str(gold_path), str(work / "out.jsonl"),
-                        "--show-leaks", str(args.show_leaks)], check=True)
+    if not args.no_write:
+        out_dir = HERE / "results"
+        out_dir.mkdir(exist_ok=True)
+        (out_dir / "redaction.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        (out_dir / "redaction.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+
+
+def mark(ok: bool) -> str:
+    return "✓" if ok else "✗"
+
+
+def table(results: dict) -> list[str]:
+    variants = list(results)
+    kinds = sorted({k for r in results.values() for k in r["by_type"]})
+    lines = [
+        "Span recall per type (share of gold spans with no letter or digit left visible); "
+        "`-asr` = lower case, no sentence punctuation.",
+        "",
+        "| type | " + " | ".join(f"{v} ({results[v]['calls']} calls)" for v in variants) + " |",
+        "|---|" + "---|" * len(variants),
+    ]
+    for kind in kinds:
+        cells = []
+        for v in variants:
+            row = results[v]["by_type"].get(kind)
+            target = TARGETS[VARIANTS[v][1]].get(kind)
+            cell = "–" if row is None else f"{row['span_recall']:.3f} ({row['spans']})"
+            if row is not None and target:
+                cell += f" {mark(row['span_recall'] >= target)}"
+            cells.append(cell)
+        lines.append(f"| {kind} | " + " | ".join(cells) + " |")
+
+    def row(label, fn):
+        lines.append(f"| {label} | " + " | ".join(fn(v, results[v]) for v in variants) + " |")
+
+    row("**all spans**", lambda v, r: f"**{r['span_recall']:.3f}** ({r['spans']}) "
+        f"{mark(r['span_recall'] >= TARGETS[VARIANTS[v][1]]['ALL'])} ≥ {TARGETS[VARIANTS[v][1]]['ALL']}")
+    row("char recall", lambda v, r: f"{r['char_recall']:.3f}")
+    row("**char precision**", lambda v, r: f"**{r['char_precision']:.3f}** {mark(r['char_precision'] >= PRECISION_TARGET)} "
+        f"≥ {PRECISION_TARGET}")
+    row("leaked spans", lambda v, r: str(r["leaked_spans"]))
+    row("leaked chars in a flagged turn", lambda v, r: f"{r['leaked_chars_in_flagged_turns']:.2f}")
+    row("review flags per call", lambda v, r: f"{r['flags_per_call']:.1f}")
+    lines += ["", "Character precision of what was redacted as each type (share inside any gold span):", "",
+              "| type | " + " | ".join(variants) + " |", "|---|" + "---|" * len(variants)]
+    for kind in sorted({k for r in results.values() for k in r["type_precision"]}):
+        lines.append(f"| {kind} | " + " | ".join(
+            f"{results[v]['type_precision'][kind]:.3f}" if kind in results[v]["type_precision"] else "–"
+            for v in variants) + " |")
+    return lines
 
 
 if __name__ == "__main__":

@@ -110,6 +110,10 @@ DUTCH_TAGS = {
     "CUSTOMER_ID": "KLANTNUMMER",
     "LICENSE_PLATE": "KENTEKEN",
     "CREDIT_CARD": "CREDITCARD",
+    "URL": "WEBADRES",
+    # A dictated run of digits or letters that no specific recognizer claims (recall first;
+    # always flagged for review).
+    "NUMBER": "NUMMER",
 }
 
 
