@@ -46,8 +46,10 @@ VARIANTS = {
     "dev-asr": ("redaction-dev", "asr"),
     "dev2": ("redaction-dev-2", "written"),
     "dev2-asr": ("redaction-dev-2", "asr"),
+    "invented": ("invented", "written"),  # benchmarks/invented_calls.py, our own templates
+    "invented-asr": ("invented", "asr"),
 }
-TUNING_SET = "redaction-dev"  # leaks are shown for this set only; redaction-dev-2 is measured, not read
+TUNING_SETS = ("redaction-dev", "invented")  # leaks are shown for these only; redaction-dev-2 is measured, not read
 
 
 def load_scorer(eval_dir: Path):
@@ -59,8 +61,14 @@ def load_scorer(eval_dir: Path):
 
 def gold_rows(eval_dir: Path, variant: str) -> list[dict]:
     folder, style = VARIANTS[variant]
-    path = eval_dir / folder / "dialogues.jsonl"
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if folder == "invented":
+        from invented_calls import Inventor, invent_call
+
+        inventor = Inventor(seed=7)
+        rows = [invent_call(inventor, i) for i in range(200)]
+    else:
+        path = eval_dir / folder / "dialogues.jsonl"
+        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     return [asr_dialogue(row) for row in rows] if style == "asr" else rows
 
 
@@ -137,7 +145,7 @@ def speed(redactor_factory, dialogues: list[dict]) -> tuple[float, float, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--eval-dir", type=Path, default=REPO.parent / "shared" / "eval")
-    parser.add_argument("--sets", default=",".join(VARIANTS), help=f"comma-separated, of {', '.join(VARIANTS)}")
+    parser.add_argument("--sets", default="dev,dev-asr,dev2,dev2-asr", help=f"comma-separated, of {', '.join(VARIANTS)}")
     parser.add_argument("--show-leaks", type=int, default=0, metavar="N", help="leaks of the tuning set to print")
     parser.add_argument("--no-speed", action="store_true", help="skip the speed measurement")
     parser.add_argument("--no-write", action="store_true", help="print only; leave benchmarks/results alone")
@@ -161,7 +169,7 @@ def main() -> None:
     for variant in variants:
         gold = gold_rows(args.eval_dir, variant)
         pred = predict(redactor, gold)
-        show = args.show_leaks if VARIANTS[variant][0] == TUNING_SET else 0
+        show = args.show_leaks if VARIANTS[variant][0] in TUNING_SETS else 0
         scored, leaks = scorer.score(gold, json.loads(json.dumps(pred)), show)
         results[variant] = {**scored, "type_precision": type_precision(gold, pred), **review_net(gold, pred),
                             "calls": len(gold)}
