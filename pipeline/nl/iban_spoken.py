@@ -3,8 +3,10 @@ twee nul, vijf drie", "NL52 BUNQ ... eh ... 2978 4485 37" (each piece is a span)
 an account number after "eindigt op" ("die eindigt op 44 58"). Whole IBANs written in one go are
 Presidio's IbanRecognizer.
 
-"NL", two check digits and a four-letter bank code are an IBAN's opening wherever they stand; the
-ten account digits are collected over the pieces that follow, across hesitations.
+"NL", two check digits and a four-letter bank code are an IBAN's opening wherever they stand, in
+any case and however dictated (:mod:`pipeline.nl.dictation`: "nl17 rabo", "n l achttien r a b o",
+"NL zevenendertig abn amro"); the ten account digits are collected over the items that follow,
+across hesitations and "en dan". A bank code spelled on its own ("K N A B") is part of an IBAN too.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from collections.abc import Iterable
 import regex
 from presidio_analyzer import EntityRecognizer
 
+from pipeline.nl import dictation
 from pipeline.nl import spoken_numbers as sn
 from pipeline.nl.bsn import ending
 from pipeline.recognizers import iban_mod97
@@ -23,34 +26,46 @@ from pipeline.recognizers import iban_mod97
 _VALID_SCORE = 0.9
 _OPENING_SCORE = 0.7
 _ENDING_SCORE = 0.45
+_BANK_SCORE = 0.6
 _BOOST = 0.3
 _ACCOUNT_DIGITS = 10
-_NL_CODE = regex.compile(r"NL(\d\d)?")
-# Bank codes written in capitals or as a word ("Rabo"); any four capitals count as one.
-_BANKS = frozenset({"ABNA", "RABO", "INGB", "SNSB", "ASNB", "TRIO", "BUNQ", "KNAB", "RBRB", "FVLB", "REVO",
-                    "NTSB", "HAND", "BITS", "ISBK", "ADYB", "DEUT", "FRBK", "NNBA", "ZWLB", "LPLN", "INSI"})
+_OPENING = regex.compile(r"NL\d\d[A-Z]{4}")
+_BANK_CUES = sn.cues(*sn.IBAN_WORDS, r"bank\w*")
 _OTHER_ENDING_CUES = sn.cues(*sn.BSN_WORDS, *sn.CARD_WORDS, *sn.PHONE_WORDS, "postcode")
 
 
-def _bank(token: sn.Token) -> bool:
-    return len(token.text) == 4 and token.text.isalpha() and (token.kind == sn.CAPS or token.text.upper() in _BANKS)
-
-
-def _openings(analysis: sn.Analysis) -> Iterable[tuple[int, int, str]]:
-    """``(token index of NL, token index of the bank code, check digits)`` per IBAN opening."""
-    tokens = analysis.tokens
-    for i, token in enumerate(tokens):
-        match = _NL_CODE.fullmatch(token.text)
-        if not match:
+def _iban(reading: dictation.Reading) -> Iterable[tuple[int, int, bool]]:
+    """``(first item, last item, valid)`` per IBAN in a reading: "NL", two check digits, a bank code
+    and up to ten account digits, the opening starting on an item."""
+    starts, position = {}, 0
+    for index, item in enumerate(reading.items):
+        starts[position] = index
+        position += len(item.chars)
+    canonical = reading.canonical
+    for match in _OPENING.finditer(canonical):
+        if match.start() not in starts:
             continue
-        j, check = i + 1, match.group(1) or ""
-        while len(check) < 2 and j < len(tokens) and tokens[j].kind in (sn.DIGITS, sn.NUMBER):
-            check += tokens[j].digits
-            j += 1
-        while j < len(tokens) and tokens[j].kind == sn.FILLER:
-            j += 1
-        if len(check) == 2 and j < len(tokens) and _bank(tokens[j]):
-            yield i, j, check
+        first = starts[match.start()]
+        position, index = match.start(), first
+        while index < len(reading.items) and position < match.end():
+            position += len(reading.items[index].chars)
+            index += 1
+        account = canonical[match.end() : position]
+        last = index - 1
+        while index < len(reading.items) and len(account) < _ACCOUNT_DIGITS:
+            chars = reading.items[index].chars
+            if not chars.isdigit() or len(account) + len(chars) > _ACCOUNT_DIGITS:
+                break
+            account += chars
+            last, index = index, index + 1
+        whole = match.group() + account
+        yield first, last, len(account) == _ACCOUNT_DIGITS and iban_mod97(whole)
+
+
+def _spelled_bank(reading: dictation.Reading) -> bool:
+    """A bank code spelled on its own: "K N A B", "R van Rudolf, A, B, O"."""
+    return (len(reading.items) == 4 and all(item.spoken and item.chars.isalpha() for item in reading.items)
+            and reading.canonical in dictation.bank_codes())
 
 
 class SpokenIbanRecognizer(sn.NumberRecognizer):
@@ -60,34 +75,17 @@ class SpokenIbanRecognizer(sn.NumberRecognizer):
 
     def find(self, analysis: sn.Analysis) -> Iterable[tuple[int, int, float, float]]:
         found = []
-        used: set[sn.Piece] = set()
-        by_first = {piece.first: piece for piece in analysis.pieces}
-        tokens = analysis.tokens
-        for nl, bank, check in _openings(analysis):
-            stretches = [[tokens[nl].start, tokens[bank].end]]
-            account, index, words = "", bank + 1, 0
-            previous = tokens[bank]
-            while index < len(tokens) and len(account) < _ACCOUNT_DIGITS:
-                token = tokens[index]
-                piece = by_first.get(index)
-                if piece is not None:
-                    if sn.joined(analysis.text, previous, token):
-                        stretches[-1][1] = piece.end
-                    else:
-                        stretches.append([piece.start, piece.end])
-                    account += piece.digits
-                    used.add(piece)
-                    previous, index, words = tokens[piece.last], piece.last + 1, 0
-                elif token.kind == sn.FILLER or token.folded in ("en", "dan", "nog", "wacht") and words < 3:
-                    words += token.kind != sn.FILLER
-                    index += 1
-                else:
-                    break
-            whole = f"NL{check}{tokens[bank].text.upper()}{account}"
-            score = _VALID_SCORE if len(account) == _ACCOUNT_DIGITS and iban_mod97(whole) else _OPENING_SCORE
-            found += [(start, end, score, 0.0) for start, end in stretches]
+        used: set[int] = set()  # token indices
+        for reading in dictation.read(analysis.text):
+            for first, last, valid in _iban(reading):
+                score = _VALID_SCORE if valid else _OPENING_SCORE
+                found += [(a, b, score, 0.0) for a, b in reading.spans(first, last)]
+                used.update(range(reading.items[first].first, reading.items[last].last + 1))
+            if _spelled_bank(reading):
+                cued = sn.cue_before(analysis, reading.items[0].first, _BANK_CUES)
+                found.append((reading.start, reading.end, _BANK_SCORE if cued else 0.3, _BOOST))
         for piece in analysis.pieces:
-            if piece in used or not ending(analysis, piece):
+            if piece.first in used or not ending(analysis, piece):
                 continue
             if sn.cue_before(analysis, piece.first, sn.IBAN_CUES):
                 found += sn.spans([piece], _ENDING_SCORE + _BOOST)

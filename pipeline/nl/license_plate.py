@@ -1,20 +1,23 @@
-"""Dutch licence plates said aloud or spelled, as Whisper writes them: "Zeven, T N X, zes twee",
-"G X negen nul drie P", "twee vier, H, B, vijf een". Written plates (all sidecodes, with dashes,
-spaces or nothing between the groups) are ``redaction_rules/license_plate_nl.yaml``.
+"""Dutch licence plates said aloud or spelled, as a speech recogniser writes them, in any case:
+"Zeven, T N X, zes twee", "G X negen nul drie P", "g v negen nul drie p", "twee vier, H, B, vijf een",
+"vgb 73 x", "s-612-hn nee wacht s-621-hn" (both the wrong and the corrected plate). Written plates
+(all sidecodes, with dashes, spaces or nothing between the groups) are also
+``redaction_rules/license_plate_nl.yaml``.
 
-A spoken plate is a run of letters, digits and number words that gives exactly six characters in
-the shape of a Dutch sidecode (RDW sidecodes 1–14). The shape 99-99-XX is also the shape of a
-postcode ("vier vier zes een, B R") and only counts near the word kenteken (context).
+A plate is a part of a dictated stretch (:mod:`pipeline.nl.dictation`) that reads as exactly six
+characters in the shape of a Dutch sidecode (RDW sidecodes 1–14). Plates issued since 1978 use only
+the consonants of :data:`PLATE_LETTERS`; letters outside them (vowels, C, Q, W) need capitals or a
+context word. The shape 9999-XX is also the shape of a postcode ("vier vier zes een, B R") and only
+counts near the word kenteken (context).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import regex
-from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer import EntityRecognizer
 
-from pipeline.nl._numbers import digits
+from pipeline.nl import dictation
 from pipeline.nl.person_context import result
 
 # Letter/digit group lengths of the sidecodes, "L" letters, "D" digits.
@@ -22,31 +25,34 @@ SIDECODES = frozenset({
     "LL-DD-DD", "DD-DD-LL", "DD-LL-DD", "LL-DD-LL", "LL-LL-DD", "DD-LL-LL", "DD-LLL-D", "D-LLL-DD",
     "LL-DDD-L", "L-DDD-LL", "LLL-DD-L", "D-LL-DDD", "DDD-LL-D", "L-DD-LLL",
 })
+# The letters of plates issued since 1978 (no vowels, no C, Q, W; M and Y not at all).
+PLATE_LETTERS = frozenset("BDFGHJKLNPRSTVXZ")
 _POSTCODE_SHAPE = "DDDDLL"
-_SHAPES = {code.replace("-", "") for code in SIDECODES}
-
-_TOKEN = regex.compile(r"[\p{L}]+|\d+")
-_GAP = regex.compile(r"[ \t]*[,.\-]?[ \t]*")
+_SHAPES = {code.replace("-", ""): code for code in SIDECODES}
 _SCORE = 0.9  # above the NER's 0.85: a merged span of a dictated plate is a plate
-_SCORE_POSTCODE_SHAPE = 0.2  # also lower-case letters ("z l vijf …"): needs a context word
-
-
-def _piece(token: str) -> str | None:
-    """Plate characters one token stands for: a letter, digits, or a number word."""
-    if token.isdigit():
-        return token if len(token) <= 3 else None
-    if len(token) == 1 and token.isalpha():
-        return token.upper()
-    if token in ("IJ", "ij"):
-        return None
-    number = digits(token)
-    if number is not None and len(number) <= 2:
-        return number
-    return None
+_OTHER_LETTERS_SCORE = 0.6  # older plates with vowels, in capitals
+_WEAK_SCORE = 0.2  # the postcode shape, or vowels in lower case: needs a context word
 
 
 def _shape(chars: str) -> str:
     return "".join("D" if ch.isdigit() else "L" for ch in chars)
+
+
+def _fits(items, sidecode: str) -> bool:
+    """True when no written item crosses a group of the sidecode: "DS 4410" is no plate, "DS 44 10"
+    and "D S vier vier een nul" are."""
+    cuts, position = set(), 0
+    for group in sidecode.split("-"):
+        position += len(group)
+        cuts.add(position)
+    position = 0
+    for item in items:
+        chars = item.chars.replace("-", "")
+        crossed = any(position < cut < position + len(chars) for cut in cuts)
+        if crossed and not item.spoken:
+            return False
+        position += len(chars)
+    return True
 
 
 class DutchSpokenPlateRecognizer(EntityRecognizer):
@@ -65,31 +71,32 @@ class DutchSpokenPlateRecognizer(EntityRecognizer):
 
     def analyze(self, text, entities, nlp_artifacts=None):
         found = []
-        run: list[tuple[int, int, str]] = []
-        for token in _TOKEN.finditer(text):
-            piece = _piece(token.group())
-            joined = run and token.start() > run[-1][1] and _GAP.fullmatch(text, run[-1][1], token.start())
-            if piece is None or (run and not joined):
-                found += self._plate(text, run)
-                run = []
-            if piece is not None:
-                run.append((token.start(), token.end(), piece))
-        found += self._plate(text, run)
+        for reading in dictation.read(text):
+            if len(reading.items) < 2:
+                continue
+            claimed: set[int] = set()
+            for first, last, chars in reading.runs():
+                chars = chars.replace("-", "")
+                if len(chars) != 6 or claimed.intersection(range(first, last + 1)) or last == first:
+                    continue
+                shape = _shape(chars)
+                if shape not in _SHAPES:
+                    continue
+                letters = {ch for ch in chars if ch.isalpha()}
+                items = reading.items[first : last + 1]
+                if not _fits(items, _SHAPES[shape]):
+                    continue
+                if shape == _POSTCODE_SHAPE:
+                    score = _WEAK_SCORE
+                elif letters <= PLATE_LETTERS:
+                    score = _SCORE
+                elif not any(item.lower for item in items if item.chars.isalpha()):
+                    score = _OTHER_LETTERS_SCORE
+                else:
+                    score = _WEAK_SCORE
+                claimed.update(range(first, last + 1))
+                found += [result(self, "LICENSE_PLATE", a, b, score) for a, b in reading.spans(first, last)]
         return found
-
-    def _plate(self, text: str, run: list[tuple[int, int, str]]) -> list[RecognizerResult]:
-        if not run:
-            return []
-        chars = "".join(piece for _, _, piece in run)
-        letters = sum(ch.isalpha() for ch in chars)
-        if len(chars) != 6 or not 1 <= letters <= 4 or _shape(chars) not in _SHAPES:
-            return []
-        # Spoken plates have at least one spoken letter and one spoken number part.
-        if len(run) < 3:
-            return []
-        lower_case = any(len(piece) == 1 and piece.isalpha() and text[start:end].islower() for start, end, piece in run)
-        score = _SCORE_POSTCODE_SHAPE if _shape(chars) == _POSTCODE_SHAPE or lower_case else _SCORE
-        return [result(self, "LICENSE_PLATE", run[0][0], run[-1][1], score)]
 
 
 def recognizers(rules_dir: Path) -> list[EntityRecognizer]:

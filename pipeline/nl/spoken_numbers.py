@@ -40,9 +40,17 @@ DIGITS, NUMBER, LETTER, CAPS, CODE, FILLER, WORD, QUANTITY = (
 
 _TOKEN = regex.compile(
     r"(?P<quantity>(?<![\w.,:])(?:\d{1,4}[.,:]\d{2}|\d{1,3}(?:\.\d{3})+)(?![.,:]?\d))"
-    r"|(?P<word>[^\W_]+)"
+    # a word with an apostrophe or hyphens between letters is one word: "m'n", "'t", "e-mail", "zo'n"
+    r"|(?P<word>['\u2019][tsn](?![^\W_])|\p{L}+(?:['\u2019-]\p{L}+)+(?![\d])|[^\W_]+)"
 )
-FILLERS = frozenset({"eh", "ehm", "ehh", "uh", "uhm", "euh", "hm", "hmm", "ah", "oh", "o"})
+FILLERS = frozenset({"eh", "ehm", "ehh", "uh", "uhm", "euh", "hm", "hmm", "ah", "oh", "o", "pff", "tja", "nou"})
+# Single letters that are Dutch words ("heeft u", "o jee"), not a spelled letter.
+_WORD_LETTERS = frozenset({"u", "o"})
+# Short consonant clusters that are abbreviations of words, not spelled letters.
+_ABBREVIATIONS = frozenset({"nr", "tv", "pc", "cv", "wc", "km", "kwh", "kw", "ps", "st", "mvg", "bv", "hr", "gr",
+                            "ml", "cm", "mm", "kg", "pvd", "ww", "hbo", "mbo", "vwo", "btw"})
+_VOWELS = frozenset("aeiouyáéíóúäëïöüàèìòù")
+_PREFIXES_OF_TENS = ("twintig", "dertig", "veertig", "vijftig", "zestig", "zeventig", "tachtig", "negentig")
 # Words that may sit between the pieces of one dictated number ("0863 9369... en dan 89").
 _CONNECTORS = frozenset({"en", "dan", "nog", "wacht", "momentje", "sorry", "even"})
 _MAX_CONNECTING_WORDS = 3
@@ -162,26 +170,59 @@ def analyse(text: str) -> Analysis:
     return Analysis(text, tokens, pieces, tuple(_groups(text, tokens, pieces)))
 
 
-def _tokens(text: str) -> Iterable[Token]:
+def _kind(word: str) -> tuple[str, str]:
+    """The kind of one token and the digits it stands for. Nothing here reads capitals: a single
+    letter is a spelled letter in any case ("k", "K"; not the words "u" and "o"), a short cluster
+    without vowels is spelled letters ("vgb", "KL"), and capitals only add four-letter codes
+    ("RABO") that a lower-case text gives as words."""
+    if word.isascii() and word.isdigit():
+        return DIGITS, word
+    if (spoken := word_digits(word)) is not None:
+        return NUMBER, spoken
+    folded = word.casefold()
+    if folded in FILLERS:
+        return FILLER, ""
+    if len(word) == 1 and word.isascii() and word.isalpha():
+        return (WORD if folded in _WORD_LETTERS and word.islower() else LETTER), ""
+    if word.isascii() and word.isalpha() and len(word) <= 5 and (
+            word.isupper() or len(word) <= 4 and not _VOWELS.intersection(folded) and folded not in _ABBREVIATIONS):
+        return CAPS, ""
+    if word.isascii() and any(ch.isdigit() for ch in word) and any(ch.isalpha() for ch in word):
+        return CODE, ""
+    return WORD, ""
+
+
+def _tokens(text: str) -> list[Token]:
+    tokens: list[Token] = []
     for match in _TOKEN.finditer(text):
         word = match.group()
         start, end = match.span()
         if match.group("quantity"):
-            yield Token(start, end, word, QUANTITY)
-        elif word.isascii() and word.isdigit():
-            yield Token(start, end, word, DIGITS, word)
-        elif (spoken := word_digits(word)) is not None:
-            yield Token(start, end, word, NUMBER, spoken)
-        elif word.casefold() in FILLERS:
-            yield Token(start, end, word, FILLER)
-        elif len(word) == 1 and word.isascii() and word.isupper():
-            yield Token(start, end, word, LETTER)
-        elif word.isascii() and word.isalpha() and word.isupper() and len(word) <= 5:
-            yield Token(start, end, word, CAPS)
-        elif word.isascii() and any(ch.isdigit() for ch in word) and any(ch.isalpha() for ch in word):
-            yield Token(start, end, word, CODE)
-        else:
-            yield Token(start, end, word, WORD)
+            tokens.append(Token(start, end, word, QUANTITY))
+            continue
+        kind, spoken = _kind(word)
+        tokens.append(Token(start, end, word, kind, spoken))
+    return _join_split_compounds(text, tokens)
+
+
+def _join_split_compounds(text: str, tokens: list[Token]) -> list[Token]:
+    """One number for a compound a speech recogniser wrote apart: "twee en dertig" → 32."""
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if (token.kind == NUMBER and len(token.digits) == 1 and token.digits != "0" and i + 2 < len(tokens)
+                and tokens[i + 1].folded == "en" and tokens[i + 2].kind == NUMBER
+                and tokens[i + 2].folded in _PREFIXES_OF_TENS
+                and text[token.end : tokens[i + 1].start] == " " and text[tokens[i + 1].end : tokens[i + 2].start] == " "):
+            last = tokens[i + 2]
+            out.append(Token(token.start, last.end, text[token.start : last.end], NUMBER,
+                             str(int(last.digits) + int(token.digits))))
+            i += 3
+            continue
+        out.append(token)
+        i += 1
+    return out
 
 
 def joined(text: str, left: Token, right: Token) -> bool:

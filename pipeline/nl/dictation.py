@@ -1,0 +1,274 @@
+"""The dictation reader: a dictated stretch of a turn as one canonical string with a map back to
+character offsets.
+
+Callers dictate codes in digits, number words, single letters and the Dutch spelling alphabet,
+with hesitations, remarks and repairs in between; a speech recogniser writes them in any case and
+with or without punctuation. :func:`read` turns every dictated stretch of a turn into a
+:class:`Reading`:
+
+- digits and number words give digits ("nul zes" → "06", "drieëntachtig" → "83",
+  "negentienhonderdvierenzestig" → "1964", "twee en dertig" → "32");
+- single letters, short clusters without vowels and the spelling alphabet give capitals
+  ("k" → "K", "vgb" → "VGB", "A van Anton" → "A", "IJ van IJmuiden" → "IJ"); codes written with
+  letters and digits keep both ("nl17" → "NL17");
+- a bank name right after "NL" and two check digits gives its bank code ("rabo" → "RABO",
+  "abn amro" → "ABNA");
+- "streepje" between items gives "-";
+- separators (spaces, commas, hyphens, slashes, pauses), hesitations ("eh", "uh") and spelling
+  remarks ("aan elkaar", "met een z", "hoofdletter") are skipped;
+- connecting words ("en dan", "nog") and repairs ("nee wacht", "sorry", "ik bedoel") split the
+  stretch into *parts*: a repair's wrong and corrected values are both parts of one reading, so
+  a recognizer that classifies the parts redacts both.
+
+Nothing here reads capitals. The token kinds come from :mod:`pipeline.nl.spoken_numbers`, the one
+tokenizer of this package.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import regex
+
+from pipeline.nl import spoken_numbers as sn
+
+# How the items of a reading are joined: only separators, skipped words (hesitations, remarks),
+# a connecting word, or a repair.
+JOINED, SKIPPED, CONNECTED, REPAIRED = "joined", "skipped", "connected", "repaired"
+
+_ALPHABET_LINKS = frozenset({"van", "voor", "als"})
+# Bank names said as words, and the bank code they stand for in an IBAN.
+BANK_WORDS = {
+    "rabo": "RABO", "rabobank": "RABO", "ing": "INGB", "abn": "ABNA", "amro": "ABNA", "asn": "ASNB", "sns": "SNSB",
+    "triodos": "TRIO", "knab": "KNAB", "bunq": "BUNQ", "regiobank": "RBRB", "regio": "RBRB", "revolut": "REVO",
+}
+_FILLER_WORDS = frozenset({"eh", "ehm", "uh", "uhm", "euh", "ehh", "hm", "hmm", "even", "kijken", "momentje"})
+_REMARKS = (
+    ("aan", "elkaar"), ("alles", "aan", "elkaar"), ("zonder", "spatie"), ("spatie",), ("hoofdletter",),
+    ("kleine", "letter"), ("alles", "klein"), ("klein",), ("groot",),
+)
+_CONNECTORS = (("en", "dan"), ("en",), ("dan",), ("nog",), ("daarna",))
+_REPAIRS = (("nee", "wacht"), ("nee", "sorry"), ("of", "nee"), ("ik", "bedoel"), ("sorry",), ("nee",), ("wacht",),
+            ("correctie",), ("excuus",), ("pardon",))
+_DASH_WORDS = frozenset({"streepje", "koppelteken", "tussenstreepje"})
+_MAX_SKIPPED_WORDS = 4
+
+
+@dataclass(frozen=True)
+class Item:
+    """One dictated unit: its canonical characters and where it stands in the turn."""
+
+    start: int
+    end: int
+    chars: str
+    first: int  # token indices, inclusive
+    last: int
+    spoken: bool  # a number word, a spelled letter or a spelling-alphabet word
+    lower: bool  # letters written in lower case
+    link: str = JOINED  # how it is joined to the item before it
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One dictated stretch of a turn."""
+
+    text: str
+    items: tuple[Item, ...]
+
+    @property
+    def canonical(self) -> str:
+        return "".join(item.chars for item in self.items)
+
+    @property
+    def offsets(self) -> tuple[tuple[int, int], ...]:
+        """For each character of :attr:`canonical`, the offsets of the words it was read from."""
+        return tuple((item.start, item.end) for item in self.items for _ in item.chars)
+
+    @property
+    def start(self) -> int:
+        return self.items[0].start
+
+    @property
+    def end(self) -> int:
+        return self.items[-1].end
+
+    def parts(self) -> list[tuple[int, int]]:
+        """Item index ranges (inclusive) split at connecting words and repairs."""
+        found, first = [], 0
+        for index, item in enumerate(self.items[1:], start=1):
+            if item.link in (CONNECTED, REPAIRED):
+                found.append((first, index - 1))
+                first = index
+        found.append((first, len(self.items) - 1))
+        return found
+
+    def runs(self) -> Iterable[tuple[int, int, str]]:
+        """Every run of consecutive parts, longest first: ``(first item, last item, canonical)``."""
+        parts = self.parts()
+        for length in range(len(parts), 0, -1):
+            for a in range(len(parts) - length + 1):
+                first, last = parts[a][0], parts[a + length - 1][1]
+                yield first, last, "".join(item.chars for item in self.items[first : last + 1])
+
+    def spans(self, first: int, last: int) -> list[tuple[int, int]]:
+        """Character spans of items ``first..last``, one per stretch not interrupted by words."""
+        found: list[list[int]] = []
+        for item in self.items[first : last + 1]:
+            if found and item.link == JOINED:
+                found[-1][1] = item.end
+            else:
+                found.append([item.start, item.end])
+        return [(a, b) for a, b in found]
+
+    def char_items(self, a: int, b: int) -> tuple[int, int] | None:
+        """Item indices of canonical characters ``a..b`` (exclusive end), or None when the range
+        does not start and end on item boundaries."""
+        position, first = 0, None
+        for index, item in enumerate(self.items):
+            if position == a:
+                first = index
+            position += len(item.chars)
+            if position == b and first is not None:
+                return first, index
+            if position > b:
+                return None
+        return None
+
+
+@lru_cache(maxsize=256)
+def read(text: str) -> tuple[Reading, ...]:
+    """Every dictated stretch of ``text`` (cached: several recognizers read the same turn)."""
+    analysis = sn.analyse(text)
+    return tuple(_readings(analysis))
+
+
+def _phrase_at(tokens: Sequence[sn.Token], index: int, phrases: Sequence[tuple[str, ...]]) -> int:
+    """Length in tokens of the first of ``phrases`` that starts at ``index``, or 0."""
+    for phrase in phrases:
+        if tuple(t.folded for t in tokens[index : index + len(phrase)]) == phrase:
+            return len(phrase)
+    return 0
+
+
+def _remark_at(tokens: Sequence[sn.Token], index: int) -> int:
+    """Length of a spelling remark at ``index``: "aan elkaar", "met een z", "met twee l-en"."""
+    found = _phrase_at(tokens, index, _REMARKS)
+    if found:
+        return found
+    if tokens[index].folded == "met" and index + 2 < len(tokens) and tokens[index + 1].folded in _REMARK_COUNTS:
+        letter = tokens[index + 2]
+        if letter.kind in (sn.LETTER, sn.CAPS) or _LETTER_PLURAL.fullmatch(letter.folded):
+            return 3
+    return 0
+
+
+_REMARK_COUNTS = frozenset({"een", "twee", "dubbel", "dubbele", "drie"})
+_LETTER_PLURAL = regex.compile(r"(?:\p{L}|ij)(?:-en|'en|'s|-s|en)?")
+
+
+def _item(analysis: sn.Analysis, index: int, before: str) -> tuple[Item | None, int]:
+    """The item that starts at token ``index`` and the index after it, or ``(None, index)``."""
+    tokens = analysis.tokens
+    token = tokens[index]
+    kind = token.kind
+    if kind in (sn.DIGITS, sn.NUMBER):
+        return Item(token.start, token.end, token.digits, index, index, kind == sn.NUMBER, False), index + 1
+    if kind in (sn.WORD, sn.CAPS) and _ends_with_check_digits(before):  # the bank after "NL" and check digits
+        folded = token.folded
+        if folded == "abn" and index + 1 < len(tokens) and tokens[index + 1].folded == "amro":
+            return Item(token.start, tokens[index + 1].end, "ABNA", index, index + 1, True, True), index + 2
+        if folded in BANK_WORDS:
+            return Item(token.start, token.end, BANK_WORDS[folded], index, index, True, True), index + 1
+        if len(folded) == 4 and folded.isascii() and folded.upper() in bank_codes():
+            return Item(token.start, token.end, folded.upper(), index, index, False, token.text.islower()), index + 1
+    letters = token.text.upper()
+    is_ij = token.folded == "ij"
+    if kind == sn.LETTER or is_ij or kind == sn.CAPS:
+        # the spelling alphabet: "A van Anton", "IJ van IJmuiden", "s als in Simon"
+        link = index + 1
+        if (kind == sn.LETTER or is_ij) and link < len(tokens) and tokens[link].folded in _ALPHABET_LINKS:
+            word = link + 1 + (tokens[link].folded == "als" and link + 1 < len(tokens) and tokens[link + 1].folded == "in")
+            if word < len(tokens) and tokens[word].kind in (sn.WORD, sn.CAPS) and tokens[word].folded.startswith(
+                    token.folded) and len(tokens[word].text) > 2:
+                return Item(token.start, tokens[word].end, "IJ" if is_ij else letters, index, word, True,
+                            token.text.islower()), word + 1
+        return Item(token.start, token.end, letters, index, index, kind == sn.LETTER or is_ij,
+                    token.text.islower()), index + 1
+    if kind == sn.CODE:
+        return Item(token.start, token.end, letters, index, index, False, token.text.islower()), index + 1
+    return None, index
+
+
+def _ends_with_check_digits(canonical: str) -> bool:
+    return len(canonical) >= 4 and canonical[-4:-2] == "NL" and canonical[-2:].isdigit()
+
+
+@lru_cache(maxsize=1)
+def bank_codes() -> frozenset[str]:
+    """The bank codes of Dutch IBANs (schwifty's bank registry)."""
+    from schwifty import registry
+
+    return frozenset(bank.bank_code for bank in registry.get_banks_by_country("NL")) | frozenset(BANK_WORDS.values())
+
+
+def _readings(analysis: sn.Analysis) -> Iterable[Reading]:
+    tokens, text = analysis.tokens, analysis.text
+    items: list[Item] = []
+    index = 0
+    link = JOINED
+    skipped = 0
+    while index < len(tokens):
+        item, after = _item(analysis, index, "".join(i.chars for i in items[-4:])[-4:])
+        if item is not None:
+            if items and not (link != JOINED or sn.joined(text, tokens[items[-1].last], tokens[index])):
+                yield from _finish(text, items)
+                items, link = [], JOINED
+            items.append(Item(item.start, item.end, item.chars, item.first, item.last, item.spoken, item.lower,
+                              link if items else JOINED))
+            index, link, skipped = after, JOINED, 0
+            continue
+        token = tokens[index]
+        if items and token.folded in _DASH_WORDS and index + 1 < len(tokens):
+            following, _ = _item(analysis, index + 1, "")
+            if following is not None:
+                items.append(Item(token.start, token.end, "-", index, index, True, True, link))
+                index, link = index + 1, JOINED
+                continue
+        if items and skipped < _MAX_SKIPPED_WORDS and "?" not in text[tokens[items[-1].last].end : token.start]:
+            if token.kind == sn.FILLER or token.folded in _FILLER_WORDS:
+                index, skipped = index + 1, skipped + 1
+                link = link if link != JOINED else SKIPPED
+                continue
+            length = _remark_at(tokens, index)
+            if length:
+                index, skipped = index + length, skipped + length
+                link = link if link != JOINED else SKIPPED
+                continue
+            length = _phrase_at(tokens, index, _REPAIRS)
+            if length:
+                index, skipped, link = index + length, skipped + length, REPAIRED
+                continue
+            length = _phrase_at(tokens, index, _CONNECTORS)
+            if length:
+                index, skipped = index + length, skipped + length
+                link = link if link == REPAIRED else CONNECTED
+                continue
+        if items:
+            yield from _finish(text, items)
+        items, link, skipped = [], JOINED, 0
+        index += 1
+    if items:
+        yield from _finish(text, items)
+
+
+def _finish(text: str, items: list[Item]) -> Iterable[Reading]:
+    """A reading of the collected items, without an article "een" before a letter or digits."""
+    if len(items) > 1 and items[0].chars == "1" and text[items[0].start : items[0].end].casefold() in ("een", "één") \
+            and not items[1].spoken:
+        items = items[1:]
+        items[0] = Item(items[0].start, items[0].end, items[0].chars, items[0].first, items[0].last, items[0].spoken,
+                        items[0].lower, JOINED)
+    if items:
+        yield Reading(text, tuple(items))
