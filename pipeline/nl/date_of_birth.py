@@ -1,5 +1,6 @@
 """Dates of birth: "geboren op 12 maart 1985", "drie november negentienzesendertig", "twaalf
-drie vijfentachtig", "12-03-1985", a year after "geboren in". A date is a date of birth only with
+drie vijfentachtig", "12-03-1985", "de tweede van de vijfde, vierenzestig", a year after "geboren
+in", a year or two-digit year said alone in answer to the agent's question. A date is a date of birth only with
 a birth cue (geboren, geboortedatum, geboortejaar, jarig …) earlier in the turn or in the agent's
 question before it; appointment dates ("donderdag 14 maart", "volgende week dinsdag") stay visible.
 """
@@ -20,6 +21,7 @@ _BASE_SCORE = 0.25
 _BOOST = 0.4
 _NO_YEAR_SCORE = 0.1
 _NEAR = 15  # words before a date in which a birth cue counts
+_NEAR_YEAR = 6  # words before a year alone in which a birth cue counts
 # Words that make a date an appointment, a period or a deadline even after a birth question.
 _APPOINTMENT_CUES = sn.cues(
     "afspraak", "monteur", "komt", "komen", "langs", "gepland", "planning",
@@ -77,6 +79,19 @@ def _dates(analysis: sn.Analysis) -> Iterable[tuple[int, int, bool]]:
         if first is None and end is None:
             continue
         yield (i if first is None else first), (i if end is None else end), end is not None
+    for i, token in enumerate(tokens):  # "de tweede van de vijfde (negentien vierenzestig)"
+        day = ordinal(token.text) if token.kind in (sn.WORD, sn.CODE) else None
+        if day is None or not 1 <= day <= 31 or i + 2 >= len(tokens) or tokens[i + 1].folded != "van":
+            continue
+        m = i + 2 + (tokens[i + 2].folded == "de")
+        if m >= len(tokens):
+            continue
+        month_number = month(tokens[m].text) or (ordinal(tokens[m].text) if tokens[m].kind in (sn.WORD, sn.CODE) else None)
+        if month_number is None or not 1 <= month_number <= 12:
+            continue
+        end = _year_end(analysis, m + 1)
+        first = i - 1 if i > 0 and tokens[i - 1].folded == "de" else i  # the article is part of the date
+        yield first, (m if end is None else end), end is not None
     for piece in analysis.pieces:
         numbers = [_number(t) for t in tokens[piece.first : piece.last + 1]]
         if len(numbers) not in (3, 4) or None in numbers:
@@ -103,11 +118,16 @@ class DateOfBirthRecognizer(sn.NumberRecognizer):
                 found.append((start, end, _CUED_SCORE, 0.0))
             elif not sn.cue_before(analysis, first, _APPOINTMENT_CUES, _NEAR):
                 found.append((start, end, _BASE_SCORE if year else _NO_YEAR_SCORE, _BOOST))
-        for piece in analysis.pieces:  # "geboren in negentienzesendertig", "geboortejaar 1936"
+        only_numbers = {t.kind for t in tokens} <= {sn.DIGITS, sn.NUMBER, sn.FILLER}
+        for piece in analysis.pieces:  # a birth year: "geboren in negentienzesendertig", "geboortejaar 1936"
             number = _number(tokens[piece.first])
-            if (piece.count <= 2 and number is not None and len(piece.digits) == 4 and piece.digits[:2] in ("19", "20")
-                    and sn.cue_before(analysis, piece.first, sn.BIRTH_CUES, 3)):
+            if number is None or piece.count > 2 or any(a <= piece.start < b for a, b, _, _ in found):
+                continue
+            year = len(piece.digits) == 4 and piece.digits[:2] in ("19", "20")
+            if year and sn.cue_before(analysis, piece.first, sn.BIRTH_CUES, _NEAR_YEAR):
                 found.append((piece.start, piece.end, _CUED_SCORE, 0.0))
+            elif only_numbers and (year or len(piece.digits) == 2 and piece.count == 1):
+                found.append((piece.start, piece.end, _NO_YEAR_SCORE, _BOOST))  # the answer to "uw geboortejaar?"
         return found
 
 

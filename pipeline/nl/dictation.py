@@ -52,6 +52,7 @@ _REMARKS = (
 _CONNECTORS = (("en", "dan"), ("en",), ("dan",), ("nog",), ("daarna",))
 _REPAIRS = (("nee", "wacht"), ("nee", "sorry"), ("of", "nee"), ("ik", "bedoel"), ("sorry",), ("nee",), ("wacht",),
             ("correctie",), ("excuus",), ("pardon",))
+_WORD_LETTERS = frozenset({"u", "o"})
 _DASH_WORDS = frozenset({"streepje", "koppelteken", "tussenstreepje"})
 _MAX_SKIPPED_WORDS = 4
 
@@ -168,11 +169,18 @@ _REMARK_COUNTS = frozenset({"een", "twee", "dubbel", "dubbele", "drie"})
 _LETTER_PLURAL = regex.compile(r"(?:\p{L}|ij)(?:-en|'en|'s|-s|en)?")
 
 
-def _item(analysis: sn.Analysis, index: int, before: str) -> tuple[Item | None, int]:
-    """The item that starts at token ``index`` and the index after it, or ``(None, index)``."""
+def _item(analysis: sn.Analysis, index: int, before: str, after_letter: bool = False) -> tuple[Item | None, int]:
+    """The item that starts at token ``index`` and the index after it, or ``(None, index)``.
+
+    ``before`` is the canonical text just before it; ``after_letter`` tells that a spelled letter
+    came right before, which makes the words "u" and "o" letters too ("b u n q", "r a b o")."""
     tokens = analysis.tokens
     token = tokens[index]
     kind = token.kind
+    if token.folded in _WORD_LETTERS and len(token.text) == 1:
+        following = tokens[index + 1].folded if index + 1 < len(tokens) else ""
+        if after_letter or following in _ALPHABET_LINKS:
+            kind = sn.LETTER
     if kind in (sn.DIGITS, sn.NUMBER):
         return Item(token.start, token.end, token.digits, index, index, kind == sn.NUMBER, False), index + 1
     if kind in (sn.WORD, sn.CAPS) and _ends_with_check_digits(before):  # the bank after "NL" and check digits
@@ -201,8 +209,11 @@ def _item(analysis: sn.Analysis, index: int, before: str) -> tuple[Item | None, 
     return None, index
 
 
+_CHECK_DIGITS = regex.compile(r"NL\d\d?$")
+
+
 def _ends_with_check_digits(canonical: str) -> bool:
-    return len(canonical) >= 4 and canonical[-4:-2] == "NL" and canonical[-2:].isdigit()
+    return bool(_CHECK_DIGITS.search(canonical))
 
 
 @lru_cache(maxsize=1)
@@ -220,7 +231,9 @@ def _readings(analysis: sn.Analysis) -> Iterable[Reading]:
     link = JOINED
     skipped = 0
     while index < len(tokens):
-        item, after = _item(analysis, index, "".join(i.chars for i in items[-4:])[-4:])
+        after_letter = bool(items) and link == JOINED and items[-1].spoken and len(items[-1].chars) == 1 \
+            and items[-1].chars.isalpha()
+        item, after = _item(analysis, index, "".join(i.chars for i in items[-4:])[-4:], after_letter)
         if item is not None:
             if items and not (link != JOINED or sn.joined(text, tokens[items[-1].last], tokens[index])):
                 yield from _finish(text, items)

@@ -29,13 +29,13 @@ _ENDING_SCORE = 0.45
 _BANK_SCORE = 0.6
 _BOOST = 0.3
 _ACCOUNT_DIGITS = 10
-_OPENING = regex.compile(r"NL\d\d[A-Z]{4}")
+_OPENING = regex.compile(r"NL(\d\d?)([A-Z]{4})")
 _BANK_CUES = sn.cues(*sn.IBAN_WORDS, r"bank\w*")
 _OTHER_ENDING_CUES = sn.cues(*sn.BSN_WORDS, *sn.CARD_WORDS, *sn.PHONE_WORDS, "postcode")
 
 
 def _iban(reading: dictation.Reading) -> Iterable[tuple[int, int, bool]]:
-    """``(first item, last item, valid)`` per IBAN in a reading: "NL", two check digits, a bank code
+    """``(first item, last item, valid)`` per IBAN in a reading: "NL", the check digits, a bank code
     and up to ten account digits, the opening starting on an item."""
     starts, position = {}, 0
     for index, item in enumerate(reading.items):
@@ -58,7 +58,7 @@ def _iban(reading: dictation.Reading) -> Iterable[tuple[int, int, bool]]:
                 break
             account += chars
             last, index = index, index + 1
-        whole = match.group() + account
+        whole = "NL" + match.group(1).zfill(2) + match.group(2) + account  # "N L acht" is NL08
         yield first, last, len(account) == _ACCOUNT_DIGITS and iban_mod97(whole)
 
 

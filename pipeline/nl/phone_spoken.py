@@ -1,5 +1,7 @@
 """Phone numbers dictated in words or digit groups, whole or in pieces: "nul zes,
-drieëntwintig, achtenveertig ... zeventien, nul twee", "plus eenendertig zes ...".
+drieëntwintig, achtenveertig ... zeventien, nul twee", "plus eenendertig zes ...", foreign numbers
+("plus twee en dertig, vier ...", "+599 9 ...": a possible number of that country by phonenumbers'
+rules); the word "plus" is part of the span.
 
 Ten digits starting with 0 (or 31 after "plus", 0031) are a phone number wherever they stand.
 Pieces that start like one ("nul zes, vijfenzestig ..."), pieces later in a turn that already
@@ -14,6 +16,8 @@ from pathlib import Path
 
 from collections.abc import Iterable
 
+import phonenumbers
+import regex
 from presidio_analyzer import EntityRecognizer
 
 from pipeline.nl import spoken_numbers as sn
@@ -53,6 +57,31 @@ def _plus_before(analysis: sn.Analysis, piece: sn.Piece) -> bool:
     return "+" in before or analysis.words_before(piece.first, 1) == ["plus"]
 
 
+def _with_plus(analysis: sn.Analysis, spans: list[tuple[int, int, float, float]]) -> list[tuple[int, int, float, float]]:
+    """The first span grown over the word "plus" before it: "plus twee en dertig, ..." is all number."""
+    if not spans:
+        return spans
+    start, end, score, boost = spans[0]
+    head = _PLUS_WORD.search(analysis.text, max(0, start - 8), start)
+    if head:
+        spans = [(head.start(), end, score, boost), *spans[1:]]
+    return spans
+
+
+_PLUS_WORD = regex.compile(r"(?i:\bplus)[\s,]*$")
+
+
+def foreign(digits: str) -> bool:
+    """Digits after "plus" or "00" that make a possible number of another country ("+32 4 ...",
+    "+599 9 ...", "+212 6 ..."; phonenumbers' length rules per country)."""
+    if len(digits) < 8 or digits.startswith("31"):
+        return False
+    try:
+        return phonenumbers.is_possible_number(phonenumbers.parse("+" + digits, None))
+    except phonenumbers.NumberParseException:
+        return False
+
+
 def _date_like(analysis: sn.Analysis, piece: sn.Piece) -> bool:
     """Two one- or two-digit groups with a hyphen or slash: "05-03", "08/27"."""
     tokens = analysis.tokens[piece.first : piece.last + 1]
@@ -90,9 +119,9 @@ class SpokenPhoneRecognizer(sn.NumberRecognizer):
                 pieces = group[a : b + 1]
                 if claimed.intersection(pieces):
                     continue
-                if is_phone(national(digits, plus and a == 0)):
+                if is_phone(national(digits, plus and a == 0)) or plus and a == 0 and foreign(digits):
                     claimed.update(pieces)
-                    found += sn.spans(pieces, _FULL_SCORE)
+                    found += _with_plus(analysis, sn.spans(pieces, _FULL_SCORE)) if a == 0 else sn.spans(pieces, _FULL_SCORE)
         seen_phone = False
         fragment = only_numbers(analysis)
         for group in analysis.groups:
@@ -105,7 +134,7 @@ class SpokenPhoneRecognizer(sn.NumberRecognizer):
                     continue
                 several = piece.count >= 2 or len(piece.digits) >= 4
                 if starts_like_phone(piece.digits) and several or _plus_before(analysis, piece) and several:
-                    found += sn.spans([piece], _PARTIAL_SCORE)
+                    found += _with_plus(analysis, sn.spans([piece], _PARTIAL_SCORE))
                     seen_phone = True
                 elif not several or len(piece.digits) > 12 or analysis.labelled(piece):
                     continue

@@ -1,17 +1,22 @@
-"""Dutch postcodes dictated or spelled: "vier vier zes een, B R", "drie vijf twee zes E P",
-"vijfendertig zesentwintig EP", "elf nul zes, H K"; four digits alone right after "postcode".
-Postcodes written as "3526 EP" are rules in ``redaction_rules/postcode_nl.yaml``.
+"""Dutch postcodes dictated or spelled, in any case: "vier vier zes een, B R", "drie vijf twee zes
+e p", "vijfendertig zesentwintig EP", "5 9 7 7 g l", "zeventig, elf, J van Jan, M van Maria",
+"elf nul zes, H K"; four digits alone right after "postcode". Postcodes written as "3526 EP" or
+"3526ep" are also rules in ``redaction_rules/postcode_nl.yaml``.
+
+A part of a dictated stretch (:mod:`pipeline.nl.dictation`) that reads as four digits (the first
+not 0) and two letters is a postcode; so are four digits followed by a two-letter word that is
+no common Dutch word ("6824 ep").
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from collections.abc import Iterable
+from pathlib import Path
 
 import regex
 from presidio_analyzer import EntityRecognizer
 
+from pipeline.nl import dictation
 from pipeline.nl import spoken_numbers as sn
 
 _SCORE = 0.65
@@ -19,8 +24,16 @@ _LOWER_SCORE = 0.3
 _CUED_SCORE = 0.55
 _BOOST = 0.35
 _CUES = sn.cues("postcode", "postcodes", "adres", "woonadres")
-# Two letters after the digits: "B R", "B, R", "BR", "b r"; SA, SD and SS are never issued.
+_POSTCODE = regex.compile(r"[1-9]\d{3}[A-Z]{2}")
+# Two letters after the digits: "B R", "B, R", "BR", "b r".
 _LETTERS = regex.compile(r"[\s,.\-]*(?P<a>[A-Za-z])(?:[\s,.\-]+|(?=[A-Za-z]))(?P<b>[A-Za-z])(?![\w])")
+# Two-letter words and units that follow a number without being a postcode's letters.
+_COMMON = frozenset({
+    "al", "af", "da", "de", "do", "en", "er", "ex", "ga", "ha", "he", "ik", "in", "is", "ja", "je", "jo", "ka", "la",
+    "ma", "me", "mi", "na", "nu", "oh", "ok", "om", "op", "pa", "te", "to", "uw", "we", "ze", "zo", "eh", "uh",
+    "hm", "ah", "oe", "au", "ei", "of", "kg", "km", "ml", "cl", "cc", "kw", "mm", "cm", "gr", "mb", "gb", "pk", "ct",
+    "st", "pm", "am", "tv", "pc", "cv", "wc", "nr",
+})
 
 
 class SpokenPostcodeRecognizer(sn.NumberRecognizer):
@@ -30,17 +43,24 @@ class SpokenPostcodeRecognizer(sn.NumberRecognizer):
 
     def find(self, analysis: sn.Analysis) -> Iterable[tuple[int, int, float, float]]:
         found = []
+        covered: set[int] = set()  # token indices
+        for reading in dictation.read(analysis.text):
+            claimed: set[int] = set()
+            for first, last, chars in reading.runs():
+                if claimed.intersection(range(first, last + 1)) or not _POSTCODE.fullmatch(chars.replace("-", "")):
+                    continue
+                claimed.update(range(first, last + 1))
+                covered.update(range(reading.items[first].first, reading.items[last].last + 1))
+                found += [(a, b, _SCORE, 0.0) for a, b in reading.spans(first, last)]
         for piece in analysis.pieces:
-            if len(piece.digits) != 4 or piece.digits[0] == "0":
+            if len(piece.digits) != 4 or piece.digits[0] == "0" or piece.first in covered:
                 continue
             cued = sn.cue_before(analysis, piece.first, _CUES, 4)
             letters = _LETTERS.match(analysis.text, piece.end)
             if letters:
-                pair = (letters.group("a") + letters.group("b")).upper()
-                upper = letters.group("a").isupper() and letters.group("b").isupper()
-                if pair in ("SA", "SD", "SS") or not piece.spoken and upper:
-                    continue  # written "3526 EP" is the rule file's
-                if upper:
+                pair = letters.group("a") + letters.group("b")
+                adjacent = letters.end("a") == letters.start("b")
+                if pair.isupper() or adjacent and pair.casefold() not in _COMMON:
                     found.append((piece.start, letters.end(), _SCORE, 0.0))
                 else:
                     score = _LOWER_SCORE + (_BOOST if cued else 0.0)

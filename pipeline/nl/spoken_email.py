@@ -26,18 +26,25 @@ _AT = r"(?:[ \t]*,?[ \t]+(?:apenstaartje|apestaartje|aapje|at|et|@)[ \t]*,?[ \t]
 _LETTER = r"(?:IJ|ij|\p{L})"
 _ALPHABET = rf"(?:{_LETTER}[ \t]+(?:van|voor|als in)[ \t]+\p{{L}}[\p{{L}}'’-]*(?:,?[ \t]+|,[ \t]*)?)+"
 _SPELLED = rf"(?:{_LETTER}(?:(?:-|,[ \t]*|[ \t]+){_LETTER}(?![\p{{L}}\d])){{2,}})"
-_UNIT = r"(?:[\p{L}\d]+(?:[._-][\p{L}\d]+)*)"
+_UNIT = r"(?:[\p{L}\p{M}\d]+(?:[._-][\p{L}\p{M}\d]+)*)"
 _PARTICLE = r"(?:van der|van den|van de|van 't|van|de|der|den|ter|ten|te|el|al)"
+# Remarks a caller makes while spelling, inside the address: "aan elkaar", "met een z", "met twee
+# l-en", "zonder spatie", hesitations.
+_REMARK = (
+    r"(?:[ \t]*,?[ \t]+(?:(?:alles[ \t]+)?aan[ \t]+elkaar|zonder[ \t]+spaties?|alles[ \t]+klein|kleine[ \t]+letters?"
+    r"|met[ \t]+(?:een|twee|dubbel|dubbele)[ \t]+(?:ij|\p{L})(?:-en|'en|'s|-s)?|eh|ehm|uh|uhm)(?![\p{L}\d])[ \t]*,?)"
+)
 _LOCAL_UNIT = rf"(?:{_ALPHABET}|{_SPELLED}|(?:{_PARTICLE}[ \t]+)?{_UNIT})"
 # A local part: units joined by a separator word; a single letter or a number may follow a
 # unit with only a space ("sjoukje w", "jan 85"), and so may a surname with its particle
 # ("lotte streepje de boer").
 _LOCAL = (
-    rf"{_LOCAL_UNIT}(?:{_SEP}{_LOCAL_UNIT}|[ \t]+(?:\p{{L}}|\d+)(?![\p{{L}}\d])"
+    rf"{_LOCAL_UNIT}(?:{_REMARK}*{_SEP}{_LOCAL_UNIT}|[ \t]+(?:\p{{L}}|\d+)(?![\p{{L}}\d])"
     rf"|[ \t]+{_PARTICLE}[ \t]+{_UNIT})*"
 )
 _DOMAIN = rf"{_UNIT}(?:{_SEP}{_UNIT})*?(?:{_SEP}{_TLDS}|\.{_TLDS})(?![\p{{L}}\d])"
-_SPOKEN_EMAIL = regex.compile(rf"(?<![\p{{L}}\d@.])(?P<local>{_LOCAL}){_AT}(?P<domain>{_DOMAIN})", regex.IGNORECASE)
+_SPOKEN_EMAIL = regex.compile(
+    rf"(?<![\p{{L}}\d@.])(?P<local>{_LOCAL}){_REMARK}*{_AT}(?P<domain>{_DOMAIN})", regex.IGNORECASE)
 _WORD = regex.compile(r"\S+")
 # Words that introduce an address and are not part of it.
 _LEAD_WORDS = frozenset(
