@@ -23,7 +23,11 @@ from pathlib import Path
 import regex
 
 from pipeline.errors import ConfigurationError, ModelUnavailableError
-from pipeline.recognizers import LANGUAGE, PRESIDIO_ALIASES, FilteredSpacyRecognizer, lexicon, load_recognizers, load_word_list
+from pipeline.nl.person_context import extend_name
+from pipeline.recognizers import (
+    LANGUAGE, PRESIDIO_ALIASES, FilteredSpacyRecognizer, NameKind, lexicon, load_recognizers, load_word_list,
+    name_gazetteer,
+)
 from pipeline.types import DUTCH_TAGS, Entity, RedactedSegment, RedactedTranscript, RedactionOptions
 
 logger = logging.getLogger(__name__)
@@ -35,9 +39,12 @@ _MAX_ROUNDS = 3
 _CONTEXT_TYPES = frozenset({"PERSON", "LOCATION", "ADDRESS"})
 _TAG = re.compile(r"\[[A-Z]+-[0-9a-f]+\]")
 _MENTION_SCORE = 0.6  # a further mention of a name found elsewhere in the transcript
+_WEAK_NER_SCORE = 0.4  # an NER name in lower case made of ordinary words that are also names: flagged for review
 _PROPAGATE_MIN_SCORE = 0.5  # only names found with at least this score are searched for again
 _CONTEXT_WORDS = 12  # words of the previous turn passed to Presidio as context
 _WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")
+_LAST_WORD = re.compile(r"[^\W\d_]+$")
+_ARTICLE_BEFORE = re.compile(r"(?i:\b(?:de|het|een|die|deze|dat|dit))$")
 _NER_IGNORED = ("ORGANIZATION", "ORG", "MISC", "CARDINAL", "DATE", "TIME", "MONEY", "NORP")
 
 
@@ -87,11 +94,13 @@ class Redactor:
             context_aware_enhancer=LemmaContextAwareEnhancer(context_prefix_count=8, context_suffix_count=3),
         )
         self._common_words = lexicon(nlp_engine.nlp[LANGUAGE])
+        self._names = name_gazetteer(rules_dir, nlp_engine.nlp[LANGUAGE])
+        self._stop_words = frozenset(w.casefold() for w in nlp_engine.nlp[LANGUAGE].Defaults.stop_words) - _PARTICLES
         self._stoplist = load_word_list(rules_dir / "ner_stoplist.txt")
         self._not_names = load_word_list(rules_dir / "not_person_nl.txt") | self._stoplist
         for recognizer in registry.recognizers:
             if isinstance(recognizer, FilteredSpacyRecognizer):
-                recognizer.veto = self._ordinary_words
+                recognizer.judge = self._judge_ner
         supported = set(self._analyzer.get_supported_entities(LANGUAGE))
         self._entities = sorted(supported & (set(DUTCH_TAGS) | set(PRESIDIO_ALIASES)))
         meta = nlp_engine.nlp[LANGUAGE].meta
@@ -148,21 +157,50 @@ class Redactor:
             # e-mail addresses were all found in the first look.
             entities = [kind for kind in self._entities if kind in _CONTEXT_TYPES]
         return [
-            [Entity(s.start, s.end, s.type, round(s.score, 4)) for s in _extend_names(_merge(found, text), text, self._not_names)]
+            [Entity(s.start, s.end, s.type, round(s.score, 4))
+             for s in self._grow_names(_extend_names(_merge(found, text), text, self._not_names), text)]
             for found, text in zip(spans, texts)
         ]
 
-    def _ordinary_words(self, text: str, start: int, end: int) -> bool:
-        """True for an NER name or place made only of ordinary words: a greeting, a country, or
-        common Dutch words in lower case or opening a sentence ("Luister", "Sorry", "paniek").
-        A capitalised common word inside a sentence ("mevrouw Bakker") is kept."""
+    def _judge_ner(self, text: str, start: int, end: int) -> float | None:
+        """The highest score an NER name or place may keep: ``0`` (dropped) when it is made only of
+        ordinary words, greetings or countries in lower case or opening a sentence ("Luister",
+        "Sorry", "paniek"); :data:`_WEAK_NER_SCORE` (kept, flagged) when those ordinary words are
+        also names ("roos", "bas"), not after an article; ``None`` (kept as found) otherwise. A
+        capitalised ordinary word inside a sentence ("mevrouw Bakker") is kept."""
         words = [w.casefold() for w in _WORD.findall(text[start:end])]
         words = [w for w in words if w not in _PARTICLES]
         if not words or all(w in self._stoplist for w in words):
-            return True
+            return 0.0
         before = text[:start].rstrip()
         opening = not before or before[-1] in ".!?…:"
-        return (opening or text[start].islower()) and all(w in self._common_words or w in self._stoplist for w in words)
+        if not (opening or text[start].islower()):
+            return None
+        kinds = [self._names.kind(w) for w in words]
+        if any(k in (NameKind.NAME, NameKind.UNKNOWN) for k in kinds):
+            return None
+        if any(k == NameKind.AMBIGUOUS for k in kinds) and not _ARTICLE_BEFORE.search(before):
+            return _WEAK_NER_SCORE
+        return 0.0
+
+    def _grow_names(self, spans: list[_Span], text: str) -> list[_Span]:
+        """Grow PERSON spans over name words in any case around them ("fatima" → "fatima bouzid",
+        "van gils" → "m van gils-dekkers"), with :func:`pipeline.nl.person_context.extend_name`."""
+        grown = []
+        changed = False
+        for span in spans:
+            if span.type == "PERSON":
+                start, end = span.start, span.end
+                while (last := _LAST_WORD.search(text, start, end)) and last.start() > start and (
+                    last.group().casefold() in self._stop_words
+                ):  # "Rumahlatu die": the NER took a pronoun along
+                    end = len(text[: last.start()].rstrip(" \t,"))
+                start, end = extend_name(text, start, end, self._names)
+                if (start, end) != (span.start, span.end):
+                    span = _Span(start, end, span.type, span.score)
+                    changed = True
+            grown.append(span)
+        return _merge(grown, text) if changed else spans
 
     def redact(
         self,
@@ -210,9 +248,9 @@ class Redactor:
         """A pattern for every mention of the names found anywhere in the transcript.
 
         A full name, and each of its words that is not a particle, matches on its own ("Sjoukje
-        Wijbenga" → "Sjoukje", "Wijbenga"); case-insensitively, unless the word is also an ordinary
-        Dutch word ("Bakker", "De Groot"), which then matches only with a capital and not after an
-        article, so "de bakker" the profession stays visible.
+        Wijbenga" → "Sjoukje", "Wijbenga"), also when found in lower case; case-insensitively, unless
+        the word is also an ordinary Dutch word ("Bakker", "De Groot", "roos"), which then matches
+        only with a capital and not after an article, so "de bakker" the profession stays visible.
         """
         words: dict[str, bool] = {}
         for text, entities in zip(texts, found):
@@ -221,8 +259,12 @@ class Redactor:
                     continue
                 for word in _WORD.findall(text[entity.start : entity.end]):
                     folded = word.casefold()
-                    if len(word) >= 3 and folded not in _PARTICLES and word[0].isupper():
-                        words[word] = folded in self._common_words
+                    if len(word) < 3 or folded in _PARTICLES:
+                        continue
+                    kind = self._names.kind(word)
+                    common = kind == NameKind.AMBIGUOUS or (kind == NameKind.WORD and folded in self._common_words)
+                    if word[0].isupper() or not common:
+                        words[word if not common or word[0].isupper() else word.capitalize()] = common
         if not words:
             return None
         alternatives = []

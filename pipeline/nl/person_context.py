@@ -16,7 +16,7 @@ from pathlib import Path
 import regex
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
 
-from pipeline.recognizers import lexicon, load_word_list
+from pipeline.recognizers import NAME_PARTICLES, NameGazetteer, NameKind, lexicon, load_word_list, name_gazetteer
 
 # Name building blocks, shared with the other recognizers of this package.
 PARTICLES = (
@@ -96,6 +96,280 @@ _SCORE_DOUBLE_NAME = 0.45
 _SCORE_ANSWER = 0.3
 
 
+# --- Names in any case: the name gazetteer and name positions, token by token ------------------
+# A word token; a hyphenated double name ("gert-jan", "verhoeven-de wit") is one token.
+_TOKEN = regex.compile(
+    r"[\p{L}][\p{L}'’]*(?:-(?:(?:de|van|van der|van den|van de|ter|ten|el|al)[ \t]+)?[\p{L}][\p{L}'’]*)*"
+)
+# Words after which a name follows (case-insensitive; a title may end in a full stop).
+_TITLE_WORDS = (
+    r"meneer|mevrouw|mevr|mw|mvr|dhr|de\s+heer|familie|fam|dokter|dr|drs|ir|ing|mr|prof|juffrouw|juf|zuster|meester"
+)
+_INTRO_WORDS = (
+    r"mijn\s+naam\s+is|de\s+naam\s+is|naam\s+is|achternaam\s+is|voornaam\s+is|ik\s+ben|u\s+spreekt\s+met"
+    r"|je\s+spreekt\s+met|spreekt\s+u\s+met|spreek\s+ik\s+met|ik\s+heet|hij\s+heet|zij\s+heet|ze\s+heet|heet"
+    r"|hier\s+is|op\s+naam\s+van|ten\s+name\s+van|t\.?\s?n\.?\s?v\.?|gesproken\s+met|contact\s+met|vraag\s+naar"
+    r"|vragen\s+naar|doorverbinden\s+met|verbinden\s+met|namens"
+)
+_OPENING = (
+    rf"(?:^|[.!?…:]\s*|\b(?:{_GREETING}|direct|telecontrol|storingsdienst|klantenservice|servicedesk|meldkamer"
+    rf"|afdeling\s+\w+)\s*,?\s+)"
+)
+_TRIGGER = regex.compile(
+    rf"(?i:(?P<title>(?<![\p{{L}}])(?:{_TITLE_WORDS})\.?)"
+    rf"|(?P<intro>(?<![\p{{L}}])(?:{_INTRO_WORDS}))"
+    rf"|(?P<open>(?<={_OPENING})met)"
+    rf"|(?P<met>(?<![\p{{L}}])met)"
+    rf"|(?P<relation>(?<![\p{{L}}]){_RELATION}))"
+    r"(?=[ \t,:]+[\p{L}])"
+)
+_SPACE = regex.compile(r"[ \t]+")
+# One space (a comma or colon after a relation: "de monteur, bram"); two spaces stand for a span the
+# redactor took out in an earlier round, so the words around it are not adjacent.
+_TRIGGER_GAP = regex.compile(r"[ \t]")
+_RELATION_GAP = regex.compile(r"[,:]?[ \t]")
+_TITLE_TOKEN = regex.compile(rf"(?i:{_TITLE_WORDS}|heer)")
+# Particle sequences of Dutch and other surnames ("van der", "in 't", "el"); "uit" or "in" alone is
+# a preposition.
+_PARTICLE_SEQUENCES = frozenset(
+    {"van", "van de", "van der", "van den", "van het", "van 't", "de", "der", "den", "ter", "ten", "te", "in 't",
+     "in de", "in het", "op de", "op den", "op het", "op 't", "uit de", "uit den", "uit het", "la", "le", "du", "da",
+     "di", "dos", "el", "al", "ben", "oude", "ait", "abu", "bin", "d'", "van de la", "de la", "van la"}
+)
+_LIST_GAP = regex.compile(r"[ \t]*,[ \t]*(?:en[ \t]+)?|[ \t]+(?:en|of|en\s+ook)[ \t]+")
+_INITIAL = regex.compile(r"\p{L}")
+_ORGANISATION = frozenset(
+    {"installatiebedrijf", "bouwbedrijf", "aannemer", "aannemersbedrijf", "firma", "bedrijf", "stichting", "school",
+     "basisschool", "vereniging", "woningcorporatie", "woonstichting", "vve", "makelaar", "makelaardij",
+     "schoonmaakbedrijf", "loodgieter", "garage", "autobedrijf", "huisartsenpraktijk", "praktijk", "apotheek",
+     "straat", "laan", "plein", "weg", "ziekenhuis", "zorgcentrum", "verpleeghuis", "winkel", "restaurant",
+     "bakkerij", "slagerij", "kapsalon", "café", "hotel", "camping", "recreatiepark", "kantoor", "merk", "type"}
+)
+_NOT_AFTER_INITIAL = frozenset({"u", "e", "o", "ik", "'t"})
+# Particles that are also articles or prepositions: alone before a word they make no name.
+_ARTICLE_PARTICLES = frozenset({"ben", "al", "de", "het", "'t", "in", "op", "uit", "te", "van", "den", "der", "la", "le", "da", "di"})
+
+_SCORE_GAZETTEER = 0.6  # a known name that is no ordinary word, anywhere
+_SCORE_POSITION = 0.7  # a name-like word in a name position
+_SCORE_WEAK = 0.45  # an ordinary word that is a known name, in a name position or a list: flagged for review
+
+
+class _Token:
+    __slots__ = ("start", "end", "word", "kind")
+
+    def __init__(self, start: int, end: int, word: str, kind: NameKind):
+        self.start, self.end, self.word, self.kind = start, end, word, kind
+
+
+def _tokens(text: str, names: NameGazetteer) -> list[_Token]:
+    return [_Token(m.start(), m.end(), m.group(), names.kind(m.group())) for m in _TOKEN.finditer(text)]
+
+
+def _adjacent(text: str, left: _Token, right: _Token) -> bool:
+    return right.start - left.end == 1 and text[left.end] in " \t"
+
+
+def _is_particle(token: _Token) -> bool:
+    return token.word.casefold() in NAME_PARTICLES
+
+
+def grow_name(text: str, tokens: list[_Token], first: int, last: int, names: NameGazetteer) -> tuple[int, int]:
+    """Token indices ``(first, last)`` of a name grown over the name words around it: particles and a
+    surname after it ("fatima el amrani", "jan van der berg", "rob van gils"), a first name or
+    initials before it ("jan de vries", "m van gils-dekkers")."""
+    # to the right: particles, then a name-like word
+    while last + 1 < len(tokens):
+        j = last + 1
+        while j < len(tokens) and _is_particle(tokens[j]) and _adjacent(text, tokens[j - 1], tokens[j]):
+            j += 1
+        if j >= len(tokens) or not _adjacent(text, tokens[j - 1], tokens[j]) or j - last > 4:
+            break
+        nxt = tokens[j]
+        with_particles = j > last + 1
+        if with_particles and not _particles_ok([t.word.casefold() for t in tokens[last + 1 : j]]):
+            break
+        particles_and_word = text[tokens[last + 1].start : nxt.end] if with_particles else ""
+        if nxt.kind == NameKind.NAME:
+            pass
+        elif nxt.kind == NameKind.UNKNOWN and (
+            with_particles or tokens[last].kind in (NameKind.NAME, NameKind.UNKNOWN) or names.is_first_name(tokens[last].word)
+        ):
+            pass
+        elif nxt.kind == NameKind.AMBIGUOUS and (
+            with_particles or (names.is_first_name(tokens[last].word) and nxt.word.casefold() not in names.first)
+        ):
+            pass
+        elif with_particles and names.is_surname(particles_and_word):
+            pass
+        else:
+            break
+        last = j
+    # to the left: particles, initials, a first name
+    while first > 0:
+        i = first - 1
+        while i >= 0 and _is_particle(tokens[i]) and _adjacent(text, tokens[i], tokens[i + 1]):
+            i -= 1
+        before = tokens[i] if i >= 0 else None
+        if i + 1 < first:  # particles directly before the name
+            particles = [t.word.casefold() for t in tokens[i + 1 : first]]
+            leads = before is not None and (_is_initial(text, before, tokens[i + 1]) or (
+                _adjacent(text, before, tokens[i + 1]) and before.kind in (NameKind.NAME, NameKind.AMBIGUOUS)
+                and names.is_first_name(before.word)))
+            if not _particles_ok(particles) or not (
+                leads or names.is_surname(text[tokens[i + 1].start : tokens[first].end])
+                or len(particles) > 1 or particles[0] not in _ARTICLE_PARTICLES
+            ):
+                break
+            first = i if leads else i + 1
+            if not leads:
+                break
+            continue
+        if before is None:
+            break
+        if _is_initial(text, before, tokens[first]):
+            first = i
+            continue
+        if (_adjacent(text, before, tokens[first]) and before.kind in (NameKind.NAME, NameKind.AMBIGUOUS)
+                and names.is_first_name(before.word) and tokens[first].kind != NameKind.AMBIGUOUS):
+            first = i
+            continue
+        break
+    return first, last
+
+
+def extend_name(text: str, start: int, end: int, names: NameGazetteer) -> tuple[int, int]:
+    """``(start, end)`` of a PERSON span grown over the name words around it, in any case
+    (:func:`grow_name`); unchanged when it does not begin and end on word boundaries."""
+    tokens = _tokens(text, names)
+    first = next((i for i, t in enumerate(tokens) if t.start == start), None)
+    last = next((i for i, t in enumerate(tokens) if t.end == end), None)
+    if first is None or last is None or last < first:
+        return start, end
+    first, last = grow_name(text, tokens, first, last, names)
+    return tokens[first].start, tokens[last].end
+
+
+def _lower_case_answer(text: str, names: NameGazetteer) -> tuple[int, int] | None:
+    """A turn that is only a name ("hiemstra", "fatima bouzid", "m van gils"): one to four name-like
+    words, particles and initials; it needs the agent's question as context to pass."""
+    tokens = _tokens(text, names)
+    if not 1 <= len(tokens) <= 5 or text[tokens[-1].end :].strip(" \t.!?…") or text[: tokens[0].start].strip():
+        return None
+    core = [t for t in tokens if not _is_particle(t) and len(t.word) > 1]
+    if not core or len(core) > 4:
+        return None
+    if all(t.kind in (NameKind.NAME, NameKind.UNKNOWN, NameKind.AMBIGUOUS) for t in core):
+        return tokens[0].start, tokens[-1].end
+    return None
+
+
+def _particles_ok(particles: list[str]) -> bool:
+    return " ".join(particles) in _PARTICLE_SEQUENCES
+
+
+def _is_initial(text: str, token: _Token, following: _Token) -> bool:
+    """A single letter, not a Dutch one-letter word, directly (or with a full stop) before a name."""
+    return (len(token.word) == 1 and token.word.casefold() not in _NOT_AFTER_INITIAL
+            and text[token.end : following.start].strip(" \t.") == "" and "\n" not in text[token.end : following.start])
+
+
+def scan_names(text: str, names: NameGazetteer) -> list[tuple[int, int, float]]:
+    """PERSON spans ``(start, end, score)`` of ``text`` in any case: known names that are no ordinary
+    word anywhere; name-like words after a title, an introduction, "met" or a relation; the name
+    words around them; names in a list with them."""
+    tokens = _tokens(text, names)
+    if not tokens:
+        return []
+    starts = {t.start: i for i, t in enumerate(tokens)}
+    seeds: dict[int, tuple[float, int]] = {}  # token index → (score, first token of the name)
+
+    def seed(index: int, score: float, first: int | None = None) -> None:
+        if score > seeds.get(index, (0.0, index))[0]:
+            seeds[index] = (score, index if first is None else first)
+
+    for i, token in enumerate(tokens):
+        if token.kind == NameKind.NAME and len(token.word) >= 3:
+            previous = tokens[i - 1].word.casefold() if i else ""
+            following = tokens[i + 1].word.casefold() if i + 1 < len(tokens) else ""
+            if previous in _ORGANISATION or following in names.never:
+                continue
+            seed(i, _SCORE_GAZETTEER)
+    for i in range(1, len(tokens)):
+        if tokens[i].kind == NameKind.UNKNOWN and _is_initial(text, tokens[i - 1], tokens[i]):
+            seed(i, _SCORE_WEAK, i - 1)  # "a bouchiki", "r. çelik"
+    for match in _TRIGGER.finditer(text):
+        gap = (_RELATION_GAP if match.lastgroup == "relation" else _TRIGGER_GAP).match(text, match.end())
+        i = starts.get(gap.end()) if gap else None
+        if i is None:
+            continue
+        kind = match.lastgroup
+        # skip a title after an introduction ("mijn naam is mevrouw …"), then initials and particles
+        while i < len(tokens) and _TITLE_TOKEN.fullmatch(tokens[i].word) and kind != "relation":
+            i += 1
+        j = i
+        while j < len(tokens) and j - i < 4 and (
+            _is_particle(tokens[j]) or (j + 1 < len(tokens) and _is_initial(text, tokens[j], tokens[j + 1]))
+        ):
+            j += 1
+        if j >= len(tokens):
+            continue
+        target = tokens[j]
+        particles = [t.word.casefold() for t in tokens[i:j] if len(t.word) > 1 or t.word == "'t"]
+        initials = j > i and not particles
+        if particles and not _particles_ok(particles):
+            continue
+        if (particles and len(particles) == 1 and particles[0] in _ARTICLE_PARTICLES and target.kind != NameKind.NAME
+                and kind != "title" and not names.is_surname(text[tokens[i].start : target.end])):
+            continue  # "ik ben de bakker", "de monteur van remeha"
+        first = i
+        if target.kind == NameKind.AMBIGUOUS:
+            if kind == "met" and j > i:
+                continue
+            seed(j, _SCORE_WEAK, first)
+        elif target.kind in (NameKind.NAME, NameKind.UNKNOWN) and (kind != "met" or initials):
+            seed(j, _SCORE_POSITION, first)
+        elif particles and kind in ("title", "intro", "open") and (
+            names.is_surname(text[tokens[i].start : target.end])
+            or (target.kind == NameKind.WORD and target.word.casefold() not in names.stop_words and (
+                len(particles) > 1 or particles[0] not in _ARTICLE_PARTICLES or kind == "title"))
+        ):
+            seed(j, _SCORE_WEAK, first)  # "mevrouw van 't hek", "meneer de visser"
+        elif initials and kind != "met" and target.kind == NameKind.WORD and kind == "title":
+            seed(j, _SCORE_WEAK, first)  # "mevrouw j hoogendoorn"
+    spans: list[list] = []
+    for index in sorted(seeds):
+        score, start = seeds[index]
+        first, last = grow_name(text, tokens, start, index, names)
+        if spans and first <= spans[-1][1]:
+            spans[-1][0] = min(spans[-1][0], first)
+            spans[-1][1] = max(spans[-1][1], last)
+            spans[-1][2] = max(spans[-1][2], score)
+        else:
+            spans.append([first, last, score])
+    # lists of people: "bas, roos en jan": an ambiguous or unknown word next to a name by a comma or "en"
+    found = {i for first, last, _ in spans for i in range(first, last + 1)}
+    for _ in range(2):
+        added = False
+        for first, last, _ in list(spans):
+            for j, other in ((last + 1, last), (first - 1, first)):
+                if not 0 <= j < len(tokens) or j in found:
+                    continue
+                a, b = (tokens[other], tokens[j]) if j > other else (tokens[j], tokens[other])
+                if tokens[j].kind == NameKind.AMBIGUOUS and _LIST_GAP.fullmatch(text, a.end, b.start):
+                    f, l = grow_name(text, tokens, j, j, names)
+                    spans.append([f, l, _SCORE_WEAK])
+                    found |= set(range(f, l + 1))
+                    added = True
+        if not added:
+            break
+    return [(tokens[f].start, tokens[l].end, score) for f, l, score in spans]
+
+
+def _pipeline(nlp_artifacts):
+    engine = getattr(nlp_artifacts, "nlp_engine", None)
+    return getattr(engine, "nlp", {}).get("nl") if engine is not None else None
+
+
 def stop_words(nlp_artifacts) -> frozenset[str]:
     """The spaCy pipeline's Dutch stop words ("dus", "het", "daar"), case-folded."""
     engine = getattr(nlp_artifacts, "nlp_engine", None)
@@ -168,6 +442,7 @@ class DutchPersonContextRecognizer(EntityRecognizer):
             supported_entities=["PERSON", "LOCATION"], name="DutchPersonContextRecognizer",
             supported_language="nl", context=self.CONTEXT,
         )
+        self._rules_dir = rules_dir
         self._not_names = load_word_list(rules_dir / "not_person_nl.txt")
         self._countries = load_word_list(rules_dir / "countries_nl.txt")
 
@@ -177,7 +452,14 @@ class DutchPersonContextRecognizer(EntityRecognizer):
     def analyze(self, text, entities, nlp_artifacts=None):
         common = common_words(nlp_artifacts)
         stops = stop_words(nlp_artifacts)
+        names = name_gazetteer(self._rules_dir, _pipeline(nlp_artifacts))
         found: list[RecognizerResult] = []
+        for start, end, score in scan_names(text, names):
+            if not _LEGAL_FORM.match(text, end):
+                found.append(result(self, "PERSON", start, end, score))
+        answer = _lower_case_answer(text, names)
+        if answer is not None:
+            found.append(result(self, "PERSON", *answer, _SCORE_ANSWER))
 
         def add(start: int, end: int, score: float, *, check_common: bool = False, check_stop: bool = True) -> None:
             trimmed = trim_name(text, start, end, self._not_names)

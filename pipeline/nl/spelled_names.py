@@ -27,7 +27,7 @@ _SPELLED = regex.compile(
     rf"(?<![\p{{L}}\d-]){_LETTER}(?:-{_LETTER}){{2,}}{_END}(?:\.\.\.|…)?"
     rf"|(?<![\p{{L}}\d,]){_LETTER}(?:,[ \t]*{_LETTER}{_END}){{2,}}{_END}"
     rf"|(?<![\p{{L}}\d])(?:IJ|\p{{Lu}})(?:[ \t]+(?:IJ|\p{{Lu}}){_END}){{2,}}{_END}"
-    rf"|(?<![\p{{L}}\d])\p{{Ll}}(?:[ \t]+\p{{Ll}}{_END}){{3,}}{_END}"
+    rf"|(?<![\p{{L}}\d])\p{{Ll}}(?:[ \t]+(?:ij|\p{{Ll}}){_END}){{3,}}{_END}"
     rf"|(?<![\p{{L}}\d.])\p{{Lu}}\.(?:[ \t]*\p{{Lu}}\.){{3,}}"
 )
 # One spelling-alphabet item: "A van Anton", "IJ van IJmuiden", "s als in Simon".
