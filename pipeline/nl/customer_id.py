@@ -1,6 +1,7 @@
 """Customer, contract, ticket, invoice, work-order and serial numbers dictated in digits or words
 ("10 55 382", "7 3 0 2 9 1 8", "vier vier zeven één nul twee") or spelled with a letter prefix
-("M zeven zeven drie één nul", "L P vijf vijf nul negen een"). Written codes with a letter prefix
+("M zeven zeven drie één nul", "l p vijf vijf nul negen een", "K van Karel, vier vier ...") or
+with a lower-case prefix word that is no Dutch word ("tbi 868 9236"). Written codes with a letter prefix
 ("CT-400918", "F2024-021577") are rules in ``redaction_rules/customer_id_nl.yaml``.
 
 A number is an identifier after a cue word ("klantnummer", "meldnummer", "factuur", "werkbon" …)
@@ -14,8 +15,11 @@ from pathlib import Path
 
 from collections.abc import Iterable
 
+import regex
 from presidio_analyzer import EntityRecognizer
+from spacy.lang.nl.stop_words import STOP_WORDS
 
+from pipeline.nl import dictation
 from pipeline.nl import spoken_numbers as sn
 from pipeline.nl.phone_spoken import is_phone, starts_like_phone
 from pipeline.recognizers import elf_proef
@@ -50,6 +54,35 @@ def _prefix(analysis: sn.Analysis, piece: sn.Piece) -> tuple[int | None, bool]:
     return start, spelled
 
 
+def _word_prefix(analysis: sn.Analysis, piece: sn.Piece) -> int | None:
+    """Start offset of a short word that is no Dutch word right before a piece ("tbi 868 9236",
+    "inc 30917": a prefix written in lower case), or None."""
+    index = piece.first - 1
+    if index < 0:
+        return None
+    token = analysis.tokens[index]
+    folded = token.folded
+    if (token.kind != sn.WORD or not 2 <= len(folded) <= 4 or not folded.isascii() or not folded.isalpha()
+            or folded in STOP_WORDS or folded in _NOT_PREFIXES or _ANY_CUE.search(folded)
+            or analysis.text[token.end : piece.start] not in (" ", "-")):
+        return None
+    return token.start
+
+
+_NOT_PREFIXES = frozenset({
+    "top", "nee", "oké", "oke", "ok", "goed", "klopt", "yes", "nou", "tja", "hoor", "bon", "code", "pas", "tag", "nr",
+    "no", "dag", "jaar", "uur", "keer", "week", "euro", "cent", "stap", "zone", "lift", "type", "plek", "huis", "hoog",
+    "laag", "bus", "box", "blok", "trap", "hal", "fase", "bij", "tot", "via", "per", "dit", "dat", "wie", "wat",
+    "welk", "hier", "daar", "ook", "nog", "dus", "maar", "want", "juist", "prima", "fijn", "mooi", "thuis", "mee",
+    "weer", "eens", "even", "toch", "heel", "erg", "veel", "paar", "alle", "elke", "sinds", "rond", "bon", "straat",
+})
+_ANY_CUE = sn.cues(*sn.ID_WORDS, *sn.PHONE_WORDS, *sn.BSN_WORDS, *sn.IBAN_WORDS, *sn.CARD_WORDS, *sn.BIRTH_WORDS,
+                   "postcode", "huisnummer", "kenteken")
+_PRODUCT_CUES = sn.cues(r"(?:artikel|model|type|product|onderdeel|versie|kvk|btw)(?:nummer|nr|code)?s?",
+                        "keurmerk", "meterstand")
+_SPELLED_ID = regex.compile(r"(?P<letters>[A-Z]{1,4})-?(?P<digits>\d{4,})")
+
+
 def _other_shape(digits: str) -> bool:
     return is_phone(digits) or len(digits) == 9 and elf_proef(digits)
 
@@ -61,6 +94,16 @@ class CustomerIdRecognizer(sn.NumberRecognizer):
 
     def find(self, analysis: sn.Analysis) -> Iterable[tuple[int, int, float, float]]:
         found = []
+        for reading in dictation.read(analysis.text):  # "K van Karel, L van Lodewijk, vier vier ..."
+            match = _SPELLED_ID.fullmatch(reading.canonical)
+            if not match or match.group("letters") == "NL" or not any(
+                    item.spoken for item in reading.items if item.chars.isalpha()):
+                continue
+            if sn.cue_before(analysis, reading.items[0].first, sn.ID_CUES, _NEAR):
+                score, boost = _CUED_SCORE, 0.0
+            else:
+                score, boost = _SPELLED_SCORE, 0.1
+            found += [(a, b, score, boost) for a, b in reading.spans(0, len(reading.items) - 1)]
         for group in analysis.groups:
             digits = "".join(p.digits for p in group)
             first = group[0]
@@ -73,6 +116,16 @@ class CustomerIdRecognizer(sn.NumberRecognizer):
                 found.append((start, first.end, score, boost))
                 found += sn.spans(group[1:], score, boost)
                 continue
+            word_start = _word_prefix(analysis, first)
+            if word_start is not None and len(digits) >= _MIN_DIGITS_PREVIOUS_TURN and not _other_shape(digits):
+                cued = sn.cue_before(analysis, first.first, sn.ID_CUES, _NEAR)
+                if cued:
+                    found.append((word_start, first.end, _CUED_SCORE, 0.0))
+                else:
+                    found.append((word_start, first.end, _LONG_SCORE if len(digits) >= _MIN_DIGITS_ALONE else 0.1, _BOOST))
+            if all(len(p.digits) == 4 and p.digits[:2] in ("19", "20") for p in group) or sn.cue_before(
+                    analysis, first.first, _PRODUCT_CUES, 3):
+                continue  # "in 2019 en 2020", "artikelnummer 7716010231"
             if _other_shape(digits) or len(group) == 1 and (
                     analysis.is_quantity(first) or analysis.is_year(first) or analysis.labelled(first)
                     or analysis.in_compound(first)):

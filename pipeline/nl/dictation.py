@@ -53,6 +53,7 @@ _CONNECTORS = (("en", "dan"), ("en",), ("dan",), ("nog",), ("daarna",))
 _REPAIRS = (("nee", "wacht"), ("nee", "sorry"), ("of", "nee"), ("ik", "bedoel"), ("sorry",), ("nee",), ("wacht",),
             ("correctie",), ("excuus",), ("pardon",))
 _WORD_LETTERS = frozenset({"u", "o"})
+_WORD_AFTER = regex.compile(r" \p{L}*[aeiouy]\p{L}*(?:\s|$)")
 _DASH_WORDS = frozenset({"streepje", "koppelteken", "tussenstreepje"})
 _MAX_SKIPPED_WORDS = 4
 
@@ -283,5 +284,9 @@ def _finish(text: str, items: list[Item]) -> Iterable[Reading]:
         items = items[1:]
         items[0] = Item(items[0].start, items[0].end, items[0].chars, items[0].first, items[0].last, items[0].spoken,
                         items[0].lower, JOINED)
+    # "een" closing a stretch before a word is the article: "12 03 een afspraak".
+    if len(items) > 1 and items[-1].chars == "1" and text[items[-1].start : items[-1].end].casefold() == "een" \
+            and (after := _WORD_AFTER.match(text, items[-1].end)) and len(after.group().strip()) >= 3:
+        items = items[:-1]
     if items:
         yield Reading(text, tuple(items))

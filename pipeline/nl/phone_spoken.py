@@ -29,7 +29,7 @@ _FRAGMENT_SCORE = 0.4
 _BOOST = 0.4
 # Cues of other types: a number right after "klantnummer" is not a phone number.
 _OTHER_CUES = sn.cues(*sn.ID_WORDS, *sn.BSN_WORDS, *sn.IBAN_WORDS, *sn.CARD_WORDS, *sn.BIRTH_WORDS, "postcode",
-                      "huisnummer")
+                      "huisnummer", "meterstand", "stand", r"(?:artikel|model|type|product)(?:nummer|nr)?")
 
 
 def national(digits: str, plus: bool) -> str:
@@ -133,7 +133,8 @@ class SpokenPhoneRecognizer(sn.NumberRecognizer):
                         or analysis.in_compound(piece)):
                     continue
                 several = piece.count >= 2 or len(piece.digits) >= 4
-                if starts_like_phone(piece.digits) and several or _plus_before(analysis, piece) and several:
+                if (starts_like_phone(piece.digits) and several and not _other_cue_nearer(analysis, piece)
+                        or _plus_before(analysis, piece) and several):
                     found += _with_plus(analysis, sn.spans([piece], _PARTIAL_SCORE))
                     seen_phone = True
                 elif not several or len(piece.digits) > 12 or analysis.labelled(piece):

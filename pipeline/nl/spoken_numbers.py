@@ -206,11 +206,22 @@ def _tokens(text: str) -> list[Token]:
 
 
 def _join_split_compounds(text: str, tokens: list[Token]) -> list[Token]:
-    """One number for a compound a speech recogniser wrote apart: "twee en dertig" → 32."""
+    """One number for a compound a speech recogniser wrote apart: "twee en dertig" → 32,
+    "negentienhonderd vierenzestig" → 1964, "tweeduizend vijfhonderd" → 2500."""
     out: list[Token] = []
     i = 0
     while i < len(tokens):
         token = tokens[i]
+        if (token.kind == NUMBER and i + 1 < len(tokens) and tokens[i + 1].kind == NUMBER
+                and token.folded.endswith(("honderd", "duizend")) and text[token.end : tokens[i + 1].start] == " "):
+            head, tail = int(token.digits), int(tokens[i + 1].digits)
+            magnitude = 1000 if token.folded.endswith("duizend") else 100
+            if 0 < tail < magnitude and not tokens[i + 1].folded.endswith(("honderd", "duizend")) or (
+                    magnitude == 1000 and 0 < tail < 1000):
+                last = tokens[i + 1]
+                out.append(Token(token.start, last.end, text[token.start : last.end], NUMBER, str(head + tail)))
+                i += 2
+                continue
         if (token.kind == NUMBER and len(token.digits) == 1 and token.digits != "0" and i + 2 < len(tokens)
                 and tokens[i + 1].folded == "en" and tokens[i + 2].kind == NUMBER
                 and tokens[i + 2].folded in _PREFIXES_OF_TENS

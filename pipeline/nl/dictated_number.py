@@ -1,0 +1,98 @@
+"""The safety net for dictated numbers and codes: a dictated run of digits and letters that no
+specific recognizer claims (a phone number, postcode, IBAN, BSN, card, plate, customer id or date
+of birth would score higher and win the merge) is still redacted, as NUMBER, and flagged for
+review (its score lies between the score threshold and the review threshold).
+
+A run is a dictated stretch of the dictation reader (:mod:`pipeline.nl.dictation`) with at least
+five digits, or four digits in two or more dictated pieces ("zeventien, nul twee"), or a spelled
+letter prefix with four or more digits ("k l drie vier vijf zes"). It stays visible when it is a time,
+a price, an amount, a duration, a percentage or a count (a unit after it, "om", "€" before it), an
+error code, a norm or a model number (a label before it: "storingscode", "Calenta", "keurmerk
+EN 14604", "artikelnummer"), a year ("sinds 2019",
+"1964" on its own), a date ("14-03-2024", "14 maart") or a house number after a street.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import regex
+from presidio_analyzer import EntityRecognizer
+
+from pipeline.nl import dictation
+from pipeline.nl import spoken_numbers as sn
+from pipeline.nl._numbers import month
+
+SCORE = 0.38  # above the score threshold (0.35), below the review threshold (0.5) and any specific type
+_MIN_DIGITS = 5
+_MIN_DIGITS_DICTATED = 4
+_MIN_DIGITS_AFTER_LETTERS = 4  # one letter and three digits is an error code ("E119")
+# Words after which a number belongs to an address, not to a code.
+_ADDRESS_WORDS = sn.cues(r"\w+(?:straat|laan|weg|plein|gracht|kade|singel|dijk|dreef|hof|pad|steeg|park|plantsoen"
+                         r"|markt|ring|baan|wal|burg|veld|kanaal|haven|straatweg)", "nummer", "huisnummer", "postbus",
+                         "nr")
+# Words before a number that make it a product, a norm or an error code, not a person's.
+_PRODUCT_WORDS = sn.cues(r"(?:artikel|model|type|product|onderdeel|versie|kvk|btw|fout|error|storings|serie)"
+                         r"(?:nummer|nr|code|melding)?s?", "display", "keurmerk", "norm", "meterstand", "stand")
+_NORMS = frozenset({"EN", "NEN", "ISO", "DIN", "IEC", "NTA", "CE"})
+_PERCENT = regex.compile(r"\s*(?:%|procent)")
+_DATE = regex.compile(r"\d{1,2}\s*[-/.]\s*\d{1,2}(?:\s*[-/.]\s*\d{2,4})?")
+
+
+def _quantity(analysis: sn.Analysis, first: int, last: int) -> bool:
+    """A number with a unit after it or a time or currency word before it."""
+    tokens = analysis.tokens
+    after = tokens[last + 1].folded if last + 1 < len(tokens) else ""
+    if after in sn.UNITS or month(after) is not None or _PERCENT.match(analysis.text, tokens[last].end):
+        return True
+    before = analysis.words_before(first, 1)
+    if before and (before[0] in sn.QUANTITY_BEFORE or before[0] in sn.LABELS or month(before[0]) is not None
+                   or before[0] in sn.YEAR_BEFORE or _ADDRESS_WORDS.search(before[0])):
+        return True
+    return "€" in analysis.text[max(0, tokens[first].start - 3) : tokens[first].start]
+
+
+def _year(digits: str, count: int) -> bool:
+    return len(digits) == 4 and digits[:2] in ("19", "20") and count <= 2
+
+
+def _written_date(reading: dictation.Reading) -> bool:
+    """Day and month (and year) in digit groups: "12 03", "12 03 2024"."""
+    items = reading.items
+    if not 2 <= len(items) <= 3 or any(item.spoken or not item.chars.isdigit() for item in items):
+        return False
+    day, month_number = int(items[0].chars), int(items[1].chars)
+    if len(items[0].chars) > 2 or len(items[1].chars) > 2 or not (1 <= day <= 31 and 1 <= month_number <= 12):
+        return False
+    return len(items) == 2 or len(items[2].chars) in (2, 4)
+
+
+class DictatedNumberRecognizer(sn.NumberRecognizer):
+    ENTITY = "NUMBER"
+    NAME = "Dictated number or code (review)"
+
+    def find(self, analysis: sn.Analysis) -> Iterable[tuple[int, int, float, float]]:
+        found = []
+        for reading in dictation.read(analysis.text):
+            items = reading.items
+            digits = "".join(item.chars for item in items if item.chars.isdigit())
+            letters = "".join(item.chars for item in items if item.chars.isalpha())
+            if not digits:
+                continue
+            enough = (len(digits) >= _MIN_DIGITS
+                      or len(digits) >= _MIN_DIGITS_DICTATED and len(items) >= 2 and not _year(digits, len(items))
+                      or letters and 1 <= len(letters) <= 4 and len(digits) >= _MIN_DIGITS_AFTER_LETTERS
+                      and len(items) >= 2)
+            if not enough or _quantity(analysis, items[0].first, items[-1].last) or letters in _NORMS:
+                continue
+            if _DATE.fullmatch(analysis.text, reading.start, reading.end) or _written_date(reading):
+                continue
+            if sn.cue_before(analysis, items[0].first, _PRODUCT_WORDS, 3):
+                continue
+            found += [(a, b, SCORE, 0.0) for a, b in reading.spans(0, len(items) - 1)]
+        return found
+
+
+def recognizers(rules_dir: Path) -> list[EntityRecognizer]:
+    return [DictatedNumberRecognizer()]
