@@ -304,11 +304,15 @@ def scan_names(text: str, names: NameGazetteer) -> list[tuple[int, int, float]]:
             continue
         kind = match.lastgroup
         # skip a title after an introduction ("mijn naam is mevrouw …"), then initials and particles
-        while i < len(tokens) and _TITLE_TOKEN.fullmatch(tokens[i].word) and kind != "relation":
+        while i + 1 < len(tokens) and _TITLE_TOKEN.fullmatch(tokens[i].word) and kind != "relation":
+            if tokens[i + 1].start - tokens[i].end > 2:  # "dhr.  " + a span taken out in an earlier round
+                i = len(tokens)
+                break
             i += 1
         j = i
         while j < len(tokens) and j - i < 4 and (
-            _is_particle(tokens[j]) or (j + 1 < len(tokens) and _is_initial(text, tokens[j], tokens[j + 1]))
+            (_is_particle(tokens[j]) and kind != "relation")  # "de vrouw van …": a preposition
+            or (j + 1 < len(tokens) and _is_initial(text, tokens[j], tokens[j + 1]))
         ):
             j += 1
         if j >= len(tokens):
