@@ -39,7 +39,7 @@ SPEED_WORDS = 20_000
 SPEED_SEED = 7
 META = {
     "name": "nl_callscribe",
-    "version": "0.1.0",
+    "version": "0.2.0",
     "description": (
         "Dutch pipeline for redacting call-centre transcripts: tokenizer, lookup lemmatizer "
         "(tables from spacy-lookups-data, saved inside), CNN NER with PER, LOC, ORG."
@@ -101,7 +101,7 @@ def assemble() -> spacy.language.Language:
 def evaluate(nlp: spacy.language.Language) -> dict[str, dict]:
     """Entity precision, recall and F per label on each held-out dev split."""
     results = {}
-    for split in ("dev", "dev_synthetic", "dev_europeana"):
+    for split in ("dev", "dev_synthetic", "dev_synthetic_asr", "dev_europeana"):
         docs = DocBin().from_disk(CORPUS / f"{split}.spacy").get_docs(nlp.vocab)
         examples = [Example(nlp.make_doc(doc.text), doc) for doc in docs]
         scores = nlp.evaluate(examples)

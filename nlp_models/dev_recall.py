@@ -4,6 +4,8 @@ Reads ``../shared/eval/redaction-dev/dialogues.jsonl`` (format in its ANNOTATION
 score; nothing from it is used for training. PERSON spans map to PER and LOCATION to LOC. A
 gold token counts as found when a predicted entity of the mapped label covers it; the script
 also reports how many predicted PER/LOC tokens fall outside every gold span of any PII type.
+Both forms are scored: the turns as written (``written``) and their speech-recogniser form
+(``asr``: lower case, no sentence punctuation, made by ``benchmarks/asr_style.py``).
 
 Usage:
     python nlp_models/dev_recall.py [--dialogues PATH] [--model nlp_models/nl_callscribe]
@@ -16,19 +18,32 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import sys
+
 import spacy
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+from benchmarks.asr_style import asr_dialogue  # noqa: E402
 DEFAULT_DIALOGUES = HERE.parent.parent / "shared" / "eval" / "redaction-dev" / "dialogues.jsonl"
 GOLD_TO_LABEL = {"PERSON": "PER", "LOCATION": "LOC"}
 
 
-def score(model: Path, dialogues: Path) -> dict[str, dict[str, float]]:
-    """Token recall per label, plus predicted tokens outside any gold PII span."""
+def score(model: Path, dialogues: Path) -> dict[str, dict[str, dict[str, float]]]:
+    """Scores of both forms: ``{"written": ..., "asr": ...}``."""
     nlp = spacy.load(model)
+    rows = [json.loads(line) for line in dialogues.read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+    return {
+        "written": score_dialogues(nlp, rows),
+        "asr": score_dialogues(nlp, [asr_dialogue(row) for row in rows]),
+    }
+
+
+def score_dialogues(nlp: spacy.language.Language, rows: list[dict]) -> dict[str, dict[str, float]]:
+    """Token recall per label, plus predicted tokens outside any gold PII span."""
     found, total, outside, predicted = Counter(), Counter(), Counter(), Counter()
-    for line in dialogues.read_text(encoding="utf-8").splitlines():
-        dialogue = json.loads(line)
+    for dialogue in rows:
         texts = [turn["text"] for turn in dialogue["turns"]]
         for index, doc in enumerate(nlp.pipe(texts)):
             gold = [span for span in dialogue["pii"] if span["turn"] == index]

@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import random
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,13 +37,23 @@ import spacy
 from faker import Faker
 from spacy.tokens import Doc, DocBin
 
+import names
+
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+from benchmarks.asr_style import asr_text, remap  # noqa: E402  (the benchmark's own ASR form)
+
 DEFAULT_EUROPEANA = HERE.parent.parent / "shared" / "data" / "ner-europeana-nl" / "enp_NL.kb.bio"
 DEFAULT_OUT = HERE / "training" / "corpus"
 SEED = 20240611
 EUROPEANA_DEV_FRACTION = 0.1
-SYNTHETIC_TRAIN = 14000
+SYNTHETIC_TRAIN = 15000
 SYNTHETIC_DEV = 1500
+# Share of synthetic turns whose cased copy is replaced by a lower-case, still punctuated one;
+# every synthetic turn also gets a speech-recogniser copy (lower case, no sentence punctuation).
+LOWER_PUNCTUATED_SHARE = 0.15
+# Share of Europeana sentences that also appear in the speech-recogniser form.
+EUROPEANA_ASR_SHARE = 0.5
 MAX_SENTENCE_TOKENS = 60
 SENTENCE_END = (".", "!", "?")
 EDGE_PUNCT = ".,;:!?\"'()[]«»„“”‘’"
@@ -81,11 +92,12 @@ def read_europeana(path: Path) -> list[list[tuple[str, str]]]:
     return [sentence for sentence in sentences if len(sentence) >= 3]
 
 
-def europeana_doc(nlp: spacy.language.Language, sentence: list[tuple[str, str]]) -> Doc:
-    """Re-tokenize an OCR sentence with the Dutch tokenizer and carry its entities over.
+def europeana_example(sentence: list[tuple[str, str]]) -> tuple[str, list[tuple[int, int, str]]]:
+    """Join an OCR sentence into text and character entity spans.
 
-    The corpus glues punctuation to words ("Amsterdam,"); the entity's character range is
-    trimmed of such punctuation before it is mapped onto spaCy tokens.
+    The corpus glues punctuation to words ("Amsterdam,"); each entity's character range is
+    trimmed of such punctuation. Countries tagged LOC are dropped (left O): the annotation
+    guideline of the redaction sets does not redact countries.
     """
     text_parts: list[str] = []
     spans: list[tuple[int, int, str]] = []
@@ -108,18 +120,78 @@ def europeana_doc(nlp: spacy.language.Language, sentence: list[tuple[str, str]])
     if open_span:
         spans.append(tuple(open_span))
     text = " ".join(text_parts)
-    doc = nlp.make_doc(text)
-    entities = []
+    trimmed = []
     for start, end, label in spans:
         while start < end and text[start] in EDGE_PUNCT:
             start += 1
         while end > start and text[end - 1] in EDGE_PUNCT:
             end -= 1
-        span = doc.char_span(start, end, label=label, alignment_mode="contract")
-        if span is not None and len(span):
-            entities.append(span)
+        if end <= start:
+            continue
+        if label == "LOC" and text[start:end].lower() in names.COUNTRY_WORDS:
+            continue
+        trimmed.append((start, end, label))
+    return text, trimmed
+
+
+def labelled_doc(
+    nlp: spacy.language.Language, text: str, spans: list[tuple[int, int, str]], strict: bool
+) -> Doc | None:
+    """Tokenize ``text`` and set its entities; ``None`` when ``strict`` and a span is off-token.
+
+    Non-strict mode contracts a span to the tokens it covers fully (the OCR sentences).
+    """
+    doc = nlp.make_doc(text)
+    entities = []
+    for start, end, label in spans:
+        span = doc.char_span(start, end, label=label,
+                             alignment_mode="strict" if strict else "contract")
+        if span is None or not len(span):
+            if strict:
+                return None
+            continue
+        entities.append(span)
     doc.ents = spacy.util.filter_spans(entities)
     return doc
+
+
+def asr_variant(
+    text: str, spans: list[tuple[int, int, str]]
+) -> tuple[str, list[tuple[int, int, str]]]:
+    """The speech-recogniser form (benchmarks/asr_style.py): lower case, no sentence punctuation."""
+    new_text, mapping = asr_text(text)
+    new_spans = []
+    for start, end, label in spans:
+        new = remap(start, end, mapping)
+        if new is not None:
+            new_spans.append((new[0], new[1], label))
+    return new_text, new_spans
+
+
+def lower_variant(
+    text: str, spans: list[tuple[int, int, str]]
+) -> tuple[str, list[tuple[int, int, str]]]:
+    """Lower case with punctuation kept (offsets unchanged; the text as is if lengths change)."""
+    lowered = text.lower()
+    return (lowered, spans) if len(lowered) == len(text) else (text, spans)
+
+
+def europeana_docs(
+    nlp: spacy.language.Language, sentences: list[list[tuple[str, str]]], seed: int
+) -> list[Doc]:
+    """Docs for the OCR sentences, plus a speech-recogniser copy of ``EUROPEANA_ASR_SHARE``."""
+    r = random.Random(seed)
+    docs = []
+    for sentence in sentences:
+        text, spans = europeana_example(sentence)
+        doc = labelled_doc(nlp, text, spans, strict=False)
+        if doc is not None:
+            docs.append(doc)
+        if r.random() < EUROPEANA_ASR_SHARE:
+            doc = labelled_doc(nlp, *asr_variant(text, spans), strict=False)
+            if doc is not None and len(doc):
+                docs.append(doc)
+    return docs
 
 
 # --------------------------------------------------------------------------------------------
@@ -400,11 +472,202 @@ NEGATIVE_TEMPLATES = [
     "Storing {code}, zei u?",
     "Nee, {code}, met een {letter}.",
 ]
+# More person turns: every position an agent or caller says a name in, titles with a full
+# stop, relations, lists of people, names repeated, nicknames and names that are words.
+PERSON_TEMPLATES += [
+    "Mijn naam is {first} {wlast}.",
+    "Mijn naam is {wlast}, {wlast} met een {letter}.",
+    "Mijn naam is {wfirst} {last}.",
+    "Ik heet {first}.",
+    "Ik heet {wfirst}, {eh} {wfirst} {last}.",
+    "Ik ben {nick}, de buurman van mevrouw {Last}.",
+    "U spreekt met {first} {wlast}, goedemorgen.",
+    "U spreekt met {wlast}.",
+    "Met {wlast}.",
+    "Met {nick}.",
+    "Met {first} {wlast} van de {street} {num}.",
+    "Met {title} {Last}.",
+    "Spreek ik met meneer {WLast}?",
+    "Spreek ik met mevrouw {WLast}?",
+    "Spreek ik met {first}?",
+    "Spreek ik met de heer {Last}?",
+    "Is dit het nummer van {full}?",
+    "Ik zoek {title} {Last}, die zou hier werken.",
+    "{title} {Last} heeft mij doorverwezen.",
+    "Ik heb een brief van {title} {WLast} gekregen.",
+    "De brief is gericht aan {title} {initials}.",
+    "Het staat op naam van {title} {full}.",
+    "Op naam van {first} {wlast}.",
+    "Op naam van {wlast}.",
+    "Op naam van mijn vrouw, {full}.",
+    "Het contract staat op naam van {full} en {full}.",
+    "Collega {first} belt u terug.",
+    "Collega {wlast} heeft de melding aangemaakt.",
+    "Mijn collega {first} {wlast} heeft dat genoteerd.",
+    "Ik verbind u door met mijn collega {first}.",
+    "Ik vraag het even aan {first}, {eh} mijn collega.",
+    "Buurman {first} heeft een sleutel.",
+    "Buurvrouw {nick} doet open als ik er niet ben.",
+    "{rel} {first} is er morgen.",
+    "{rel} {nick} kan de monteur binnenlaten.",
+    "{rel}, {full}, belt u nog.",
+    "{rel} heet {first}.",
+    "Dat is {rel}, {first} {wlast}.",
+    "Mijn zoon {first} woont in {city}.",
+    "Mijn dochter {wfirst} is er vanmiddag.",
+    "Mijn man {first} en mijn zoon {first} zijn dan thuis.",
+    "De monteur {first} komt {day}.",
+    "De monteur, {first} {wlast}, komt {day} {time}.",
+    "Monteur {wlast} komt {day} langs.",
+    "{first} en {pfirst} en {pfirst} wonen hier.",
+    "We zijn met zijn drieën, ik, {first} en {pfirst}.",
+    "{first}, {pfirst} en {pfirst} hebben allemaal geen warm water.",
+    "Ik heb met {first} en met {pfirst} gesproken.",
+    "Zowel meneer {Last} als mevrouw {WLast} hebben geklaagd.",
+    "{full}? {eh} {full}, ja, ik noteer het.",
+    "Dus {first} {wlast}. {wlast}, ja.",
+    "{wlast}? {wlast}, met een {letter}?",
+    "Meneer {WLast}, ik heb het genoteerd.",
+    "Mevrouw {WLast}, ik zie uw melding.",
+    "Dank u wel, meneer {WLast}.",
+    "Fijne dag nog, mevrouw {WLast}.",
+    "Oké {first}, dan spreken we {day} af.",
+    "Goed {nick}, tot {day}.",
+    "Hoi {nick}, met {first}.",
+    "Dag {wfirst}, met {first} van {org}.",
+    "Ik ben {first}, eh, {nick} zeggen ze.",
+    "Ze noemen me {nick}.",
+    "Zeg maar {nick}.",
+    "{nick} van {org} zei dat het morgen kon.",
+    "{first} van {org} heeft het ingepland.",
+    "{first} van de receptie zei dat ik u moest bellen.",
+    "Ik heb {first} gisteren gesproken.",
+    "Volgens {first} was het al gerepareerd.",
+    "{first} zei dat het een kwartier zou duren.",
+    "Ik heb het met {first} {last} afgestemd.",
+    "Meneer {Last} en zijn vrouw zijn niet thuis.",
+    "Familie {WLast} woont op nummer {num}.",
+    "De familie {Last} uit {city}.",
+    "{Last}, {initials}.",
+    "{initials}, {city}.",
+    "{full}, {street} {num}, {city}.",
+    "De naam is {wlast}, {spelled}.",
+    "{wlast}, {spelled_alpha}.",
+    "Achternaam {Last}, voornaam {first}.",
+    "Voornaam {first}, achternaam {wlast}.",
+    "Mijn voornaam is {first} en mijn achternaam {Last}.",
+    "Mijn achternaam is {wlast}.",
+    "Ik heb de melding gedaan voor {full}.",
+    "Het gaat om mijn moeder, mevrouw {WLast}, zij is negentig.",
+    "Ik bel voor {full}, zij kan zelf niet bellen.",
+    "Ik ben de begeleider van {full}.",
+    "Mijn cliënt, meneer {Last}, heeft geen verwarming.",
+    "De huurder is {full}.",
+    "De bewoner, {first} {wlast}, is niet thuis.",
+    "De contactpersoon is {wlast}, {first} {wlast}.",
+    "{greet}, {full} hier.",
+    "{greet}, met {first}.",
+    "{greet} {first}.",
+    "{greet} meneer {WLast}.",
+    "{greet} mevrouw {Last}, u spreekt met {first}.",
+    "Ja, dat is {first}, mijn kleinzoon.",
+    "{first} is mijn kleindochter, zij belt namens mij.",
+    "Vraagt u maar naar {first} of naar {pfirst}.",
+    "Mijn naam is {first} {last}, ik woon in {city}.",
+    "Mijn naam is {first} {last} ik woon op de {street} {num}.",
+    "Ik ben {first} {wlast} uit {city}.",
+    "Met {full} uit {fcity}, ik bel over het huis van mijn moeder.",
+    "Ik ben {first} en ik zit nu in {fcity}.",
+]
+LOCATION_TEMPLATES += [
+    "Ik woon in {city}, {eh} vlak bij het station.",
+    "Wij wonen in {village}.",
+    "Het is in {village}, bij {city}.",
+    "In {village}, dat valt onder {city}.",
+    "Ik kom uit {city}.",
+    "Ik kom uit {fcity}, maar ik woon nu in {city}.",
+    "Ik zit nu in {fcity}, op vakantie.",
+    "Ik ben op vakantie in {country}, in {fcity}.",
+    "Mijn zoon woont in {fcity}.",
+    "De monteur moest uit {city} komen.",
+    "Kan er iemand uit {city} of {city} komen?",
+    "Het gaat om de flat in {hood}.",
+    "De woning in {hood}, {city}.",
+    "Wij wonen in {city}-{compass}.",
+    "In {bcity}, in België.",
+    "Ik woon in {bcity}.",
+    "Het is de {street} {num} in {village}.",
+    "{street} {num} {pcode} {city}.",
+    "{city} of {city}, dat weet ik niet precies.",
+    "Ik woon tussen {city} en {city} in.",
+    "De vestiging in {city} is dicht.",
+    "Het pakket staat in {city}.",
+]
+NEGATIVE_TEMPLATES += [
+    "{wsent}",
+    "{wsent}",
+    "{wsent}",
+    "{wsent}",
+    "{wsent} {wsent}",
+    "{greet}, waarmee kan ik u helpen?",
+    "{greet}.",
+    "{greet}, ik heb een vraag over de factuur.",
+    "Ik ben op vakantie in {country}.",
+    "We gaan in {month} naar {country}.",
+    "Ik bel vanuit {country}.",
+    "Het onderdeel komt uit {country}.",
+    "Ik heb een storing, {code}, al sinds {day}.",
+    "Het is een {model}, die is van {snum} jaar geleden.",
+    "Dat is {snum} euro voorrijkosten.",
+    "Het duurt ongeveer {snum} minuten.",
+    "De druk staat op {snum}.",
+    "Ik heb {snum} radiatoren.",
+    "Het is {snum} graden binnen.",
+    "Nummer {snum}, de {snum} huizen aan deze kant.",
+    "Kan de {prof} {day} of {day} komen?",
+    "Stuurt u maar een {prof}.",
+    "Er komt een {prof} van {org}.",
+    "De monteur van {org} is geweest.",
+    "{org}, {org} en {org} hebben allemaal al gekeken.",
+    "Mijn installateur is {org}.",
+    "Ik heb gebeld met {org} en met {org}.",
+    "Meneer, mag ik uw postcode?",
+    "Mevrouw, mag ik uw geboortedatum?",
+    "Meneer of mevrouw, dat weet ik niet.",
+    "Ja mevrouw.",
+    "Nee meneer.",
+    "Dank u wel meneer, fijne dag.",
+    "Dank u wel mevrouw, tot ziens.",
+    "Ik ben de buurman.",
+    "Ik ben de buurvrouw van nummer {num}.",
+    "Mijn zoon belt u terug.",
+    "Mijn dochter is er {day}.",
+    "Mijn man is er niet.",
+    "Uw collega zou terugbellen.",
+    "Een collega van u is geweest.",
+    "De monteur komt {day} {time}.",
+    "De huismeester heeft de sleutel.",
+    "Het is een {model} met storing {code}.",
+    "Storingscode {code}, en daarna {code}.",
+    "In {month} is hij nog nagekeken, op {day} de {date}e.",
+    "Op {day} {date} {month} om {time}.",
+    "Tussen {time} en {time}, op {day}.",
+    "Dat kost {amount}.",
+    "Het factuurbedrag is {amount}.",
+    "A van Anton, B van Bernard, dat is de postcode.",
+    "Met een d van Dirk, aan het eind.",
+    "Is dat met een p van Pieter?",
+    "Nee, met een t van Teunis.",
+]
 SLOT_LABELS = {
     "first": "PER", "last": "PER", "Last": "PER", "full": "PER", "initials": "PER",
-    "spelled": "PER", "spelled_alpha": "PER", "prof_surname": "PER",
-    "city": "LOC", "hood": "LOC", "org": "ORG",
+    "spelled": "PER", "spelled_alpha": "PER", "prof_surname": "PER", "nick": "PER",
+    "wfirst": "PER", "wlast": "PER", "WLast": "PER", "pfirst": "PER",
+    "city": "LOC", "hood": "LOC", "village": "LOC", "bcity": "LOC", "fcity": "LOC",
+    "org": "ORG",
 }
+ALL_COMPANIES = COMPANIES + [c for c in names.COMPANIES_MORE if c not in COMPANIES]
+ALL_NEIGHBOURHOODS = NEIGHBOURHOODS + names.NEIGHBOURHOODS_MORE
 
 
 @dataclass(frozen=True)
@@ -422,9 +685,42 @@ class TurnGenerator:
         self.random = random.Random(seed)
         self.faker = Faker("nl_NL")
         self.faker.seed_instance(seed)
+        self.belgian = Faker("nl_BE")
+        self.belgian.seed_instance(seed + 1)
+        self.locales = list(names.NAME_LOCALES)
+        self.locale_weights = list(names.NAME_LOCALES.values())
+        self.fakers = {}
+        for index, locale in enumerate(self.locales):
+            self.fakers[locale] = Faker(locale)
+            self.fakers[locale].seed_instance(seed + 10 + index)
 
     def person(self) -> Names:
-        return Names(first=self.faker.first_name(), last=self.faker.last_name())
+        """A person of a random origin; some have a nickname or a name that is a Dutch word."""
+        r = self.random
+        draw = r.random()
+        if draw < 0.08:
+            last = r.choice(names.MAGHREB_PREFIX) + r.choice(names.MAGHREB_STEM)
+            if last.startswith("Bou") and len(last) > 3 and last[3].isupper():
+                last = "Bou" + last[3:].lower()
+            if last.startswith("Ou") and len(last) > 2 and last[2].isupper():
+                last = "Ou" + last[2:].lower()
+            first = r.choice(names.MAGHREB_FIRST)
+        elif draw < 0.11:
+            first, last = r.choice(names.SURINAME_FIRST), r.choice(names.SURINAME_LAST)
+        elif draw < 0.12:
+            first = self.fakers["nl_NL"].first_name()
+            last = r.choice(names.CHINESE_STYLE_LAST)
+        else:
+            faker = self.fakers[r.choices(self.locales, weights=self.locale_weights)[0]]
+            first, last = faker.first_name(), faker.last_name()
+        if r.random() < 0.12:
+            last = r.choice(names.WORD_SURNAMES)
+        roll = r.random()
+        if roll < 0.07:
+            first = r.choice(names.NICKNAMES)
+        elif roll < 0.10:
+            first = r.choice(names.WORD_FIRST)
+        return Names(first=first, last=last)
 
     def capitalised(self, surname: str) -> str:
         """Surname as written after a title: "meneer De Vries", "mevrouw Van den Berg"."""
@@ -457,7 +753,22 @@ class TurnGenerator:
         return f"{person.first} {self.capitalised(person.last)}{suffix}"
 
     def city(self) -> str:
-        return self.random.choice(BIG_CITIES) if self.random.random() < 0.5 else self.faker.city()
+        """A Dutch city, town or village; now and then a Belgian or a foreign one."""
+        r = self.random
+        draw = r.random()
+        if draw < 0.35:
+            return r.choice(BIG_CITIES)
+        if draw < 0.65:
+            return self.faker.city()
+        if draw < 0.85:
+            return r.choice(names.DUTCH_VILLAGES)
+        if draw < 0.95:
+            return self.belgian_city()
+        return r.choice(names.FOREIGN_CITIES)
+
+    def belgian_city(self) -> str:
+        r = self.random
+        return r.choice(names.BELGIAN_BIG) if r.random() < 0.4 else self.belgian.city()
 
     def value(self, slot: str, person: Names) -> str:
         """Return the text for one slot; PER slots read the current ``person``."""
@@ -476,14 +787,42 @@ class TurnGenerator:
             return self.spelled(person.last)
         if slot == "spelled_alpha":
             return self.spelled_alpha(person.last)
+        if slot == "nick":
+            return r.choice(names.NICKNAMES)
+        if slot == "wfirst":
+            return r.choice(names.WORD_FIRST)
+        if slot == "wlast":
+            return r.choice(names.WORD_SURNAMES)
+        if slot == "WLast":
+            return self.capitalised(r.choice(names.WORD_SURNAMES))
+        if slot == "pfirst":
+            return self.person().first
+        if slot == "title":
+            return r.choice(names.TITLES_ABBR)
+        if slot == "rel":
+            return r.choice(names.RELATIONS)
+        if slot == "village":
+            return r.choice(names.DUTCH_VILLAGES) if r.random() < 0.6 else self.faker.city()
+        if slot == "bcity":
+            return self.belgian_city()
+        if slot == "fcity":
+            return r.choice(names.FOREIGN_CITIES)
+        if slot == "country":
+            return r.choice(names.COUNTRIES)
+        if slot == "greet":
+            return r.choice(names.GREETINGS)
+        if slot == "wsent":
+            return r.choice(names.WORD_SENTENCES)
+        if slot == "snum":
+            return r.choice(names.SPOKEN_NUMBERS)
         if slot == "prof_surname":
             return r.choice(PROFESSION_SURNAMES).replace("de ", "De ", 1)
         if slot == "city":
             return self.city()
         if slot == "hood":
-            return r.choice(NEIGHBOURHOODS)
+            return r.choice(ALL_NEIGHBOURHOODS)
         if slot == "org":
-            return r.choice(COMPANIES)
+            return r.choice(ALL_COMPANIES)
         if slot == "street":
             return self.street()
         if slot == "num":
@@ -602,17 +941,23 @@ class TurnGenerator:
 
 
 def synthetic_docs(nlp: spacy.language.Language, count: int, seed: int) -> list[Doc]:
-    """Generate ``count`` labelled synthetic turns as Docs."""
+    """Generate ``count`` labelled synthetic turns, each as two Docs in a row.
+
+    The first is the turn as written (or, for ``LOWER_PUNCTUATED_SHARE`` of turns, lower case
+    with its punctuation), the second its speech-recogniser form. A turn whose spans do not
+    fall on token boundaries in either form is dropped.
+    """
     generator = TurnGenerator(seed)
-    docs = []
-    while len(docs) < count:
+    docs: list[Doc] = []
+    while len(docs) < 2 * count:
         text, spans = generator.turn()
-        doc = nlp.make_doc(text)
-        entities = [doc.char_span(s, e, label=label) for s, e, label in spans]
-        if any(entity is None for entity in entities):
+        if generator.random.random() < LOWER_PUNCTUATED_SHARE:
+            text, spans = lower_variant(text, spans)
+        first = labelled_doc(nlp, text, spans, strict=True)
+        second = labelled_doc(nlp, *asr_variant(text, spans), strict=True)
+        if first is None or second is None:
             continue
-        doc.ents = spacy.util.filter_spans(entities)
-        docs.append(doc)
+        docs += [first, second]
     return docs
 
 
@@ -622,10 +967,11 @@ def build(europeana: Path, out: Path, synthetic_train: int, synthetic_dev: int) 
     sentences = read_europeana(europeana)
     random.Random(SEED).shuffle(sentences)
     dev_size = int(len(sentences) * EUROPEANA_DEV_FRACTION)
-    europeana_dev = [europeana_doc(nlp, s) for s in sentences[:dev_size]]
-    europeana_train = [europeana_doc(nlp, s) for s in sentences[dev_size:]]
+    europeana_dev = europeana_docs(nlp, sentences[:dev_size], SEED + 2)
+    europeana_train = europeana_docs(nlp, sentences[dev_size:], SEED + 3)
     synthetic_train_docs = synthetic_docs(nlp, synthetic_train, SEED)
     synthetic_dev_docs = synthetic_docs(nlp, synthetic_dev, SEED + 1)
+    synthetic_dev_asr = synthetic_dev_docs[1::2]
     train = europeana_train + synthetic_train_docs
     dev = europeana_dev + synthetic_dev_docs
     random.Random(SEED).shuffle(train)
@@ -633,6 +979,9 @@ def build(europeana: Path, out: Path, synthetic_train: int, synthetic_dev: int) 
     DocBin(docs=train, store_user_data=False).to_disk(out / "train.spacy")
     DocBin(docs=dev, store_user_data=False).to_disk(out / "dev.spacy")
     DocBin(docs=synthetic_dev_docs, store_user_data=False).to_disk(out / "dev_synthetic.spacy")
+    DocBin(docs=synthetic_dev_asr, store_user_data=False).to_disk(
+        out / "dev_synthetic_asr.spacy"
+    )
     DocBin(docs=europeana_dev, store_user_data=False).to_disk(out / "dev_europeana.spacy")
     return {
         "europeana_train": len(europeana_train),
