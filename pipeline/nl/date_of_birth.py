@@ -11,6 +11,7 @@ from pathlib import Path
 
 from collections.abc import Iterable
 
+import regex
 from presidio_analyzer import EntityRecognizer
 
 from pipeline.nl import spoken_numbers as sn
@@ -22,6 +23,8 @@ _BOOST = 0.4
 _NO_YEAR_SCORE = 0.1
 _NEAR = 15  # words before a date in which a birth cue counts
 _NEAR_YEAR = 6  # words before a year alone in which a birth cue counts
+_NEAR_SHORT_YEAR = 3  # the same for a two-digit year ("geboortejaar 64"; "ik ben 87" is an age)
+_APOSTROPHE_GAP = regex.compile(r",?\s*['\u2019]")
 # Words that make a date an appointment, a period or a deadline even after a birth question.
 _APPOINTMENT_CUES = sn.cues(
     "afspraak", "monteur", "komt", "komen", "langs", "gepland", "planning",
@@ -52,7 +55,8 @@ def _year_end(analysis: sn.Analysis, index: int) -> int | None:
     """Token index of the last token of a year starting at ``index`` ("1985", "'85",
     "negentienzesendertig", "negentien zesendertig", "vijfentachtig"), or None."""
     tokens = analysis.tokens
-    if index >= len(tokens) or not sn.joined(analysis.text, tokens[index - 1], tokens[index]):
+    if index >= len(tokens) or not (sn.joined(analysis.text, tokens[index - 1], tokens[index]) or _APOSTROPHE_GAP.fullmatch(
+            analysis.text, tokens[index - 1].end, tokens[index].start)):
         return None
     number = _number(tokens[index])
     if number is None:
@@ -94,7 +98,11 @@ def _dates(analysis: sn.Analysis) -> Iterable[tuple[int, int, bool]]:
         yield first, (m if end is None else end), end is not None
     for piece in analysis.pieces:
         numbers = [_number(t) for t in tokens[piece.first : piece.last + 1]]
-        if len(numbers) not in (3, 4) or None in numbers:
+        if None in numbers:
+            continue
+        if len(numbers) not in (3, 4):
+            if _digit_date(piece.digits):  # "03111958", "nul drie, elf, negentien achtenvijftig"
+                yield piece.first, piece.last, True
             continue
         day, month_number, *year = numbers
         if not (1 <= day <= 31 and 1 <= month_number <= 12):
@@ -102,6 +110,41 @@ def _dates(analysis: sn.Analysis) -> Iterable[tuple[int, int, bool]]:
         if len(year) == 2 and year[0] in (19, 20) and year[1] <= 99 or len(year) == 1 and (
                 year[0] <= 99 or 1900 <= year[0] <= 2099):
             yield piece.first, piece.last, True
+
+
+def _digit_date(digits: str) -> bool:
+    """Day, month and year as six or eight digits: "031158", "03111958"."""
+    if len(digits) not in (6, 8):
+        return False
+    day, month_number, year = int(digits[:2]), int(digits[2:4]), digits[4:]
+    return 1 <= day <= 31 and 1 <= month_number <= 12 and (len(year) == 2 or year[:2] in ("19", "20"))
+
+
+def _cued(analysis: sn.Analysis, first: int, last: int, near: int) -> bool:
+    """A birth cue before the date, "ik ben van" right before it, or "geboren" just after it
+    ("12 maart 1985 ben ik geboren")."""
+    if sn.cue_before(analysis, first, sn.BIRTH_CUES, near):
+        return True
+    if analysis.words_before(first, 2) in (["ben", "van"], ["bent", "van"]):
+        return True
+    after = [t.folded for t in analysis.tokens[last + 1 : last + 1 + _AFTER]]
+    return any(sn.BIRTH_CUES.search(word) for word in after)
+
+
+def _repaired(analysis: sn.Analysis, first: int) -> int | None:
+    """Token index of a wrong value corrected by the date at ``first``: "tweeëntwintig, nee,
+    drieëntwintig juni" (a repair redacts both)."""
+    index = first - 1
+    words = 0
+    while index >= 0 and analysis.tokens[index].folded in _REPAIR_WORDS and words < 3:
+        index, words = index - 1, words + 1
+    if words and index >= 0 and _day(analysis.tokens[index]):
+        return index
+    return None
+
+
+_REPAIR_WORDS = frozenset({"nee", "sorry", "wacht", "of", "ik", "bedoel", "pardon", "eh", "uh", "excuus"})
+_AFTER = 4  # words after a date in which "geboren" counts
 
 
 class DateOfBirthRecognizer(sn.NumberRecognizer):
@@ -114,19 +157,28 @@ class DateOfBirthRecognizer(sn.NumberRecognizer):
         tokens = analysis.tokens
         for first, last, year in _dates(analysis):
             start, end = tokens[first].start, tokens[last].end
-            if sn.cue_before(analysis, first, sn.BIRTH_CUES, _NEAR):
-                found.append((start, end, _CUED_SCORE, 0.0))
+            if _cued(analysis, first, last, _NEAR):
+                score, boost = _CUED_SCORE, 0.0
             elif not sn.cue_before(analysis, first, _APPOINTMENT_CUES, _NEAR):
-                found.append((start, end, _BASE_SCORE if year else _NO_YEAR_SCORE, _BOOST))
+                score, boost = (_BASE_SCORE if year else _NO_YEAR_SCORE), _BOOST
+            else:
+                continue
+            found.append((start, end, score, boost))
+            wrong = _repaired(analysis, first)
+            if wrong is not None:
+                found.append((tokens[wrong].start, tokens[wrong].end, score, boost))
         only_numbers = {t.kind for t in tokens} <= {sn.DIGITS, sn.NUMBER, sn.FILLER}
         for piece in analysis.pieces:  # a birth year: "geboren in negentienzesendertig", "geboortejaar 1936"
             number = _number(tokens[piece.first])
             if number is None or piece.count > 2 or any(a <= piece.start < b for a, b, _, _ in found):
                 continue
             year = len(piece.digits) == 4 and piece.digits[:2] in ("19", "20")
-            if year and sn.cue_before(analysis, piece.first, sn.BIRTH_CUES, _NEAR_YEAR):
+            short_year = len(piece.digits) == 2 and piece.count == 1
+            age = analysis.words_before(piece.first, 1) in (["ben"], ["bent"], ["word"], ["wordt"], ["wel"])
+            if (year or short_year and not age) and _cued(analysis, piece.first, piece.last,
+                                                          _NEAR_YEAR if year else _NEAR_SHORT_YEAR):
                 found.append((piece.start, piece.end, _CUED_SCORE, 0.0))
-            elif only_numbers and (year or len(piece.digits) == 2 and piece.count == 1):
+            elif year and not analysis.is_quantity(piece) or only_numbers and short_year:
                 found.append((piece.start, piece.end, _NO_YEAR_SCORE, _BOOST))  # the answer to "uw geboortejaar?"
         return found
 

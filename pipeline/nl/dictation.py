@@ -53,7 +53,7 @@ _CONNECTORS = (("en", "dan"), ("en",), ("dan",), ("nog",), ("daarna",))
 _REPAIRS = (("nee", "wacht"), ("nee", "sorry"), ("of", "nee"), ("ik", "bedoel"), ("sorry",), ("nee",), ("wacht",),
             ("correctie",), ("excuus",), ("pardon",))
 _WORD_LETTERS = frozenset({"u", "o"})
-_WORD_AFTER = regex.compile(r" \p{L}*[aeiouy]\p{L}*(?:\s|$)")
+_WORD_AFTER = regex.compile(r" \p{L}*[aeiouy]\p{L}*(?!\p{L})")
 _DASH_WORDS = frozenset({"streepje", "koppelteken", "tussenstreepje"})
 _MAX_SKIPPED_WORDS = 4
 
