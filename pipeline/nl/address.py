@@ -1,19 +1,31 @@
-"""Where someone lives, as Dutch callers say it: a street with its house number ("Columbuslaan 212",
-"Boezemweg 41b", "de Lange Nieuwstraat nummer 4", "Tjerk Hiddesstraat 31", "Brinkgreverweg
-achtentwintig", "Stadsplein 88 C"), a street alone where someone lives ("ik woon op de
-Kerkstraat"), and the town or neighbourhood that goes with it ("Kleiweg 9 in Gouda", "in de
-Bijlmer", "uit Leeuwarden", "Almere Poort").
+"""Where someone lives, as Dutch callers say it, in any case and with or without punctuation: a
+street with its house number ("Columbuslaan 212", "boezemweg 41b", "de lange nieuwstraat nummer
+4", "Tjerk Hiddesstraat 31", "brinkgreverweg achtentwintig", "stadsplein 88 c", "kerkstr. 5"),
+a street alone where someone lives ("ik woon op de kerkstraat"), a post-office box ("Postbus 1234",
+"postbus twaalf vierendertig"), and the town or neighbourhood that goes with it ("kleiweg 9 in
+gouda", "in de bijlmer", "uit leeuwarden", "almere poort").
 
-A street is one or more capitalised words (name particles allowed: "Aart van der Leeuwlaan") whose
-last word ends in a street suffix of ``redaction_rules/street_suffixes_nl.txt``. A street name
-without such a suffix ("Weena 505", "Grote Noord 61") counts only with a house number and a sign
-that it is an address: a place or postcode after it, or "woon"/"adres" before it. An article
-directly before the street is inside the span; street names made of a person's name are ADDRESS,
-scored above the NER's PERSON so the merged span is an address.
+Streets are found by structure, not by capitals. A street word ends in a street suffix of
+``redaction_rules/street_suffixes_nl.txt`` ("straat", "laan", "weg", abbreviated "str.", "ln");
+the words before it that belong to the name are taken along: a title or adjective ("burgemeester",
+"lange", "sint"), particles ("van der"), a capitalised word or a word that is no ordinary Dutch
+word ("claude", "willem"), or a first name of ``street_given_names_nl.txt``. A house number
+(digits or number words) may carry additions: letters ("12 b"), "-2", "huis", "bis", colour words
+("12 rood"), floors ("drie hoog", "2e etage"), "bus 3", a range ("12 tot en met 48"), or come a
+few words later ("de kerkstraat, nummer 88"). A street name without a suffix ("Weena 505", "grote
+noord 61") counts with a house number and a place or postcode after it, or "woon"/"adres"
+before it. Ordinary compounds with a street suffix ("snelweg", "fietspad": ``not_street_nl.txt``)
+and the bare words ("de straat", "het plein") are not streets. An article directly before the
+street is inside the span; street names made of a person's name are ADDRESS, scored above the
+NER's PERSON so the merged span is an address.
 
-Places (LOCATION) follow "in", "uit", "te", "vanuit" or an address; countries
-(``redaction_rules/countries_nl.txt``) and the words of ``not_person_nl.txt`` (brands, weekdays,
-months) are not places.
+Places (LOCATION) come from the gazetteer ``places_nl.txt`` (Dutch and Belgian towns, villages,
+neighbourhoods; made by ``data/make_places_nl.py``): a place that is no ordinary word is found
+anywhere, one that is (``places_ambiguous_nl.txt``: "best", "hoorn", "putten") after "in", "uit",
+"te" or an address, or with a capital inside a sentence; ``places_capital_only_nl.txt`` ("een",
+"heel") only with a capital. After "in", "uit", "te" any word that is no ordinary word is a place
+too. Countries and provinces (``countries_nl.txt``) and the words of ``not_person_nl.txt``
+(brands, housing corporations, weekdays, months) are not places.
 """
 
 from __future__ import annotations
@@ -24,185 +36,506 @@ import regex
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from pipeline.nl._numbers import value
-from pipeline.nl.person_context import common_words, load_word_list, result, stop_words
+from pipeline.nl.person_context import common_words, result, stop_words
+from pipeline.recognizers import load_word_list
 
-_CAP = r"(?:IJ|\p{Lu})[\p{Ll}\p{Lu}'’.]*\p{Ll}[\p{L}'’]*(?:-(?:IJ|\p{Lu})?[\p{L}'’]+)*"
-_PARTICLE = r"(?:van|de|der|den|het|ter|ten|te|'t|'s|op|aan|in|bij|la|le)"
-_STREET = regex.compile(
-    rf"(?<![\p{{L}}\d'’-])(?P<article>(?:[Dd]e|[Hh]et)\s+)?"
-    rf"(?P<street>(?:(?:{_CAP}|[Vv]an|St\.|'s|'t)\s+(?:{_PARTICLE}\s+){{0,3}}){{0,4}}{_CAP})"
-    rf"(?P<number>\s+(?:(?:nummer|nr\.?|huisnummer)\s+)?"
-    rf"(?:\d{{1,5}}(?:[ ]?[A-Za-z](?![\p{{L}}\d])|-\d{{1,3}}(?!\d)|-?[A-Za-z](?![\p{{L}}\d]))?(?![\d.,]\d)|\p{{Ll}}{{3,}})"
-    rf"(?:\s+(?:bis|hs|huis|I{{1,3}})(?![\p{{L}}]))?"
-    rf"(?:,?\s+(?:chalet|unit|woning|appartement|app\.?|kamer|bus|huisnummer)\s+(?:\d{{1,4}}[A-Za-z]?|\p{{Ll}}{{3,}}))?)?"
+# A word as streets and places are made of ("Van", "'s-Gravenweg", "Sint-Jacobsstraat", "kerkstr.").
+_WORD = regex.compile(r"(?<![\p{L}\d'’])(?:['’][st][ -])?[\p{L}][\p{L}'’]*(?:-[\p{L}][\p{L}'’]*)*")
+_TOKEN = regex.compile(r"[\p{L}\d]+")
+_GAP = regex.compile(r"[ \t]+")
+_SEPARATOR = regex.compile(r"[ \t]*(?:['’-][ \t]*)?|[ \t]+")
+
+# The house number and its additions, read after the street (case does not matter).
+_NUMBER_INTRO = regex.compile(
+    r"(?i)(?:[ \t]*,?[ \t]+(?:(?:eh+m?|ehm|uhm?|dus|en|dan|op|dat|het|is|de|met|op)[ \t]*,?[ \t]+){0,3}(?:huisnummer|nummer|nr\.?|no\.?)"
+    r"|[ \t]*,?[ \t]*(?:huisnummer|nummer))?[ \t]*"
 )
-# Suffixes that only streets have; without a house number a word with another suffix ("-dam",
-# "-berg", "-meer") is as likely a town.
-_STREET_ONLY_SUFFIXES = ("straat", "laan", "weg", "plein", "singel", "gracht", "kade", "dijk", "steeg", "dreef",
-                         "plantsoen", "boulevard", "pad", "hof", "markt", "vest", "allee", "straatje", "laantje")
+_DIGITS = regex.compile(r"(?i)\d{1,5}(?:[ \t]?[a-z](?![\p{L}\d'’]))?(?![\d]|[.,:]\d)")
+_NUMBER_WORD = regex.compile(r"(?i)[\p{L}]+(?![\p{L}\d'’])")
+_FLOOR = (r"(?:\d{1,2}(?:e|ste|de)?|een|één|eerste|twee|tweede|drie|derde|vier|vierde|vijf|vijfde|zes|zesde|zeven"
+          r"|zevende|acht|achtste|negen|negende|tien|tiende)")
+_NUMBER_WORDS = r"(?:\d{1,5}[a-z]?|[\p{L}]{3,})"
+_ADDITION = regex.compile(
+    rf"""(?ix)
+    (?:[ \t]*-[ \t]*|[ \t]+)?(?:huis|hs|bis|ter|boven|beneden|bg|bov|ben|zw|rd|rood|zwart|wit|groen|blauw|geel|oranje
+        |grijs|bruin|paars|links|rechts|begane[ \t]+grond)(?![\p{{L}}\d])
+    | [ \t]*[-/][ \t]?(?:\d{{1,4}}|[a-z]|i{{1,3}}|iv)(?![\p{{L}}\d])
+    | [ \t]+(?-i:I{{1,3}}|IV)(?![\p{{L}}\d])
+    | [ \t]+(?![uo](?![\p{{L}}\d]))[a-z](?:[ \t]+van[ \t]+\p{{L}}+)?(?![\p{{L}}\d'’])
+    | ,?[ \t]*-?[ \t]*(?:{_FLOOR}[ \t]*-?[ \t]*)?(?:hoog|hg)(?![\p{{L}}\d])
+    | ,?[ \t]+(?:een|één|twee|drie|vier|vijf|zes|zeven|acht|negen|tien)hoog(?![\p{{L}}\d])
+    | ,?[ \t]+(?:op[ \t]+)?(?:de[ \t]+)?{_FLOOR}[ \t]+(?:etage|verdieping|woonlaag)(?![\p{{L}}\d])
+    | ,?[ \t]+(?:bus|chalet|unit|woning|appartement|app\.?|kamer|flat|box|huisnummer|nummer|nr\.?)[ \t]+{_NUMBER_WORDS}(?![\p{{L}}\d])
+    | [ \t]+(?:tot[ \t]+en[ \t]+met|t/m|tm|t\.m\.)[ \t]+{_NUMBER_WORDS}(?![\p{{L}}\d])
+    """
+)
+# Words after a number that make it a count, a time or an amount, not a house number.
+_COUNTED = frozenset(
+    {"uur", "keer", "dag", "dagen", "week", "weken", "maand", "maanden", "jaar", "jaren", "minuut", "minuten",
+     "seconden", "kwartier", "euro", "cent", "procent", "graden", "meter", "kilometer", "km", "kilo", "personen",
+     "mensen", "woningen", "huizen", "stuks", "bewoners", "appartementen", "kamers", "verdiepingen", "etages",
+     "storingen", "meldingen", "x", "%", "auto's", "jaartje", "uurtje", "nachten", "liter", "kwh", "kw", "bar"}
+)
+_ABBREVIATIONS = ("str", "ln", "wg", "pln", "pl", "sngl", "gr", "kd", "dk")
+# Suffixes that only streets have; a word ending in another ("-veld", "-berg", "-meer") is a street
+# only with a house number or where someone lives.
+_STRONG_SUFFIXES = ("straat", "laan", "weg", "plein", "singel", "gracht", "kade", "dijk", "steeg", "dreef",
+                    "plantsoen", "boulevard", "markt", "vest", "allee", "straatje", "laantje", "pleintje", "hof")
+# Bare suffix words that name a street on their own with a house number ("Singel 40", "de brink 3").
+_BARE_STREETS = frozenset({"singel", "dreef", "brink", "markt", "kade", "vest", "wal", "boulevard", "promenade",
+                           "laan", "gracht", "dam", "plein", "esplanade"})
 _LIVES = regex.compile(
-    r"(?i:\b(?:woon|woont|wonen|woonde|gewoond|wonend|verhuisd|verhuizen|adres|adres is|gevestigd|staat|sturen"
-    r"|stuur|gestuurd|pand|complex|woning|huis)\b[^.?!]{0,25}?\b(?:op|aan|naar|in|is|:)\s*)$"
+    r"(?i:\b(?:woon|woont|wonen|woonde|gewoond|wonend|woonachtig|verhuisd|verhuizen|verhuis|adres|adres is"
+    r"|gevestigd|sturen|stuur|gestuurd|opsturen|pand|complex|woning|huis|afleveradres|postadres|factuuradres"
+    r"|bezoekadres|locatie|staat|zit|zitten)\b[^.?!]{0,25}?\b(?:op|aan|naar|in|is|:)[ \t]*(?:eh[ \t]+)?)$"
 )
-_PLACE_AFTER = regex.compile(r"(?:\s*,)?\s+(?:(?:in|te)\s+(?:de\s+|het\s+)?)?(?P<place>(?:IJ|\p{Lu})\p{Ll}|'s|'t|\d{4}\s?[A-Z]{2}\b)")
+# What stands before an address said on its own ("het is Achterom 14 in Kampen", "ik zie het …").
+_ADDRESS_CUE = regex.compile(r"(?i:(?:^|[.?!…:,][ \t]*|(?<![\p{L}])(?:is|op|aan|naar|zie|het|dat|ja|nee|nou|klopt))[ \t]*)$")
+_PLACE_WORDS = regex.compile(
+    r"(?i:(?<![\p{L}\d])(?:in|uit|te|vanuit|richting|nabij|omgeving|regio|buurt|wijk|dorp|stad|stadsdeel"
+    r"|woonplaats|plaats|woonachtig|wonend)(?:[ \t]+(?:in|te))?[ \t]+)$"
+)
+# Where someone lives or is, strongly enough for a word the gazetteer does not know.
+_LIVES_IN = regex.compile(
+    r"(?i:(?<![\p{L}])(?:(?:woon|woont|wonen|woonde|gewoond|wonend|woonachtig|verhuisd|thuis|hier|daar|ons|zit|zitten"
+    r"|sta|staat|ben|zijn|is)[ \t]+(?:nu[ \t]+|al[ \t]+|ook[ \t]+|eh[ \t]+)*(?:in|te)|uit|te|vanuit|wijk|dorp|stadsdeel"
+    r"|woonplaats(?:[ \t]+is)?)(?:[ \t]+(?:de|het))?[ \t]+)$"
+)
+# Endings of Dutch abstract nouns and adjectives ("paniek", "behandeling", "situatie"): no place names.
+_NOUN_ENDING = regex.compile(
+    r"(?:heid|ing|tie|sie|isme|iek|teit|schap|ment|nis|uur|ief|ieve|eel|ele|aal|ale|isch|ische|lijk|lijke|baar"
+    r"|bare|loos|loze|ig|ige|tje|tjes|pje|pjes|ers|en|es|ie|ies|ant|ent|ist|ter|der)$"
+)
+# A name particle before a place makes it a surname ("Van Dongen", "mevrouw ter Apel").
+_SURNAME_BEFORE = regex.compile(r"(?i:(?<![\p{L}])(?:van|ter|ten|van[ \t]+de[rn]?|in[ \t]+'t|op[ \t]+de)[ \t]+)$")
+_POSTCODE_BEFORE = regex.compile(r"(?i:(?<![\p{L}\d])\d{4}[ \t]?[a-z]{2}[ \t]*,?[ \t]*(?:(?:in|te)[ \t]+)?)$")
+_PLACE_AFTER = regex.compile(r"(?i)[ \t]*,?[ \t]*(?:(?:in|te)[ \t]+)?(?:(?:de|het)[ \t]+)?")
+_POSTCODE_AFTER = regex.compile(r"(?i)[ \t]*,?[ \t]*(?:postcode[ \t]+)?\d{4}[ \t]?[a-z]{2}(?![\p{L}\d])")
+_DISTRICT = regex.compile(
+    r"(?i)(?:[ \t]+|-)(?:noord|zuid|oost|west|centrum|zuidoost|noordoost|zuidwest|noordwest|nieuw-west|buiten|haven"
+    r"|stad|poort|hout|binnenstad)(?![\p{L}\d])"
+)
+_POSTBUS = regex.compile(
+    r"(?i)(?<![\p{L}\d])(?:postbus|antwoordnummer)[ \t]+(?P<number>\d[\d \t]{0,8}\d|\d"
+    r"|\p{L}+(?:[ \t]+\p{L}+){0,3})"
+)
+_SENTENCE_END = frozenset(".!?…:")
+_STREET_ADJECTIVES = frozenset(
+    {"nieuwe", "oude", "lange", "korte", "grote", "kleine", "hoge", "lage", "brede", "smalle", "eerste", "tweede",
+     "derde", "vierde", "oost", "west", "noord", "zuid", "oostelijke", "westelijke", "noordelijke", "zuidelijke",
+     "sint", "st.", "st", "prins", "prinses", "koning", "koningin", "burgemeester", "burg.", "dokter", "dr.",
+     "generaal", "graaf", "gravin", "hertog", "hertogin", "binnen", "buiten", "achter", "voor", "boven", "beneden",
+     "kromme", "rechte", "droge", "natte", "zwarte", "witte", "rode", "groene", "gouden", "heilige", "bisschop",
+     "pastoor", "kardinaal", "professor", "prof.", "pater", "dominee", "ds.", "meester", "mr.", "mgr.",
+     "monseigneur", "president", "kapitein", "admiraal", "luitenant", "kolonel", "jonkheer", "baron", "ridder",
+     "keizer", "paus", "abt", "deken", "kanunnik", "zuster", "broeder", "moeder", "vader", "onze", "lieve",
+     "vrouwe", "stille", "verlengde", "hoofd", "klein", "groot", "nieuw", "oud", "laan", "ir.", "ing."}
+)
+_NAME_PARTICLES = frozenset({"van", "de", "der", "den", "het", "'t", "'s", "ter", "ten", "te", "la", "le", "du", "da"})
+# Words that start an answer and are not part of a street ("Klopt, Kerkstraat 5").
+_INTERJECTIONS = frozenset(
+    {"klopt", "juist", "precies", "genoteerd", "goed", "prima", "correct", "inderdaad", "adres", "straat",
+     "huisnummer", "sorry", "nou", "oké", "okay", "ok", "eh", "ehm", "uh", "uhm", "hè", "ah", "oh", "o", "ja", "nee",
+     "jawel", "jazeker", "top", "mooi", "fijn", "dank", "bedankt", "hoor", "zeg", "dus", "en", "of", "maar", "want",
+     "hallo", "hoi", "dag", "postcode", "woonplaats", "nummer", "complex", "pand", "woning", "appartement", "flat",
+     "gebouw", "locatie", "kantoor", "mevrouw", "meneer", "familie", "heer"}
+)
+# Nouns that a number counts or labels ("lift 2", "zone 4"): no street name before a number.
 _COUNT_NOUNS = frozenset(
     {"lift", "kamer", "appartement", "zone", "bus", "verdieping", "etage", "lijn", "spoor", "blok", "unit",
      "parkeerplaats", "box", "hal", "ingang", "deur", "woning", "nummer", "huisnummer", "code", "storingscode",
      "foutcode", "type", "model", "versie", "fase", "groep", "melder", "detector", "kanaal", "poort", "paal",
-     "laadpaal", "ketel", "pagina", "artikel", "factuur", "contract", "week", "dag", "uur", "jaar", "keer"}
+     "laadpaal", "ketel", "pagina", "artikel", "factuur", "contract", "week", "dag", "uur", "jaar", "keer", "postcode",
+     "postbus", "bladzijde", "optie", "stap", "punt", "lokaal", "plek", "kast", "unitnummer", "sectie", "vak",
+     "stand", "niveau", "graden", "kanaal", "toestel", "meter", "tarief", "bouwjaar", "jaartal"}
 )
-_PLACE_TRIGGER = regex.compile(
-    r"(?<=(?<![\p{L}])(?:[Ii]n|[Uu]it|[Tt]e|[Vv]anuit|[Rr]ichting|wijk|buurt|dorp|stad|stadsdeel|woonplaats)\s+"
-    r"(?:(?:de|het)\s+)?)"
-    r"(?P<place>(?:'s-|'s\s)?(?:IJ|\p{Lu})\p{Ll}[\p{L}'’]*(?:-(?:IJ|\p{Lu})?[\p{L}'’]+)*"
-    r"(?:\s+(?:(?:aan|op|bij|ter|in)\s+(?:den|de|het|zee)?\s*)?(?:IJ|\p{Lu})\p{Ll}[\p{L}'’]*){0,3})"
-)
-_PLACE = regex.compile(
-    r"(?P<place>(?:'s-|'s\s)?(?:IJ|\p{Lu})\p{Ll}[\p{L}'’]*(?:-(?:IJ|\p{Lu})?[\p{L}'’]+)*"
-    r"(?:\s+(?:(?:aan|op|bij|ter|in)\s+(?:den|de|het|zee)?\s*)?(?:IJ|\p{Lu})\p{Ll}[\p{L}'’]*){0,3})"
-)
-_WORD = regex.compile(r"[\p{L}'’]+")
-_STREET_ADJECTIVES = frozenset(
-    {"nieuwe", "oude", "lange", "korte", "grote", "kleine", "hoge", "lage", "brede", "smalle", "eerste", "tweede",
-     "derde", "vierde", "oost", "west", "noord", "zuid", "oostelijke", "westelijke", "noordelijke", "zuidelijke",
-     "sint", "st.", "prins", "prinses", "koning", "koningin", "burgemeester", "dokter", "generaal", "graaf",
-     "hertog", "van", "de", "der", "den", "'s", "'t", "binnen", "buiten", "achter", "voor", "boven", "beneden",
-     "hof", "kromme", "rechte", "droge", "natte", "zwarte", "witte", "rode", "groene", "gouden", "heilige"}
-)
-
-# Words that start an answer and are not part of a street ("Klopt, Kerkstraat 5").
-_INTERJECTIONS = frozenset({"klopt", "juist", "precies", "genoteerd", "goed", "prima", "correct", "inderdaad", "adres",
-                            "straat", "huisnummer", "sorry", "nou", "oké", "okay", "eh", "ehm", "hè", "ah", "oh", "o"})
 
 _SCORE_STREET_NUMBER = 0.9
 _SCORE_STREET = 0.6
-_SCORE_NAME_NUMBER = 0.7
+_SCORE_NAME_NUMBER = 0.88
+_SCORE_POSTBUS = 0.85
 _SCORE_PLACE = 0.6
+_SCORE_PLACE_GAZETTEER = 0.55
 
 
 class DutchAddressRecognizer(EntityRecognizer):
-    """ADDRESS for streets with house numbers and streets where someone lives; LOCATION for the
-    town or neighbourhood where someone lives or is."""
+    """ADDRESS for streets with house numbers, streets where someone lives and post-office boxes;
+    LOCATION for the town or neighbourhood where someone lives or is."""
 
     def __init__(self, rules_dir: Path):
         super().__init__(
             supported_entities=["ADDRESS", "LOCATION"], name="DutchAddressRecognizer", supported_language="nl",
-            context=["adres", "woon", "woont", "straat", "huisnummer", "postcode"],
+            context=["adres", "woon", "woont", "straat", "huisnummer", "postcode", "woonplaats"],
         )
         self._suffixes = tuple(sorted(load_word_list(rules_dir / "street_suffixes_nl.txt"), key=len, reverse=True))
+        self._not_streets = load_word_list(rules_dir / "not_street_nl.txt")
+        self._given_names = load_word_list(rules_dir / "street_given_names_nl.txt")
         self._not_places = load_word_list(rules_dir / "not_person_nl.txt") | load_word_list(rules_dir / "countries_nl.txt")
+        self._places = _Gazetteer(
+            load_word_list(rules_dir / "places_nl.txt"),
+            load_word_list(rules_dir / "places_ambiguous_nl.txt"),
+            load_word_list(rules_dir / "places_capital_only_nl.txt"),
+        )
 
     def load(self) -> None:
         pass
 
     def analyze(self, text, entities, nlp_artifacts=None):
         common = common_words(nlp_artifacts)
-        stops = stop_words(nlp_artifacts) | _INTERJECTIONS
+        stops = stop_words(nlp_artifacts)
         found: list[RecognizerResult] = []
-        for match in _STREET.finditer(text):
-            found += self._address(text, match, common, stops)
+        words = list(_WORD.finditer(text))
+        for index, word in enumerate(words):
+            found += self._street(text, words, index, common, stops)
+        for match in _POSTBUS.finditer(text):
+            end = self._postbus_end(text, match)
+            if end:
+                found.append(result(self, "ADDRESS", match.start(), end, _SCORE_POSTBUS))
         taken = [(r.start, r.end) for r in found]
-        for match in _PLACE_TRIGGER.finditer(text):
-            span = self._place(text, match.start("place"), match.end("place"), common)
-            if span and not any(s <= span[0] < e for s, e in taken):
-                found.append(result(self, "LOCATION", *span, _SCORE_PLACE))
+        for start, end, score in self._place_spans(text, common, stops):
+            if not any(s <= start < e or s < end <= e for s, e in taken):
+                found.append(result(self, "LOCATION", start, end, score))
+                taken.append((start, end))
         return found
 
-    def _is_street_word(self, word: str) -> str | None:
-        """The suffix that makes ``word`` a street name, or ``None``."""
-        folded = word.casefold()
+    # Streets ------------------------------------------------------------------------------------
+
+    def _suffix(self, folded: str) -> str | None:
+        """The street suffix ``folded`` ends in, or ``None``."""
         for suffix in self._suffixes:
             if folded.endswith(suffix) and (len(folded) > len(suffix) + 1 or folded == suffix):
                 return suffix
         return None
 
-    def _address(self, text: str, match, common: frozenset[str], stops: frozenset[str]) -> list[RecognizerResult]:
-        words = list(_WORD.finditer(match.group("street")))
-        offset = match.start("street")
-        # Leading words that are ordinary words ("Dus", "Het", "Nou") are not part of the street.
-        first = 0
-        while first < len(words) - 1:
-            folded = words[first].group().casefold()
-            if folded in self._not_places or (folded in stops and folded not in _STREET_ADJECTIVES):
-                first += 1
-                continue
-            break
-        while first < len(words) - 1 and words[first].group().casefold() in ("de", "der", "den", "het", "'t", "op", "aan", "in", "bij"):
-            first += 1
-        street_start = offset + words[first].start()
-        last = words[-1].group()
-        if last.casefold() in self._not_places:
+    def _street(self, text: str, words: list, index: int, common: frozenset[str], stops: frozenset[str]):
+        word = words[index]
+        raw = word.group()
+        folded = raw.casefold()
+        end = word.end()
+        abbreviated = False
+        suffix = self._suffix(folded)
+        if suffix is None:
+            stem = next((a for a in _ABBREVIATIONS if folded.endswith(a) and len(folded) >= len(a) + 3), None)
+            if stem is None or folded in common:
+                return self._named_number(text, words, index, common, stops)
+            abbreviated = True
+            if text.startswith(".", end):
+                end += 1
+        if folded in self._not_places:
             return []
-        suffix = self._is_street_word(last)
-        number = self._house_number(match)
-        article = match.group("article") if first == 0 else None
-        start = match.start("article") if article else street_start
-        if not article and street_start > 0:
-            before = regex.search(r"(?<![\p{L}])(?:[Dd]e|[Hh]et)\s+$", text[max(0, street_start - 5):street_start])
-            if before:
-                start = street_start - len(before.group())
-        street_words = [w.group().casefold() for w in words[first:]]
+        capital = raw[0].isupper() and not _opens_sentence(text, word.start())
+        number_end = self._house_number(text, end, stops)
+        if abbreviated and number_end is None:
+            return []
+        if folded in self._not_streets and not (capital and number_end):
+            return []
+        if number_end is None and self._places.match(text, word.start()):
+            return []  # "woon in Schiedam": a town, not a street
+        start = self._street_start(text, words, index, common, stops)
+        if folded == suffix and start == word.start() and number_end and index > 0 and _GAP.fullmatch(
+                text, words[index - 1].end(), word.start()):
+            before = words[index - 1].group().casefold()  # "kerk straat 12": a compound written apart
+            if not (before in stops or before in _INTERJECTIONS or before in _COUNT_NOUNS or value(before) is not None
+                    or before in self._not_places or before in ("de", "het", "'t")):
+                start = words[index - 1].start()
+        named = regex.match(r"(?i)(?:(?:de|het|'t)[ \t]+)?", text[start:word.start()]).end() < word.start() - start
+        if folded == suffix:
+            if not (number_end and (named or folded in _BARE_STREETS)) and not (capital and folded in _BARE_STREETS):
+                return []  # "de straat", "het plein", "op de weg"
+        # "de oude haven": an ordinary word with a name before it is a street name
+        ordinary = (folded in common or folded in stops) and not named
+        strong = suffix in _STRONG_SUFFIXES if suffix else True
         found: list[RecognizerResult] = []
-        if suffix and number:
-            found.append(result(self, "ADDRESS", start, number, _SCORE_STREET_NUMBER))
-        elif suffix:
-            lives = _LIVES.search(text[max(0, start - 60):start])
-            before = text[:start].rstrip()
-            mid_sentence = bool(before) and before[-1] not in ".!?…"
-            strong = suffix in _STREET_ONLY_SUFFIXES and not all(w in common for w in street_words)
-            alone = regex.match(r"\s*(?:[.?!…]|$)", text[match.end("street"):]) is not None and not mid_sentence
-            if lives or (strong and (mid_sentence or alone)):
-                found.append(result(self, "ADDRESS", start, match.end("street"), _SCORE_STREET))
-        elif number:
-            if all(w in common or w in _COUNT_NOUNS for w in street_words) and street_words[-1] in _COUNT_NOUNS:
+        if number_end is not None:
+            if ordinary and not strong and not capital:
                 return []
-            if any(w in _COUNT_NOUNS for w in street_words):
+            found.append(result(self, "ADDRESS", start, number_end, _SCORE_STREET_NUMBER))
+        else:
+            lives = _LIVES.search(text, max(0, start - 60), start) is not None
+            alone = text[:start].strip() == "" and text[end:].strip(" \t.?!…,") == ""
+            if ordinary and not capital and not (lives and strong):
                 return []
-            lives = _LIVES.search(text[max(0, start - 60):start])
-            after = _PLACE_AFTER.match(text, number)
-            if lives or after:
-                found.append(result(self, "ADDRESS", start, number, _SCORE_NAME_NUMBER))
-        if found:
-            end = found[-1].end
-            after = _PLACE_AFTER.match(text, end)
-            if after and not after.group("place")[0].isdigit():
-                span = self._place(text, after.start("place"), None, common)
-                if span:
-                    found.append(result(self, "LOCATION", *span, _SCORE_PLACE))
+            if not (lives or (strong and not ordinary) or (capital and strong) or alone):
+                return []
+            found.append(result(self, "ADDRESS", start, end, _SCORE_STREET))
+        found += self._place_after(text, found[-1].end, common, stops)
         return found
 
-    def _house_number(self, match) -> int | None:
-        """End of the house number part of a street match, or ``None`` without a valid one."""
-        part = match.group("number")
-        if not part:
-            return None
-        core = regex.match(r"\s+(?:(?:nummer|nr\.?|huisnummer)\s+)?(?P<n>\d[^\s,]*|\p{Ll}+)(?:\s+(?:bis|hs|huis|I{1,3})(?!\p{L}))?", part)
-        word = core.group("n")
-        if not word[0].isdigit() and (value(word) in (None, 0) or word in ("een", "één")):
-            return None  # "op de Kerkstraat een storing": the street without a number
-        extra = regex.match(r",?\s+\p{Ll}+\.?\s+(?P<n>\d+[A-Za-z]?|\p{Ll}{3,})$", part[core.end():])
-        if extra and not extra.group("n")[0].isdigit() and value(extra.group("n")) is None:
-            return match.start("number") + core.end()
-        return match.end("number")
+    def _street_start(self, text: str, words: list, index: int, common: frozenset[str], stops: frozenset[str]) -> int:
+        """Where the street named by ``words[index]`` begins: the name words before it and an
+        article directly before those."""
+        first = index
+        names = 0
+        i = index - 1
+        while i >= 0 and names < 4 and _GAP.fullmatch(text, words[i].end(), words[first].start()):
+            raw = words[i].group()
+            folded = raw.casefold()
+            if folded in _NAME_PARTICLES:
+                first = i
+            elif self._name_word(text, words[i], raw, folded, common, stops):
+                first = i
+                names += 1
+            else:
+                break
+            i -= 1
+        # Particles left at the front: an article belongs to the address ("de Kerkstraat"); a "van"
+        # before an article is the preposition ("het adres van de Kerkstraat").
+        while first < index:
+            folded = words[first].group().casefold()
+            following = words[first + 1].group().casefold()
+            if folded == "van" and following in ("de", "het") and not words[first].group()[0].isupper():
+                first += 1
+            elif folded in ("de", "het", "'t") and following in _NAME_PARTICLES and following not in ("der", "den"):
+                first += 1
+            elif folded in ("te", "ten", "ter", "la", "le", "du", "da") and first == index - 1:
+                first += 1
+            else:
+                break
+        return words[first].start()
 
-    def _place(self, text: str, start: int, end: int | None, common: frozenset[str]) -> tuple[int, int] | None:
-        place = _PLACE.match(text, start)
+    def _name_word(self, text: str, word, raw: str, folded: str, common: frozenset[str], stops: frozenset[str]) -> bool:
+        """True for a word that can be part of a street's name before the street word."""
+        if folded in _INTERJECTIONS or folded in self._not_places or value(folded) is not None:
+            return False
+        if folded in _STREET_ADJECTIVES:
+            return True
+        if folded in stops:
+            return False
+        if folded in self._given_names:
+            return True
+        if raw[0].isupper():
+            return True
+        if folded in _COUNT_NOUNS or len(folded) <= 2:
+            return False
+        return folded not in common or _opens_sentence(text, word.start())
+
+    def _house_number(self, text: str, position: int, stops: frozenset[str]) -> int | None:
+        """End of a house number with its additions starting at ``position``, or ``None``."""
+        intro = _NUMBER_INTRO.match(text, position)
+        at = intro.end()
+        if at == position:
+            return None
+        said_number = "nummer" in intro.group().casefold()
+        digits = _DIGITS.match(text, at)
+        if digits:
+            end = digits.end()
+        else:
+            word = _NUMBER_WORD.match(text, at)
+            if not word:
+                return None
+            folded = word.group().casefold()
+            number = value(folded)
+            if number in (None, 0) or (folded in ("een", "één") and not said_number):
+                return None
+            end = word.end()
+        after = regex.match(r"[ \t]+([\p{L}%'’]+)", text[end:end + 20])
+        if after and after.group(1).casefold() in _COUNTED:
+            return None
+        while True:
+            addition = _ADDITION.match(text, end)
+            if not addition or addition.end() == end:
+                break
+            end = addition.end()
+        return end
+
+    def _named_number(self, text: str, words: list, index: int, common: frozenset[str], stops: frozenset[str]):
+        """A street without a street suffix ("Weena 505", "grote noord 61") followed by a house
+        number, with a place or postcode after it or "woon"/"adres" before it."""
+        word = words[index]
+        folded = word.group().casefold()
+        if (folded in stops or folded in _INTERJECTIONS or folded in _COUNT_NOUNS or folded in self._not_places
+                or value(folded) is not None or folded.endswith(("nummer", "code")) or len(folded) < 3):
+            return []
+        digits = regex.match(r"[ \t]+\d{1,5}(?:[ \t]?[a-z](?![\p{L}\d'’]))?(?![\d]|[.,:]\d)", text[word.end():word.end() + 12],
+                             flags=regex.IGNORECASE)
+        if not digits:
+            return []
+        number_end = self._house_number(text, word.end(), stops)
+        if number_end is None:
+            return []
+        start = self._street_start(text, words, index, common, stops)
+        lives = _LIVES.search(text, max(0, start - 60), start) is not None
+        place = self._place_at(text, number_end, common, stops, after_address=True)
+        postcode = _POSTCODE_AFTER.match(text, number_end) is not None
+        ordinary = folded in common
+        cue = _ADDRESS_CUE.search(text, max(0, start - 20), start) is not None
+        if ordinary and not (lives or ((place or postcode) and (cue or word.group()[0].isupper()))):
+            return []
+        if not (lives or place or postcode):
+            return []
+        found = [result(self, "ADDRESS", start, number_end, _SCORE_NAME_NUMBER)]
+        if place:
+            found.append(result(self, "LOCATION", place[0], place[1], _SCORE_PLACE))
+        return found
+
+    def _postbus_end(self, text: str, match) -> int | None:
+        """End of "Postbus 1234" / "postbus twaalf vierendertig", or ``None`` without a number."""
+        number = match.group("number")
+        if number[0].isdigit():
+            return match.start("number") + len(number.rstrip())
+        kept = None
+        for word in regex.finditer(r"\p{L}+", number):
+            if value(word.group().casefold()) in (None, 0) and word.group().casefold() != "nul":
+                break
+            kept = match.start("number") + word.end()
+        return kept
+
+    # Places -------------------------------------------------------------------------------------
+
+    def _place_after(self, text: str, end: int, common: frozenset[str], stops: frozenset[str]) -> list[RecognizerResult]:
+        place = self._place_at(text, end, common, stops, after_address=True)
+        return [result(self, "LOCATION", place[0], place[1], _SCORE_PLACE)] if place else []
+
+    def _place_at(self, text: str, position: int, common, stops, after_address: bool) -> tuple[int, int] | None:
+        """A place starting after ``position`` (", in Gouda", " zeist", " in de bijlmer")."""
+        gap = _PLACE_AFTER.match(text, position)
+        start = gap.end()
+        if start == position and start < len(text):
+            return None
+        said_in = regex.search(r"(?i)(?:in|te)[ \t]+(?:(?:de|het)[ \t]+)?$", gap.group()) is not None
+        found = self._places.match(text, start)
+        if found:
+            end, kind = found
+            if kind == "plain" or text[start].isupper() or (kind == "ambiguous" and said_in):
+                return start, _district_end(text, end)
+        word = _WORD.match(text, start)
+        if not word:
+            return None
+        folded = word.group().casefold()
+        if (said_in or word.group()[0].isupper()) and self._unknown_place_word(folded, common, stops):
+            return start, _district_end(text, word.end())
+        return None
+
+    def _unknown_place_word(self, folded: str, common: frozenset[str], stops: frozenset[str]) -> bool:
+        return (len(folded) > 2 and folded not in common and folded not in stops and folded not in self._not_places
+                and folded not in _INTERJECTIONS and folded not in _COUNT_NOUNS and value(folded) is None
+                and self._suffix(folded) not in _STRONG_SUFFIXES)
+
+    def _place_spans(self, text: str, common: frozenset[str], stops: frozenset[str]):
+        """LOCATION spans: gazetteer places by kind and context, and unknown words after "in"/"uit"/"te"."""
+        spans: list[tuple[int, int, float]] = []
+        covered = 0
+        for token in _TOKEN.finditer(text):
+            start = token.start()
+            if start < covered:
+                continue
+            found = self._places.match(text, start)
+            context = _PLACE_WORDS.search(text, max(0, start - 30), start) is not None
+            if found:
+                end, kind = found
+                lead = start - 1 if start > 0 and text[start - 1] in "'’" else start
+                first_word = text[start:end]
+                capital = first_word[0].isupper() and not _opens_sentence(text, lead)
+                if self._org_before(text, lead) or _SURNAME_BEFORE.search(text, max(0, lead - 12), lead):
+                    covered = end
+                    continue
+                after_postcode = _POSTCODE_BEFORE.search(text, max(0, start - 20), start) is not None
+                accept = (
+                    (kind == "plain")
+                    or (kind == "ambiguous" and (capital or context or after_postcode))
+                    or (kind == "capital_only" and capital)
+                )
+                if accept:
+                    end = _district_end(text, end)
+                    spans.append((lead, end, _SCORE_PLACE if (context or capital) else _SCORE_PLACE_GAZETTEER))
+                    covered = end
+                    continue
+            if context:
+                word = _WORD.match(text, start)
+                if (word and word.group()[0].islower() and not _NOUN_ENDING.search(word.group())
+                        and self._unknown_place_word(word.group().casefold(), common, stops)):
+                    spans.append((start, word.end(), _SCORE_PLACE))
+                    covered = word.end()
+                    continue
+                if word and word.group()[0].isupper():
+                    span = self._capital_place(text, start, common, stops)
+                    if span:
+                        spans.append((span[0], span[1], _SCORE_PLACE))
+                        covered = span[1]
+        return spans
+
+    def _capital_place(self, text: str, start: int, common, stops) -> tuple[int, int] | None:
+        """Capitalised place words after a place word ("in Almere Buiten", "uit Alphen aan den Rijn")."""
+        place = _CAPITAL_PLACE.match(text, start)
         if not place:
             return None
         kept_end = start
-        for word in _WORD.finditer(text, start, place.end()):
+        for word in regex.finditer(r"[\p{L}'’]+", text[start:place.end()]):
             folded = word.group().casefold()
             if folded in ("aan", "op", "bij", "ter", "in", "den", "de", "het", "zee", "'s", "s"):
                 continue
-            if folded in self._not_places or (folded in common and word.start() > start) or self._is_street_word(word.group()) and word.start() > start:
+            if folded in self._not_places or (folded in common and word.start() > 0) or (
+                    word.start() > 0 and self._suffix(folded)):
                 break
-            kept_end = word.end()
+            kept_end = start + word.end()
         if kept_end == start:
             return None
         first = text[start:kept_end].split()[0].casefold()
-        if first in common and len(first) < 4:
+        if first in common and len(first) < 4 or first in stops:
             return None
         return start, kept_end
+
+    def _org_before(self, text: str, start: int) -> bool:
+        """True when an organisation word stands directly before (``Woonstad Rotterdam``, ``provincie``)."""
+        before = regex.search(r"([\p{L}]+)[ \t]+$", text[max(0, start - 30):start])
+        if not before:
+            return False
+        folded = before.group(1).casefold()
+        return folded in self._not_places or folded in ("provincie", "gemeente", "regio", "universiteit", "hogeschool")
+
+
+_CAPITAL_PLACE = regex.compile(
+    r"(?:IJ|\p{Lu})\p{Ll}[\p{L}'’]*(?:-(?:IJ|\p{Lu})?[\p{L}'’]+)*"
+    r"(?:[ \t]+(?:(?:aan|op|bij|ter|in)[ \t]+(?:den|de|het|zee)?[ \t]*)?(?:IJ|\p{Lu})\p{Ll}[\p{L}'’]*){0,3}"
+)
+
+
+class _Gazetteer:
+    """Places by their words: ``match`` finds the longest place starting at a position."""
+
+    def __init__(self, places: frozenset[str], ambiguous: frozenset[str], capital_only: frozenset[str]):
+        self._by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for place in places:
+            tokens = tuple(_TOKEN.findall(place))
+            if not tokens:
+                continue
+            kind = "capital_only" if place in capital_only else "ambiguous" if place in ambiguous else "plain"
+            self._by_first.setdefault(tokens[0], []).append((tokens, kind))
+        for entries in self._by_first.values():
+            entries.sort(key=lambda entry: -len(entry[0]))
+
+    def match(self, text: str, start: int) -> tuple[int, str] | None:
+        """``(end, kind)`` of the longest place at ``start``, or ``None``."""
+        first = _TOKEN.match(text, start)
+        if not first or (start > 0 and (text[start - 1].isalnum())):
+            return None
+        entries = self._by_first.get(first.group().casefold())
+        if not entries:
+            return None
+        for tokens, kind in entries:
+            end = first.end()
+            ok = True
+            for token in tokens[1:]:
+                gap = _SEPARATOR.match(text, end)
+                nxt = _TOKEN.match(text, gap.end()) if gap else None
+                if not nxt or nxt.group().casefold() != token:
+                    ok = False
+                    break
+                end = nxt.end()
+            if ok and not (end < len(text) and (text[end].isalnum() or text[end] in "-'’" and end + 1 < len(text)
+                                                and text[end + 1].isalnum())):
+                return end, kind
+        return None
+
+
+def _district_end(text: str, end: int) -> int:
+    district = _DISTRICT.match(text, end)
+    return district.end() if district else end
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    before = text[:start].rstrip()
+    return not before or before[-1] in _SENTENCE_END
 
 
 def recognizers(rules_dir: Path) -> list[EntityRecognizer]:
