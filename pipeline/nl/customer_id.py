@@ -25,6 +25,7 @@ from pipeline.nl.phone_spoken import is_phone, starts_like_phone
 from pipeline.recognizers import elf_proef
 
 _CUED_SCORE = 0.6
+_ALPHABET_SCORE = 0.9  # a cued code in the spelling alphabet: above a spelled name
 _SPELLED_SCORE = 0.5
 _LONG_SCORE = 0.4
 _BOOST = 0.45
@@ -100,7 +101,8 @@ class CustomerIdRecognizer(sn.NumberRecognizer):
                     item.spoken for item in reading.items if item.chars.isalpha()):
                 continue
             if sn.cue_before(analysis, reading.items[0].first, sn.ID_CUES, _NEAR):
-                score, boost = _CUED_SCORE, 0.0
+                alphabet = any(item.last > item.first for item in reading.items)
+                score, boost = (_ALPHABET_SCORE if alphabet else _CUED_SCORE), 0.0
             else:
                 score, boost = _SPELLED_SCORE, 0.1
             found += [(a, b, score, boost) for a, b in reading.spans(0, len(reading.items) - 1)]

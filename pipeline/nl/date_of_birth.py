@@ -15,7 +15,7 @@ import regex
 from presidio_analyzer import EntityRecognizer
 
 from pipeline.nl import spoken_numbers as sn
-from pipeline.nl._numbers import month, ordinal, value
+from pipeline.nl._numbers import month, ordinal
 
 _CUED_SCORE = 0.65
 _BASE_SCORE = 0.25
@@ -38,7 +38,7 @@ def _number(token: sn.Token) -> int | None:
     if token.kind == sn.DIGITS:
         return int(token.text)
     if token.kind == sn.NUMBER:
-        return value(token.text)
+        return int(token.digits)
     return None
 
 

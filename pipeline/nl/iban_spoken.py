@@ -24,9 +24,9 @@ from pipeline.nl.bsn import ending
 from pipeline.recognizers import iban_mod97
 
 _VALID_SCORE = 0.9
-_OPENING_SCORE = 0.7
+_OPENING_SCORE = 0.8  # above a phone number read from the account digits
 _ENDING_SCORE = 0.45
-_BANK_SCORE = 0.6
+_BANK_SCORE = 0.9  # above a spelled name: letters spelled after "bankcode" are a bank's
 _BOOST = 0.3
 _ACCOUNT_DIGITS = 10
 _OPENING = regex.compile(r"NL(\d\d?)([A-Z]{4})")

@@ -20,6 +20,7 @@ from pipeline.nl import dictation
 from pipeline.nl import spoken_numbers as sn
 
 _SCORE = 0.65
+_SPELLED_SCORE = 0.9  # letters in the spelling alphabet: above a spelled name
 _LOWER_SCORE = 0.3
 _CUED_SCORE = 0.55
 _BOOST = 0.35
@@ -51,7 +52,9 @@ class SpokenPostcodeRecognizer(sn.NumberRecognizer):
                     continue
                 claimed.update(range(first, last + 1))
                 covered.update(range(reading.items[first].first, reading.items[last].last + 1))
-                found += [(a, b, _SCORE, 0.0) for a, b in reading.spans(first, last)]
+                spelled = any(item.last > item.first for item in reading.items[first : last + 1])
+                score = _SPELLED_SCORE if spelled else _SCORE
+                found += [(a, b, score, 0.0) for a, b in reading.spans(first, last)]
         for piece in analysis.pieces:
             if len(piece.digits) != 4 or piece.digits[0] == "0" or piece.first in covered:
                 continue

@@ -70,6 +70,8 @@ class DutchSpokenEmailRecognizer(EntityRecognizer):
     def analyze(self, text, entities, nlp_artifacts=None):
         found = []
         for match in _SPOKEN_EMAIL.finditer(text):
+            if _ordinary_words(text, match):
+                continue
             start = match.start()
             # Leading words that introduce the address ("mijn mail is …") are not part of it.
             for word in _WORD.finditer(text, start, match.end("local")):
@@ -78,6 +80,21 @@ class DutchSpokenEmailRecognizer(EntityRecognizer):
                     break
             found.append(result(self, "EMAIL_ADDRESS", start, match.end(), _SCORE))
         return found
+
+
+# Top-level domains that are also Dutch words, and the English "at": "ik zit at home punt de
+# monteur komt" is no address; "jan at planet punt nl" and "info apenstaartje bedrijf punt de" are.
+_WORD_TLDS = frozenset({"de", "nu", "me", "at", "no"})
+_PLAIN_AT = regex.compile(r"[ \t,]*(?:at|et)[ \t,]", regex.IGNORECASE)
+_WORD_NEXT = regex.compile(r"[ \t]+\p{L}")
+
+
+def _ordinary_words(text: str, match: regex.Match) -> bool:
+    """True for an "address" read from ordinary words: the at-word "at", a top-level domain that
+    is also a Dutch word, and more words after it in the same sentence."""
+    tld = regex.search(r"[\p{L}]+$", match.group("domain"))
+    return bool(tld and tld.group().casefold() in _WORD_TLDS and _PLAIN_AT.match(text, match.end("local"))
+                and _WORD_NEXT.match(text, match.end()))
 
 
 def recognizers(rules_dir: Path) -> list[EntityRecognizer]:

@@ -1,0 +1,96 @@
+"""The dictation reader: dictated stretches → canonical strings with a map back to character
+offsets (a table, in cased and lower-case form), and properties that hold for any text: offsets
+inside the text, the map monotonic, parts covering the items."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from text_to_num import alpha2digit
+
+from pipeline.nl._numbers import value
+from pipeline.nl.dictation import REPAIRED, read
+
+# text → canonical string of each dictated stretch, in order.
+TABLE = [
+    ("nul zes, twaalf", ["0612"]),
+    ("Drieëntachtig.", ["83"]),
+    ("vierhonderdtwaalf", ["412"]),
+    ("negentienhonderdvierenzestig", ["1964"]),
+    ("negentienhonderd vierenzestig", ["1964"]),
+    ("plus twee en dertig, vier", ["324"]),
+    ("A van Anton, B van Bernard", ["AB"]),
+    ("IJ van IJmuiden", ["IJ"]),
+    ("s als in Simon", ["S"]),
+    ("drie vijf twee een, A van Anton, B van Bernard", ["3521AB"]),
+    ("G X negen nul drie P", ["GX903P"]),
+    ("vgb 73 x", ["VGB73X"]),
+    ("NL17 RABO 0874 4731 79", ["NL17RABO0874473179"]),
+    ("n l achttien r a b o nul een", ["NL18RABO01"]),
+    ("NL eenennegentig abn amro nul vier", ["NL91ABNA04"]),
+    ("b u n q", ["BUNQ"]),
+    ("k streepje twee nul twee vier", ["K-2024"]),
+    ("nul zes, eh, twaalf", ["0612"]),
+    ("j a n, aan elkaar, met een z", ["JAN"]),
+    ("We hebben 12 03 een afspraak", ["1203"]),
+    ("Het kost 89 euro om 14:30", ["89"]),
+    ("ik heb u gebeld", []),
+    ("Ik woon in de Kerkstraat, zei ik toch.", []),
+]
+
+
+@pytest.mark.parametrize("text, canonicals", TABLE, ids=[text[:30] for text, _ in TABLE])
+@pytest.mark.parametrize("form", ["written", "lower"])
+def test_canonical_strings(text, canonicals, form):
+    text = text.lower() if form == "lower" else text
+    assert [reading.canonical for reading in read(text)] == canonicals
+
+
+def test_offsets_point_at_the_words_read():
+    text = "Het is A van Anton, twee eh vier."
+    (reading,) = read(text)
+    assert reading.canonical == "A24"
+    assert [text[a:b] for a, b in reading.offsets] == ["A van Anton", "twee", "vier"]
+    assert [text[a:b] for a, b in reading.spans(0, 2)] == ["A van Anton, twee", "vier"], "a hesitation splits the span"
+
+
+def test_a_repair_keeps_both_values_as_parts():
+    text = "het kenteken is s-612-hn nee wacht s-621-hn sorry"
+    (reading,) = read(text)
+    assert reading.canonical == "S612HNS621HN"
+    parts = reading.parts()
+    assert len(parts) == 2 and reading.items[parts[1][0]].link == REPAIRED
+    assert [text[reading.items[a].start : reading.items[b].end] for a, b in parts] == ["s-612-hn", "s-621-hn"]
+
+
+@pytest.mark.parametrize("word", ["achttien", "zes", "twaalf", "drieëntachtig", "vierhonderdtwaalf", "negentienhonderdvierenzestig",
+                                  "tweeduizend", "honderdachttien", "zevenenveertig", "duizend"])
+def test_number_words_agree_with_text2num(word):
+    """text2num reads these words too; the cached reader of this package (which also reads
+    "negentienzesendertig", "één" and a lone "nul", which text2num leaves as words) gives the same value."""
+    assert value(word) == int(alpha2digit(word, "nl"))
+
+
+_WORDS = ["nul", "zes", "twaalf", "drieëntachtig", "en", "dan", "eh", "nee", "wacht", "sorry", "a", "van", "Anton", "IJ",
+          "k", "vgb", "NL17", "rabo", "abn", "amro", "streepje", "punt", "aan", "elkaar", "met", "een", "z", "de",
+          "Kerkstraat", "u", "o", "12", "0612", "14:30", "€", "ik", "woon", "twee", "dertig", "honderd"]
+_GAPS = [" ", ", ", "... ", " - ", ". ", "? ", "-", " / "]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_WORDS), st.sampled_from(_GAPS)), max_size=25))
+def test_offsets_inside_the_text_and_monotonic(pieces):
+    text = "".join(word + gap for word, gap in pieces)
+    previous_end = 0
+    for reading in read(text):
+        assert reading.canonical, "a reading is never empty"
+        offsets = reading.offsets
+        assert len(offsets) == len(reading.canonical)
+        starts = [a for a, _ in offsets]
+        assert starts == sorted(starts), "the map back to the text is monotonic"
+        assert all(0 <= a < b <= len(text) for a, b in offsets)
+        assert reading.start >= previous_end, "readings do not overlap"
+        previous_end = reading.end
+        covered = [index for a, b in reading.parts() for index in range(a, b + 1)]
+        assert covered == list(range(len(reading.items))), "parts cover every item once, in order"
+        for a, b in reading.spans(0, len(reading.items) - 1):
+            assert 0 <= a < b <= len(text) and text[a:b] == text[a:b].strip()
