@@ -7,8 +7,10 @@ this script adds per-type character precision, the reviewer's safety net (the sh
 gold characters that lie in a turn carrying a ``review`` flag, and flags per call), loading time
 and words per second on one core after loading. Writes benchmarks/results/redaction.md and .json.
 
-Generalisation: redaction-dev is the tuning set, redaction-dev-2 the check set. Leaks (which quote
-the transcripts) are printed for the tuning set only, and never written to the repository.
+Generalisation: redaction-dev and our own invented calls (benchmarks/invented_calls.py) were the
+tuning sets and redaction-dev-2 the check set; after one swap the even-numbered half of
+redaction-dev-2 is read for tuning too and its odd half stays the check nobody reads. Leaks (which
+quote the transcripts) are printed for the tuning sets only, and never written to the repository.
 
 Usage: python benchmarks/redaction.py [--eval-dir ../shared/eval] [--sets dev,dev-asr,dev2,dev2-asr]
                                       [--show-leaks N] [--no-speed]
@@ -46,10 +48,16 @@ VARIANTS = {
     "dev-asr": ("redaction-dev", "asr"),
     "dev2": ("redaction-dev-2", "written"),
     "dev2-asr": ("redaction-dev-2", "asr"),
+    # redaction-dev-2 in halves, for the one swap: calls at even positions are read for tuning,
+    # those at odd positions stay a check that nobody reads.
+    "dev2-even": ("redaction-dev-2:even", "written"),
+    "dev2-even-asr": ("redaction-dev-2:even", "asr"),
+    "dev2-odd": ("redaction-dev-2:odd", "written"),
+    "dev2-odd-asr": ("redaction-dev-2:odd", "asr"),
     "invented": ("invented", "written"),  # benchmarks/invented_calls.py, our own templates
     "invented-asr": ("invented", "asr"),
 }
-TUNING_SETS = ("redaction-dev", "invented")  # leaks are shown for these only; redaction-dev-2 is measured, not read
+TUNING_SETS = ("redaction-dev", "redaction-dev-2:even", "invented")  # leaks are shown for these only
 
 
 def load_scorer(eval_dir: Path):
@@ -67,8 +75,11 @@ def gold_rows(eval_dir: Path, variant: str) -> list[dict]:
         inventor = Inventor(seed=7)
         rows = [invent_call(inventor, i) for i in range(200)]
     else:
+        folder, _, half = folder.partition(":")
         path = eval_dir / folder / "dialogues.jsonl"
         rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        if half:
+            rows = rows[0 if half == "even" else 1 :: 2]
     return [asr_dialogue(row) for row in rows] if style == "asr" else rows
 
 
