@@ -19,10 +19,14 @@ from pipeline.nl.person_context import result
 
 _TLDS = (
     r"(?:nl|com|net|org|be|de|eu|info|biz|io|co|uk|fr|es|it|pl|tr|ma|online|nu|frl|email|mail|me|tv|app|dev"
-    r"|amsterdam|nrw|ch|at|se|dk|no|fi|cz|ro|hu|pt|gr|us|ca|edu|gov)"
+    r"|amsterdam|nrw|ch|at|se|dk|no|fi|cz|ro|hu|pt|gr|us|ca|edu|gov"
+    # spelled or misheard: "punt n l", "punt en el", "punt c o m", "punt kom"
+    r"|n[ \t.-]l|en[ \t]+el|c[ \t.-]o[ \t.-]m|kom|b[ \t.-]e)"
 )
-_SEP = r"(?:[ \t]*,?[ \t]+(?:punt|dot|streepje|liggend streepje|laag streepje|tussenstreepje|koppelteken|min(?:teken)?|underscore|onderstreepje|underscoretje)[ \t]*,?[ \t]+)"
-_AT = r"(?:[ \t]*,?[ \t]+(?:apenstaartje|apestaartje|aapje|at|et|@)[ \t]*,?[ \t]+|[ \t]*@[ \t]*)"
+# Mail providers a speech recogniser writes in two words: "g mail", "kpn mail", "hot mail".
+_PROVIDER = r"(?:g|kpn|hot|proton|upc|ya|x[ \t]?s[ \t]?4|x[ \t]?s[ \t]?for)[ \t]+(?:mail|all|hoo)"
+_SEP = r"(?:[ \t]*,?[ \t]+(?:punt|puntje|dot|streepje|liggend streepje|laag streepje|tussenstreepje|koppelteken|min(?:teken)?|underscore|onderstreepje|underscoretje)[ \t]*,?[ \t]+)"
+_AT = r"(?:[ \t]*,?[ \t]+(?:apenstaartje|apestaartje|apenstaart|apestaart|aapje|at-teken|at|et|@)[ \t]*,?[ \t]+|[ \t]*@[ \t]*)"
 _LETTER = r"(?:IJ|ij|\p{L})"
 _ALPHABET = rf"(?:{_LETTER}[ \t]+(?:van|voor|als in)[ \t]+\p{{L}}[\p{{L}}'’-]*(?:,?[ \t]+|,[ \t]*)?)+"
 _SPELLED = rf"(?:{_LETTER}(?:(?:-|,[ \t]*|[ \t]+){_LETTER}(?![\p{{L}}\d])){{2,}})"
@@ -32,17 +36,23 @@ _PARTICLE = r"(?:van der|van den|van de|van 't|van|de|der|den|ter|ten|te|el|al)"
 # l-en", "zonder spatie", hesitations.
 _REMARK = (
     r"(?:[ \t]*,?[ \t]+(?:(?:alles[ \t]+)?aan[ \t]+elkaar|zonder[ \t]+spaties?|alles[ \t]+klein|kleine[ \t]+letters?"
-    r"|met[ \t]+(?:een|twee|dubbel|dubbele)[ \t]+(?:ij|\p{L})(?:-en|'en|'s|-s)?|eh|ehm|uh|uhm)(?![\p{L}\d])[ \t]*,?)"
+    r"|met[ \t]+(?:een|twee|dubbel|dubbele)[ \t]+(?:ij|\p{L})(?:-en|'en|'s|-s)?|(?:met[ \t]+(?:een[ \t]+)?)?hoofdletters?"
+    r"|eh|ehm|uh|uhm)(?![\p{L}\d])[ \t]*,?)"
+)
+_NUMBER_WORD = (
+    r"(?:(?:een|twee|drie|vier|vijf|zes|zeven|acht|negen)(?:en|ën)(?:twintig|dertig|veertig|vijftig|zestig|zeventig"
+    r"|tachtig|negentig)|twintig|dertig|veertig|vijftig|zestig|zeventig|tachtig|negentig|tien|elf|twaalf"
+    r"|(?:der|veer|vijf|zes|zeven|acht|negen)tien)"
 )
 _LOCAL_UNIT = rf"(?:{_ALPHABET}|{_SPELLED}|(?:{_PARTICLE}[ \t]+)?{_UNIT})"
 # A local part: units joined by a separator word; a single letter or a number may follow a
 # unit with only a space ("sjoukje w", "jan 85"), and so may a surname with its particle
 # ("lotte streepje de boer").
 _LOCAL = (
-    rf"{_LOCAL_UNIT}(?:{_REMARK}*{_SEP}{_LOCAL_UNIT}|[ \t]+(?:\p{{L}}|\d+)(?![\p{{L}}\d])"
+    rf"{_LOCAL_UNIT}(?:{_REMARK}*{_SEP}{_LOCAL_UNIT}|[ \t]+(?:\p{{L}}|\d+|{_NUMBER_WORD})(?![\p{{L}}\d])"
     rf"|[ \t]+{_PARTICLE}[ \t]+{_UNIT})*"
 )
-_DOMAIN = rf"{_UNIT}(?:{_SEP}{_UNIT})*?(?:{_SEP}{_TLDS}|\.{_TLDS})(?![\p{{L}}\d])"
+_DOMAIN = rf"(?:{_PROVIDER}|{_UNIT})(?:{_SEP}{_UNIT})*?(?:{_SEP}{_TLDS}|\.{_TLDS})(?![\p{{L}}\d])"
 _SPOKEN_EMAIL = regex.compile(
     rf"(?<![\p{{L}}\d@.])(?P<local>{_LOCAL}){_REMARK}*{_AT}(?P<domain>{_DOMAIN})", regex.IGNORECASE)
 _WORD = regex.compile(r"\S+")
