@@ -43,12 +43,17 @@ from pipeline.recognizers import load_word_list
 _WORD = regex.compile(r"(?<![\p{L}\d'’])(?:['’][st][ -])?[\p{L}][\p{L}'’]*(?:-[\p{L}][\p{L}'’]*)*")
 _TOKEN = regex.compile(r"[\p{L}\d]+")
 _GAP = regex.compile(r"[ \t]+")
+_DOT_GAP = regex.compile(r"\.?[ \t]*")
+_ORDINAL_BEFORE = regex.compile(r"(?i)(?<![\p{L}\d])\d{1,2}(?:e|ste|de)[ \t]+$")
+# Abbreviated titles written with a full stop inside a street name ("Prof. Dr. Dorgelolaan", "St. Jacobsstraat").
+_TITLE_ABBREVIATIONS = frozenset({"st", "prof", "dr", "mr", "burg", "ir", "ing", "mgr", "ds", "jhr", "gen", "kon", "pr",
+                                  "drs", "mgr", "past", "kard", "ass"})
 _SEPARATOR = regex.compile(r"[ \t]*(?:['’-][ \t]*)?|[ \t]+")
 
 # The house number and its additions, read after the street (case does not matter).
 _NUMBER_INTRO = regex.compile(
-    r"(?i)(?:[ \t]*,?[ \t]+(?:(?:eh+m?|ehm|uhm?|dus|en|dan|op|dat|het|is|de|met|op)[ \t]*,?[ \t]+){0,3}(?:huisnummer|nummer|nr\.?|no\.?)"
-    r"|[ \t]*,?[ \t]*(?:huisnummer|nummer))?[ \t]*"
+    r"(?i)(?:[ \t]*,?[ \t]+(?:(?:eh+m?|ehm|uhm?|dus|en|dan|op|dat|het|is|de|met|op)[ \t]*,?[ \t]+){0,3}(?:huisnummers?|nummers?|nr\.?|no\.?)"
+    r"|[ \t]*,?[ \t]*(?:huisnummers?|nummers?)|[ \t]+(?:eh+m?|ehm|uhm?)[ \t]*,?(?=[ \t]+\d))?[ \t]*"
 )
 _DIGITS = regex.compile(r"(?i)\d{1,5}(?:[ \t]?[a-z](?![\p{L}\d'’]))?(?![\d]|[.,:]\d)")
 _NUMBER_WORD = regex.compile(r"(?i)[\p{L}]+(?![\p{L}\d'’])")
@@ -62,11 +67,12 @@ _ADDITION = regex.compile(
     | [ \t]*[-/][ \t]?(?:\d{{1,4}}|[a-z]|i{{1,3}}|iv)(?![\p{{L}}\d])
     | [ \t]+(?-i:I{{1,3}}|IV)(?![\p{{L}}\d])
     | [ \t]+(?![uo](?![\p{{L}}\d]))[a-z](?:[ \t]+van[ \t]+\p{{L}}+)?(?![\p{{L}}\d'’])
-    | ,?[ \t]*-?[ \t]*(?:{_FLOOR}[ \t]*-?[ \t]*)?(?:hoog|hg)(?![\p{{L}}\d])
+    | ,?[ \t]*-?[ \t]*(?:{_FLOOR}[ \t]*-?[ \t]*)?(?:hoog|hg)(?:[ \t]+(?:achter|voor|links|rechts)(?![ \t]+(?:de|het|een|die|dat|mijn|ons|onze)(?![\p{{L}}])))?(?![\p{{L}}\d])
     | ,?[ \t]+(?:een|één|twee|drie|vier|vijf|zes|zeven|acht|negen|tien)hoog(?![\p{{L}}\d])
     | ,?[ \t]+(?:op[ \t]+)?(?:de[ \t]+)?{_FLOOR}[ \t]+(?:etage|verdieping|woonlaag)(?![\p{{L}}\d])
     | ,?[ \t]+(?:bus|chalet|unit|woning|appartement|app\.?|kamer|flat|box|huisnummer|nummer|nr\.?)[ \t]+{_NUMBER_WORDS}(?![\p{{L}}\d])
     | [ \t]+(?:tot[ \t]+en[ \t]+met|t/m|tm|t\.m\.)[ \t]+{_NUMBER_WORDS}(?![\p{{L}}\d])
+    | [ \t]+(?:tot|en|of)[ \t]+\d{{1,4}}[a-z]?(?![\p{{L}}\d]|[ \t]+(?:uur|euro|keer|jaar|dagen|minuten|procent))
     """
 )
 # Words after a number that make it a count, a time or an amount, not a house number.
@@ -91,6 +97,8 @@ _LIVES = regex.compile(
 )
 # What stands before an address said on its own ("het is Achterom 14 in Kampen", "ik zie het …").
 _ADDRESS_CUE = regex.compile(r"(?i:(?:^|[.?!…:,][ \t]*|(?<![\p{L}])(?:is|op|aan|naar|zie|het|dat|ja|nee|nou|klopt))[ \t]*)$")
+# "op"/"aan" before a street with its article: "op de Dorpsstraat", "aan de Molenweg".
+_ON_STREET = regex.compile(r"(?i:(?<![\p{L}])(?:op|aan)[ \t]+)$")
 _PLACE_WORDS = regex.compile(
     r"(?i:(?<![\p{L}\d])(?:in|uit|te|vanuit|richting|nabij|omgeving|regio|buurt|wijk|dorp|stad|stadsdeel"
     r"|woonplaats|plaats|woonachtig|wonend)(?:[ \t]+(?:in|te))?[ \t]+)$"
@@ -124,11 +132,11 @@ _STREET_ADJECTIVES = frozenset(
     {"nieuwe", "oude", "lange", "korte", "grote", "kleine", "hoge", "lage", "brede", "smalle", "eerste", "tweede",
      "derde", "vierde", "oost", "west", "noord", "zuid", "oostelijke", "westelijke", "noordelijke", "zuidelijke",
      "sint", "st.", "st", "prins", "prinses", "koning", "koningin", "burgemeester", "burg.", "dokter", "dr.",
-     "generaal", "graaf", "gravin", "hertog", "hertogin", "binnen", "buiten", "achter", "voor", "boven", "beneden",
+     "generaal", "graaf", "gravin", "hertog", "hertogin", "binnen", "buiten", "achter",
      "kromme", "rechte", "droge", "natte", "zwarte", "witte", "rode", "groene", "gouden", "heilige", "bisschop",
      "pastoor", "kardinaal", "professor", "prof.", "pater", "dominee", "ds.", "meester", "mr.", "mgr.",
      "monseigneur", "president", "kapitein", "admiraal", "luitenant", "kolonel", "jonkheer", "baron", "ridder",
-     "keizer", "paus", "abt", "deken", "kanunnik", "zuster", "broeder", "moeder", "vader", "onze", "lieve",
+     "keizer", "paus", "abt", "deken", "kanunnik", "onze", "lieve",
      "vrouwe", "stille", "verlengde", "hoofd", "klein", "groot", "nieuw", "oud", "laan", "ir.", "ing."}
 )
 _NAME_PARTICLES = frozenset({"van", "de", "der", "den", "het", "'t", "'s", "ter", "ten", "te", "la", "le", "du", "da"})
@@ -253,9 +261,10 @@ class DutchAddressRecognizer(EntityRecognizer):
         else:
             lives = _LIVES.search(text, max(0, start - 60), start) is not None
             alone = text[:start].strip() == "" and text[end:].strip(" \t.?!…,") == ""
-            if ordinary and not capital and not (lives and strong):
+            if ordinary and not capital and not (strong and (lives or _ON_STREET.search(text, max(0, start - 8), start))):
                 return []
-            if not (lives or (strong and not ordinary) or (capital and strong) or alone):
+            on_street = _ON_STREET.search(text, max(0, start - 8), start) is not None or text[start:word.start()].strip() != ""
+            if not (lives or (strong and (not ordinary or capital or on_street)) or alone):
                 return []
             found.append(result(self, "ADDRESS", start, end, _SCORE_STREET))
         found += self._place_after(text, found[-1].end, common, stops)
@@ -267,7 +276,10 @@ class DutchAddressRecognizer(EntityRecognizer):
         first = index
         names = 0
         i = index - 1
-        while i >= 0 and names < 4 and _GAP.fullmatch(text, words[i].end(), words[first].start()):
+        while i >= 0 and names < 4 and (
+                _GAP.fullmatch(text, words[i].end(), words[first].start())
+                or words[i].group().casefold() in _TITLE_ABBREVIATIONS
+                and _DOT_GAP.fullmatch(text, words[i].end(), words[first].start())):
             raw = words[i].group()
             folded = raw.casefold()
             if folded in _NAME_PARTICLES:
@@ -291,14 +303,15 @@ class DutchAddressRecognizer(EntityRecognizer):
                 first += 1
             else:
                 break
-        return words[first].start()
+        ordinal = _ORDINAL_BEFORE.search(text, max(0, words[first].start() - 8), words[first].start())
+        return ordinal.start() if ordinal else words[first].start()  # "2e Hugo de Grootstraat"
 
     def _name_word(self, text: str, word, raw: str, folded: str, common: frozenset[str], stops: frozenset[str]) -> bool:
         """True for a word that can be part of a street's name before the street word."""
+        if folded in _STREET_ADJECTIVES or folded in _TITLE_ABBREVIATIONS:
+            return True
         if folded in _INTERJECTIONS or folded in self._not_places or value(folded) is not None:
             return False
-        if folded in _STREET_ADJECTIVES:
-            return True
         if folded in stops:
             return False
         if folded in self._given_names:
@@ -328,6 +341,9 @@ class DutchAddressRecognizer(EntityRecognizer):
             if number in (None, 0) or (folded in ("een", "één") and not said_number):
                 return None
             end = word.end()
+            while (more := _NUMBER_WORD.match(text, end + 1)) and text[end] in " \t" and value(
+                    more.group().casefold()) not in (None, 0) and more.group().casefold() not in ("een", "één"):
+                end = more.end()  # "honderd twaalf"
         after = regex.match(r"[ \t]+([\p{L}%'’]+)", text[end:end + 20])
         if after and after.group(1).casefold() in _COUNTED:
             return None
