@@ -81,7 +81,7 @@ _ANY_CUE = sn.cues(*sn.ID_WORDS, *sn.PHONE_WORDS, *sn.BSN_WORDS, *sn.IBAN_WORDS,
                    "postcode", "huisnummer", "kenteken")
 _PRODUCT_CUES = sn.cues(r"(?:artikel|model|type|product|onderdeel|versie|kvk|btw)(?:nummer|nr|code)?s?",
                         "keurmerk", "meterstand")
-_SPELLED_ID = regex.compile(r"(?P<letters>[A-Z]{1,4})-?(?P<digits>\d{4,})")
+_SPELLED_ID = regex.compile(r"(?P<letters>[A-Z]{0,4})-?(?P<digits>\d[\d-]{3,}\d)")
 
 
 def _other_shape(digits: str) -> bool:
@@ -97,8 +97,9 @@ class CustomerIdRecognizer(sn.NumberRecognizer):
         found = []
         for reading in dictation.read(analysis.text):  # "K van Karel, L van Lodewijk, vier vier ..."
             match = _SPELLED_ID.fullmatch(reading.canonical)
-            if not match or match.group("letters") == "NL" or not any(
-                    item.spoken for item in reading.items if item.chars.isalpha()):
+            if not match or match.group("letters") == "NL" or not (
+                    any(item.spoken for item in reading.items if item.chars.isalpha())
+                    or "-" in match.group("digits") and sn.cue_before(analysis, reading.items[0].first, sn.ID_CUES, _NEAR)):
                 continue
             if sn.cue_before(analysis, reading.items[0].first, sn.ID_CUES, _NEAR):
                 alphabet = any(item.last > item.first for item in reading.items)

@@ -68,6 +68,15 @@ def _written_date(reading: dictation.Reading) -> bool:
     return len(items) == 2 or len(items[2].chars) in (2, 4)
 
 
+def _years_or_counting(items) -> bool:
+    """Years in a row ("2019-2020", "2019 en 2020") or counting ("een, twee, drie, vier")."""
+    numbers = [item.chars for item in items if item.chars.isdigit()]
+    if len(numbers) >= 2 and all(len(n) == 4 and n[:2] in ("19", "20") for n in numbers):
+        return True
+    values = [int(n) for n in numbers]
+    return len(values) >= 3 and all(b == a + 1 for a, b in zip(values, values[1:]))
+
+
 class DictatedNumberRecognizer(sn.NumberRecognizer):
     ENTITY = "NUMBER"
     NAME = "Dictated number or code (review)"
@@ -88,7 +97,7 @@ class DictatedNumberRecognizer(sn.NumberRecognizer):
                 continue
             if _DATE.fullmatch(analysis.text, reading.start, reading.end) or _written_date(reading):
                 continue
-            if sn.cue_before(analysis, items[0].first, _PRODUCT_WORDS, 3):
+            if sn.cue_before(analysis, items[0].first, _PRODUCT_WORDS, 3) or _years_or_counting(items):
                 continue
             found += [(a, b, SCORE, 0.0) for a, b in reading.spans(0, len(items) - 1)]
         return found

@@ -62,6 +62,9 @@ UNITS = frozenset({
     "week", "weken", "maand", "maanden", "jaar", "jaren", "keer", "graden", "meter", "meters", "kilo",
     "kilometer", "km", "liter", "kwartier", "bar", "watt", "kilowatt", "kwh", "stuks", "mensen",
     "personen", "kinderen", "verdiepingen", "woningen", "huizen", "cijfers", "letters", "werkdagen",
+    "kuub", "m2", "m3", "vierkante", "kubieke", "ampère", "ampere", "volt", "kw", "liters", "kilowattuur", "gram",
+    "centimeter", "millimeter", "cm", "mm", "kg", "appartementen", "panden", "adressen", "meldingen", "klanten",
+    "radiatoren", "panelen", "zonnepanelen", "stuk", "pond", "mille", "duizend", "miljoen", "uren", "jaartjes",
 })
 # Words before a short number that make it a time or an amount ("om tien uur", "tussen acht en één").
 QUANTITY_BEFORE = frozenset({"om", "tussen", "vanaf", "rond", "rondom", "uiterlijk", "sinds", "binnen",
@@ -219,8 +222,9 @@ def _join_split_compounds(text: str, tokens: list[Token]) -> list[Token]:
             if 0 < tail < magnitude and not tokens[i + 1].folded.endswith(("honderd", "duizend")) or (
                     magnitude == 1000 and 0 < tail < 1000):
                 last = tokens[i + 1]
-                out.append(Token(token.start, last.end, text[token.start : last.end], NUMBER, str(head + tail)))
-                i += 2
+                # merged in place, so "duizend tweehonderd vierendertig" merges again
+                tokens[i + 1] = Token(token.start, last.end, text[token.start : last.end], NUMBER, str(head + tail))
+                i += 1
                 continue
         if (token.kind == NUMBER and len(token.digits) == 1 and token.digits != "0" and i + 2 < len(tokens)
                 and tokens[i + 1].folded == "en" and tokens[i + 2].kind == NUMBER
