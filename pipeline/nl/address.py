@@ -43,6 +43,13 @@ from pipeline.recognizers import load_word_list
 _WORD = regex.compile(r"(?<![\p{L}\d'’])(?:['’][st][ -])?[\p{L}][\p{L}'’]*(?:-[\p{L}][\p{L}'’]*)*")
 _TOKEN = regex.compile(r"[\p{L}\d]+")
 _GAP = regex.compile(r"[ \t]+")
+_ARTICLE = regex.compile(r"(?i)(?:(?:de|het|'t)[ \t]+)?")
+_NEXT_WORD = regex.compile(r"[ \t]+([\p{L}%'’]+)")
+_SPACE_DIGITS = regex.compile(r"(?i)[ \t]+\d{1,5}(?:[ \t]?[a-z](?![\p{L}\d'’]))?(?![\d]|[.,:]\d)")
+_LETTERS = regex.compile(r"\p{L}+")
+_SAID_IN = regex.compile(r"(?i)(?:in|te)[ \t]+(?:(?:de|het)[ \t]+)?$")
+_PLACE_WORD = regex.compile(r"[\p{L}'’]+")
+_WORD_BEFORE = regex.compile(r"([\p{L}]+)[ \t]+$")
 _DOT_GAP = regex.compile(r"\.?[ \t]*")
 _ORDINAL_BEFORE = regex.compile(r"(?i)(?<![\p{L}\d])\d{1,2}(?:e|ste|de)[ \t]+$")
 # Abbreviated titles written with a full stop inside a street name ("Prof. Dr. Dorgelolaan", "St. Jacobsstraat").
@@ -100,8 +107,8 @@ _ADDRESS_CUE = regex.compile(r"(?i:(?:^|[.?!…:,][ \t]*|(?<![\p{L}])(?:is|op|aa
 # "op"/"aan" before a street with its article: "op de Dorpsstraat", "aan de Molenweg".
 _ON_STREET = regex.compile(r"(?i:(?<![\p{L}])(?:op|aan)[ \t]+)$")
 _PLACE_WORDS = regex.compile(
-    r"(?i:(?<![\p{L}\d])(?:in|uit|te|vanuit|richting|nabij|omgeving|regio|buurt|wijk|dorp|stad|stadsdeel"
-    r"|woonplaats|plaats|woonachtig|wonend)(?:[ \t]+(?:in|te))?[ \t]+)$"
+    r"(?i)(?<![\p{L}\d])(?:in|uit|te|vanuit|richting|nabij|omgeving|regio|buurt|wijk|dorp|stad|stadsdeel"
+    r"|woonplaats|plaats|woonachtig|wonend)(?:[ \t]+(?:in|te))?[ \t]+(?P<article>(?:de|het)[ \t]+)?"
 )
 # Where someone lives or is, strongly enough for a word the gazetteer does not know.
 _LIVES_IN = regex.compile(
@@ -210,6 +217,8 @@ class DutchAddressRecognizer(EntityRecognizer):
 
     def _suffix(self, folded: str) -> str | None:
         """The street suffix ``folded`` ends in, or ``None``."""
+        if not folded.endswith(self._suffixes):
+            return None
         for suffix in self._suffixes:
             if folded.endswith(suffix) and (len(folded) > len(suffix) + 1 or folded == suffix):
                 return suffix
@@ -223,7 +232,8 @@ class DutchAddressRecognizer(EntityRecognizer):
         abbreviated = False
         suffix = self._suffix(folded)
         if suffix is None:
-            stem = next((a for a in _ABBREVIATIONS if folded.endswith(a) and len(folded) >= len(a) + 3), None)
+            stem = next((a for a in _ABBREVIATIONS if len(folded) >= len(a) + 3 and folded.endswith(a)), None) \
+                if folded.endswith(_ABBREVIATIONS) else None
             if stem is None or folded in common:
                 return self._named_number(text, words, index, common, stops)
             abbreviated = True
@@ -246,7 +256,7 @@ class DutchAddressRecognizer(EntityRecognizer):
             if not (before in stops or before in _INTERJECTIONS or before in _COUNT_NOUNS or value(before) is not None
                     or before in self._not_places or before in ("de", "het", "'t")):
                 start = words[index - 1].start()
-        named = regex.match(r"(?i)(?:(?:de|het|'t)[ \t]+)?", text[start:word.start()]).end() < word.start() - start
+        named = _ARTICLE.match(text, start, word.start()).end() < word.start()
         if folded == suffix:
             if not (number_end and (named or folded in _BARE_STREETS)) and not (capital and folded in _BARE_STREETS):
                 return []  # "de straat", "het plein", "op de weg"
@@ -344,7 +354,7 @@ class DutchAddressRecognizer(EntityRecognizer):
             while (more := _NUMBER_WORD.match(text, end + 1)) and text[end] in " \t" and value(
                     more.group().casefold()) not in (None, 0) and more.group().casefold() not in ("een", "één"):
                 end = more.end()  # "honderd twaalf"
-        after = regex.match(r"[ \t]+([\p{L}%'’]+)", text[end:end + 20])
+        after = _NEXT_WORD.match(text, end, end + 20)
         if after and after.group(1).casefold() in _COUNTED:
             return None
         while True:
@@ -362,8 +372,7 @@ class DutchAddressRecognizer(EntityRecognizer):
         if (folded in stops or folded in _INTERJECTIONS or folded in _COUNT_NOUNS or folded in self._not_places
                 or value(folded) is not None or folded.endswith(("nummer", "code")) or len(folded) < 3):
             return []
-        digits = regex.match(r"[ \t]+\d{1,5}(?:[ \t]?[a-z](?![\p{L}\d'’]))?(?![\d]|[.,:]\d)", text[word.end():word.end() + 12],
-                             flags=regex.IGNORECASE)
+        digits = _SPACE_DIGITS.match(text, word.end())
         if not digits:
             return []
         number_end = self._house_number(text, word.end(), stops)
@@ -390,7 +399,7 @@ class DutchAddressRecognizer(EntityRecognizer):
         if number[0].isdigit():
             return match.start("number") + len(number.rstrip())
         kept = None
-        for word in regex.finditer(r"\p{L}+", number):
+        for word in _LETTERS.finditer(number):
             if value(word.group().casefold()) in (None, 0) and word.group().casefold() != "nul":
                 break
             kept = match.start("number") + word.end()
@@ -408,7 +417,7 @@ class DutchAddressRecognizer(EntityRecognizer):
         start = gap.end()
         if start == position and start < len(text):
             return None
-        said_in = regex.search(r"(?i)(?:in|te)[ \t]+(?:(?:de|het)[ \t]+)?$", gap.group()) is not None
+        said_in = _SAID_IN.search(gap.group()) is not None
         found = self._places.match(text, start)
         if found:
             end, kind = found
@@ -431,12 +440,16 @@ class DutchAddressRecognizer(EntityRecognizer):
         """LOCATION spans: gazetteer places by kind and context, and unknown words after "in"/"uit"/"te"."""
         spans: list[tuple[int, int, float]] = []
         covered = 0
+        after_place_word: set[int] = set()  # "in Zwolle", "uit Best"
+        after_place_article: set[int] = set()  # "in de Bijlmer", "in het Oude Westen"
+        for trigger in _PLACE_WORDS.finditer(text, overlapped=True):
+            (after_place_article if trigger.group("article") else after_place_word).add(trigger.end())
         for token in _TOKEN.finditer(text):
             start = token.start()
             if start < covered:
                 continue
-            found = self._places.match(text, start)
-            context = _PLACE_WORDS.search(text, max(0, start - 30), start) is not None
+            context = start in after_place_word
+            found = self._places.match(text, start) if self._places.knows(token.group()) else None
             if found:
                 end, kind = found
                 lead = start - 1 if start > 0 and text[start - 1] in "'’" else start
@@ -463,6 +476,8 @@ class DutchAddressRecognizer(EntityRecognizer):
                     spans.append((start, word.end(), _SCORE_PLACE))
                     covered = word.end()
                     continue
+            if context or start in after_place_article:
+                word = _WORD.match(text, start)
                 if word and word.group()[0].isupper():
                     span = self._capital_place(text, start, common, stops)
                     if span:
@@ -476,7 +491,7 @@ class DutchAddressRecognizer(EntityRecognizer):
         if not place:
             return None
         kept_end = start
-        for word in regex.finditer(r"[\p{L}'’]+", text[start:place.end()]):
+        for word in _PLACE_WORD.finditer(text[start:place.end()]):
             folded = word.group().casefold()
             if folded in ("aan", "op", "bij", "ter", "in", "den", "de", "het", "zee", "'s", "s"):
                 continue
@@ -493,7 +508,7 @@ class DutchAddressRecognizer(EntityRecognizer):
 
     def _org_before(self, text: str, start: int) -> bool:
         """True when an organisation word stands directly before (``Woonstad Rotterdam``, ``provincie``)."""
-        before = regex.search(r"([\p{L}]+)[ \t]+$", text[max(0, start - 30):start])
+        before = _WORD_BEFORE.search(text, max(0, start - 30), start)
         if not before:
             return False
         folded = before.group(1).casefold()
@@ -519,6 +534,10 @@ class _Gazetteer:
             self._by_first.setdefault(tokens[0], []).append((tokens, kind))
         for entries in self._by_first.values():
             entries.sort(key=lambda entry: -len(entry[0]))
+
+    def knows(self, word: str) -> bool:
+        """True when some place starts with ``word``."""
+        return word.casefold() in self._by_first
 
     def match(self, text: str, start: int) -> tuple[int, str] | None:
         """``(end, kind)`` of the longest place at ``start``, or ``None``."""
