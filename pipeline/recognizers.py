@@ -109,12 +109,12 @@ class _ValidatedPatternRecognizer(PatternRecognizer):
 
 
 class FilteredSpacyRecognizer(SpacyRecognizer):
-    """Presidio's spaCy NER recognizer with a judge: ``judge(text, start, end)`` gives the highest
+    """Presidio's spaCy NER recognizer with a judge: ``judge(text, start, end, type)`` gives the highest
     score a result may keep (``None`` keeps it as it is, ``0`` drops it). Dropped results go
     before Presidio removes duplicates, so a rule recognizer's result on the same characters
     survives; a capped score marks a weak find for review."""
 
-    judge: Callable[[str, int, int], float | None] | None = None
+    judge: Callable[[str, int, int, str], float | None] | None = None
 
     def analyze(self, text, entities, nlp_artifacts=None):  # noqa: D102
         results = super().analyze(text, entities, nlp_artifacts)
@@ -122,7 +122,7 @@ class FilteredSpacyRecognizer(SpacyRecognizer):
             return results
         kept = []
         for found in results:
-            cap = self.judge(text, found.start, found.end)
+            cap = self.judge(text, found.start, found.end, found.entity_type)
             if cap is None:
                 kept.append(found)
             elif cap > 0:
@@ -274,7 +274,7 @@ class NameGazetteer:
             return NameKind.NEVER
         if folded in self.names:
             # a name that is also a pronominal adverb or a verb form ("erna", "reed") needs a position
-            return NameKind.AMBIGUOUS if _NOT_NAME_WORD.fullmatch(folded) else NameKind.NAME
+            return NameKind.AMBIGUOUS if _NOT_NAME_WORD.fullmatch(folded) or self.verb_like(folded) else NameKind.NAME
         if folded in self.ambiguous:
             return NameKind.AMBIGUOUS
         if folded in self.ordinary or len(folded) < 3 or not folded.isalpha() or self.forms(folded):
@@ -283,6 +283,19 @@ class NameGazetteer:
                 or self._compound(folded)):
             return NameKind.WORD
         return NameKind.UNKNOWN
+
+    def verb_like(self, word: str) -> bool:
+        """A short word that is the stem of an ordinary verb or noun ("zit" → "zitten", "wil" → "willen",
+        "ton" → "tonnen"), or a stop word."""
+        folded = word.casefold()
+        return folded in self.stop_words or (3 <= len(folded) <= 5 and self._known(folded + folded[-1] + "en"))
+
+    def verb_form(self, word: str) -> bool:
+        """A conjugated verb ("werkt", "stopt", "belde") or a stop word."""
+        folded = word.casefold()
+        return folded in self.stop_words or bool(_NOT_NAME_WORD.fullmatch(folded)) or (
+            folded.endswith(("t", "de", "te", "den", "ten")) and self._inflected(folded)
+        )
 
     def _known(self, word: str) -> bool:
         return word in self.ordinary or self.forms(word)

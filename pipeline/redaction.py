@@ -23,9 +23,9 @@ from pathlib import Path
 import regex
 
 from pipeline.errors import ConfigurationError, ModelUnavailableError
-from pipeline.nl.person_context import extend_name
+from pipeline.nl.person_context import extend_name, in_name_position
 from pipeline.recognizers import (
-    LANGUAGE, PRESIDIO_ALIASES, FilteredSpacyRecognizer, NameKind, lexicon, load_recognizers, load_word_list,
+    LANGUAGE, NAME_PARTICLES, PRESIDIO_ALIASES, FilteredSpacyRecognizer, NameKind, lexicon, load_recognizers, load_word_list,
     name_gazetteer,
 )
 from pipeline.types import DUTCH_TAGS, Entity, RedactedSegment, RedactedTranscript, RedactionOptions
@@ -39,11 +39,15 @@ _MAX_ROUNDS = 3
 _CONTEXT_TYPES = frozenset({"PERSON", "LOCATION", "ADDRESS"})
 _TAG = re.compile(r"\[[A-Z]+-[0-9a-f]+\]")
 _MENTION_SCORE = 0.6  # a further mention of a name found elsewhere in the transcript
-_WEAK_NER_SCORE = 0.4  # an NER name in lower case made of ordinary words that are also names: flagged for review
+_WEAK_NER_SCORE = 0.4
+_WEAK_MENTION_SCORE = 0.45  # a lower-case ordinary word that is the name found elsewhere ("bakker kan donderdag")
+_DETERMINERS = r"(?i:de|het|een|die|deze|dat|dit|mijn|onze|uw|je|jouw|jullie|hun|zijn|haar|geen|elke|ieder|als|was|ben|is|werd|word|wordt|vroeger)"  # an NER name in lower case made of ordinary words that are also names: flagged for review
 _PROPAGATE_MIN_SCORE = 0.5  # only names found with at least this score are searched for again
 _CONTEXT_WORDS = 12  # words of the previous turn passed to Presidio as context
 _WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")
+_SURNAME_PARTICLE_BEFORE = re.compile(r"(?:^|[.!?…:,]\s*|\s)(?:Van(?: de[rn]?| 't| het)?|Ter|Ten|Op de|In 't)\s+$")
 _LAST_WORD = re.compile(r"[^\W\d_]+$")
+_PARTICLE_BEFORE = re.compile(r"(?i:(?:^|\s)(?:van|de|der|den|ter|ten|te|['’]t|het|in|op|la|le|du|el|al|oude))\s+$")
 _ARTICLE_BEFORE = re.compile(r"(?i:\b(?:de|het|een|die|deze|dat|dit))$")
 _NER_IGNORED = ("ORGANIZATION", "ORG", "MISC", "CARDINAL", "DATE", "TIME", "MONEY", "NORP")
 
@@ -162,24 +166,31 @@ class Redactor:
             for found, text in zip(spans, texts)
         ]
 
-    def _judge_ner(self, text: str, start: int, end: int) -> float | None:
+    def _judge_ner(self, text: str, start: int, end: int, entity_type: str = "PERSON") -> float | None:
         """The highest score an NER name or place may keep: ``0`` (dropped) when it is made only of
         ordinary words, greetings or countries in lower case or opening a sentence ("Luister",
         "Sorry", "paniek"); :data:`_WEAK_NER_SCORE` (kept, flagged) when those ordinary words are
-        also names ("roos", "bas"), not after an article; ``None`` (kept as found) otherwise. A
+        also names ("roos", "bas"), in a name position or two of them together, not after an article;
+        ``None`` (kept as found) otherwise. A
         capitalised ordinary word inside a sentence ("mevrouw Bakker") is kept."""
         words = [w.casefold() for w in _WORD.findall(text[start:end])]
         words = [w for w in words if w not in _PARTICLES]
         if not words or all(w in self._stoplist for w in words):
             return 0.0
+        kinds = [self._names.kind(w) for w in words]
+        if all(k == NameKind.NEVER for k in kinds):
+            return 0.0  # brands, weekdays, greetings: never a person
+        if entity_type == "LOCATION" and _SURNAME_PARTICLE_BEFORE.search(text, 0, start):
+            return _WEAK_NER_SCORE  # "Van Dongen", "Ter Horst": a surname more than a place
         before = text[:start].rstrip()
         opening = not before or before[-1] in ".!?…:"
         if not (opening or text[start].islower()):
             return None
-        kinds = [self._names.kind(w) for w in words]
         if any(k in (NameKind.NAME, NameKind.UNKNOWN) for k in kinds):
             return None
-        if any(k == NameKind.AMBIGUOUS for k in kinds) and not _ARTICLE_BEFORE.search(before):
+        if any(k == NameKind.AMBIGUOUS for k in kinds) and not _ARTICLE_BEFORE.search(before) and (
+            len(words) > 1 or in_name_position(text, start)
+        ):
             return _WEAK_NER_SCORE
         return 0.0
 
@@ -192,8 +203,13 @@ class Redactor:
             if span.type == "PERSON":
                 start, end = span.start, span.end
                 while (last := _LAST_WORD.search(text, start, end)) and last.start() > start and (
-                    last.group().casefold() in self._stop_words
-                ):  # "Rumahlatu die": the NER took a pronoun along
+                    text[last.start() - 1] in " \t"
+                ) and (
+                    last.group().casefold() in self._stop_words or (
+                        last.group().islower() and len(last.group()) >= 4 and last.group() in self._common_words
+                        and self._names.kind(last.group()) in (NameKind.WORD, NameKind.NEVER)
+                        and not _PARTICLE_BEFORE.search(text, start, last.start()))
+                ):  # "Rumahlatu die", "mark spreken": the NER took a following word along
                     end = len(text[: last.start()].rstrip(" \t,"))
                 start, end = extend_name(text, start, end, self._names)
                 if (start, end) != (span.start, span.end):
@@ -227,11 +243,13 @@ class Redactor:
         kept: list[list[tuple[int, int]]] | None = None
         if options.keep_names:
             found, kept = _drop_kept_names(texts, found, options.keep_names)
-        names = self._name_mentions(texts, found)
+        sure, weak = self._name_mentions(texts, found)
         replacer = _Replacer(options)
         out = []
         for index, ((speaker, text), entities) in enumerate(zip(segments, found)):
-            extra = [_Span(m.start(), m.end(), "PERSON", _MENTION_SCORE) for m in names.finditer(text)] if names else []
+            extra = [_Span(m.start(), m.end(), "PERSON", _MENTION_SCORE) for m in sure.finditer(text)] if sure else []
+            if weak:
+                extra += [_Span(m.start(), m.end(), "PERSON", _WEAK_MENTION_SCORE) for m in weak.finditer(text)]
             if kept and kept[index]:
                 extra = [s for s in extra if not any(a <= s.start and s.end <= b for a, b in kept[index])]
             spans = _merge([_Span(e.start, e.end, e.type, e.score) for e in entities] + extra, text)
@@ -244,37 +262,52 @@ class Redactor:
             out.append(RedactedSegment(speaker, _apply(text, redacted), redacted, start, end))
         return RedactedTranscript(segments=tuple(out), engine=dict(self.engine_info))
 
-    def _name_mentions(self, texts: Sequence[str], found: Sequence[Sequence[Entity]]) -> regex.Pattern | None:
-        """A pattern for every mention of the names found anywhere in the transcript.
+    def _name_mentions(self, texts: Sequence[str], found: Sequence[Sequence[Entity]]) -> tuple[regex.Pattern | None, regex.Pattern | None]:
+        """Patterns for every mention of the names found anywhere in the transcript: sure ones and
+        ones to flag for review.
 
         A full name, and each of its words that is not a particle, matches on its own ("Sjoukje
         Wijbenga" → "Sjoukje", "Wijbenga"), also when found in lower case; case-insensitively, unless
         the word is also an ordinary Dutch word ("Bakker", "De Groot", "roos"), which then matches
-        only with a capital and not after an article, so "de bakker" the profession stays visible.
+        with a capital and not after an article, so "de bakker" the profession stays visible; in
+        lower case such a word matches only not after an article or possessive, for review.
         """
-        words: dict[str, bool] = {}
+        words: dict[str, tuple[bool, bool]] = {}  # word or full name → (ordinary word, found for sure)
         for text, entities in zip(texts, found):
             for entity in entities:
-                if entity.type != "PERSON" or entity.score < _PROPAGATE_MIN_SCORE:
+                if entity.type != "PERSON" or entity.score < _WEAK_MENTION_SCORE:
                     continue
-                for word in _WORD.findall(text[entity.start : entity.end]):
-                    folded = word.casefold()
-                    if len(word) < 3 or folded in _PARTICLES:
-                        continue
-                    kind = self._names.kind(word)
-                    common = kind == NameKind.AMBIGUOUS or (kind == NameKind.WORD and folded in self._common_words)
-                    if word[0].isupper() or not common:
-                        words[word if not common or word[0].isupper() else word.capitalize()] = common
+                sure_find = entity.score >= _PROPAGATE_MIN_SCORE
+                parts = _WORD.findall(text[entity.start : entity.end])
+                core = [w for w in parts if w.casefold() not in _PARTICLES and w.casefold() not in NAME_PARTICLES]
+                candidates = [(w, self._common(w)) for w in core if len(w) >= 3]
+                if len(parts) > 1 and core:
+                    phrase = " ".join(parts)
+                    candidates.append((phrase, all(self._common(w) for w in core) and not phrase[0].isupper()))
+                for word, common in candidates:
+                    before = words.get(word, (common, False))
+                    words[word] = (common, before[1] or sure_find)
         if not words:
-            return None
-        alternatives = []
-        for word, common in sorted(words.items(), key=lambda item: -len(item[0])):
-            escaped = re.escape(word)
-            if common:
-                alternatives.append(rf"(?<!\b(?:[Dd]e|[Hh]et|[Ee]en)\s)(?-i:{escaped})")
-            else:
-                alternatives.append(escaped)
-        return regex.compile(r"(?<![\w-])(?i:" + "|".join(alternatives) + r")(?![\w-])")
+            return None, None
+        sure, weak = [], []
+        for word, (common, sure_find) in sorted(words.items(), key=lambda item: -len(item[0])):
+            escaped = re.escape(word).replace(r"\ ", r"\s+")
+            if not common:
+                (sure if sure_find else weak).append(escaped)
+                continue
+            capital = word[0].upper() + word[1:]
+            if sure_find:
+                sure.append(rf"(?<!\b(?:[Dd]e|[Hh]et|[Ee]en)\s)(?-i:{re.escape(capital)})")
+            weak.append(rf"(?<!\b{_DETERMINERS}\s)(?-i:{re.escape(word.casefold())})")
+
+        def compiled(alternatives: list[str]) -> regex.Pattern | None:
+            return regex.compile(r"(?<![\w-])(?i:" + "|".join(alternatives) + r")(?![\w-])") if alternatives else None
+
+        return compiled(sure), compiled(weak)
+
+    def _common(self, word: str) -> bool:
+        kind = self._names.kind(word)
+        return kind == NameKind.AMBIGUOUS or (kind == NameKind.WORD and word.casefold() in self._common_words)
 
 
 def _presidio_classes():

@@ -99,7 +99,7 @@ _SCORE_ANSWER = 0.3
 # --- Names in any case: the name gazetteer and name positions, token by token ------------------
 # A word token; a hyphenated double name ("gert-jan", "verhoeven-de wit") is one token.
 _TOKEN = regex.compile(
-    r"[\p{L}][\p{L}'’]*(?:-(?:(?:de|van|van der|van den|van de|ter|ten|el|al)[ \t]+)?[\p{L}][\p{L}'’]*)*"
+    r"['’][ts](?![\p{L}])|[\p{L}][\p{L}'’]*(?:-(?:(?:de|van|van der|van den|van de|ter|ten|el|al)[ \t]+)?[\p{L}][\p{L}'’]*)*"
 )
 # Words after which a name follows (case-insensitive; a title may end in a full stop).
 _TITLE_WORDS = (
@@ -116,7 +116,8 @@ _OPENING = (
     rf"|afdeling\s+\w+)\s*,?\s+)"
 )
 _TRIGGER = regex.compile(
-    rf"(?i:(?P<title>(?<![\p{{L}}])(?:{_TITLE_WORDS})\.?)"
+    rf"(?i:(?P<title>(?<![\p{{L}}])(?:meneer|mevrouw|de\s+heer|familie|dokter|juffrouw|zuster|meester"
+    rf"|(?:mevr|mw|mvr|dhr|fam|dr|drs|ir|ing|mr|prof|juf)\.?))"
     rf"|(?P<intro>(?<![\p{{L}}])(?:{_INTRO_WORDS}))"
     rf"|(?P<open>(?<={_OPENING})met)"
     rf"|(?P<met>(?<![\p{{L}}])met)"
@@ -170,7 +171,7 @@ def _adjacent(text: str, left: _Token, right: _Token) -> bool:
 
 
 def _is_particle(token: _Token) -> bool:
-    return token.word.casefold() in NAME_PARTICLES
+    return token.word.casefold().replace("’", "'") in NAME_PARTICLES
 
 
 def grow_name(text: str, tokens: list[_Token], first: int, last: int, names: NameGazetteer) -> tuple[int, int]:
@@ -263,8 +264,31 @@ def _lower_case_answer(text: str, names: NameGazetteer) -> tuple[int, int] | Non
     return None
 
 
+# Ordinary words that follow a title and are no surname: "dank u meneer fijne dag", "mevrouw sorry".
+_NOT_AFTER_TITLE = frozenset(
+    {"fijne", "fijn", "prima", "goed", "goede", "goedemorgen", "goedemiddag", "goedenavond", "bedankt", "dank",
+     "sorry", "excuus", "oké", "okay", "akkoord", "graag", "natuurlijk", "zeker", "jazeker", "helaas", "alstublieft",
+     "nog", "even", "toch", "tot", "zien", "daag", "dag", "doei", "gaat", "heeft", "kan", "wil", "zal", "moet",
+     "mag", "zegt", "belt", "komt", "woont", "klopt", "weet", "begrijp", "snap", "hoor", "zeg", "kijk", "luister",
+     "wacht", "momentje", "rustig", "ook", "zelf", "hier", "daar", "nu", "dan", "straks", "morgen", "vandaag",
+     "gisteren", "beste", "geachte", "lieve", "aardige", "vriendelijke", "sterkte", "gecondoleerd", "welterusten",
+     "wel", "niet", "alles", "iets", "niks", "maar", "want", "omdat", "wanneer", "waar", "wat", "wie", "hoe"}
+)
+# Particle sequences that hardly occur outside names ("van der", "in 't"); "van de" is also prose.
+_NAME_ONLY_PARTICLES = frozenset({"van der", "van den", "van 't", "in 't", "op 't", "op den", "uit den", "ter", "ten"})
+
+
+def in_name_position(text: str, start: int) -> bool:
+    """True when a title, an introduction, "met" or a relation ends right before ``start``."""
+    for match in _TRIGGER.finditer(text, max(0, start - 60), start + 1):
+        gap = (_RELATION_GAP if match.lastgroup == "relation" else _TRIGGER_GAP).match(text, match.end())
+        if gap and gap.end() == start:
+            return True
+    return False
+
+
 def _particles_ok(particles: list[str]) -> bool:
-    return " ".join(particles) in _PARTICLE_SEQUENCES
+    return " ".join(particles).replace("’", "'") in _PARTICLE_SEQUENCES
 
 
 def _is_initial(text: str, token: _Token, following: _Token) -> bool:
@@ -297,6 +321,17 @@ def scan_names(text: str, names: NameGazetteer) -> list[tuple[int, int, float]]:
     for i in range(1, len(tokens)):
         if tokens[i].kind == NameKind.UNKNOWN and _is_initial(text, tokens[i - 1], tokens[i]):
             seed(i, _SCORE_WEAK, i - 1)  # "a bouchiki", "r. çelik"
+    for i in range(len(tokens) - 3):
+        # "wieke van der staal": a name-like word, a particle sequence of two or more words, a word
+        if tokens[i].kind in (NameKind.UNKNOWN, NameKind.NAME):
+            j = i + 1
+            while j < len(tokens) and _is_particle(tokens[j]) and _adjacent(text, tokens[j - 1], tokens[j]):
+                j += 1
+            particles = " ".join(t.word.casefold() for t in tokens[i + 1 : j]).replace("’", "'")
+            if (particles in _NAME_ONLY_PARTICLES and j < len(tokens) and _adjacent(text, tokens[j - 1], tokens[j])
+                    and len(tokens[i].word) <= 12 and tokens[j].kind != NameKind.NEVER
+                    and tokens[j].word.casefold() not in names.stop_words):
+                seed(j, _SCORE_WEAK, i)
     for match in _TRIGGER.finditer(text):
         gap = (_RELATION_GAP if match.lastgroup == "relation" else _TRIGGER_GAP).match(text, match.end())
         i = starts.get(gap.end()) if gap else None
@@ -318,7 +353,7 @@ def scan_names(text: str, names: NameGazetteer) -> list[tuple[int, int, float]]:
         if j >= len(tokens):
             continue
         target = tokens[j]
-        particles = [t.word.casefold() for t in tokens[i:j] if len(t.word) > 1 or t.word == "'t"]
+        particles = [t.word.casefold() for t in tokens[i:j] if len(t.word) > 1]
         initials = j > i and not particles
         if particles and not _particles_ok(particles):
             continue
@@ -327,8 +362,8 @@ def scan_names(text: str, names: NameGazetteer) -> list[tuple[int, int, float]]:
             continue  # "ik ben de bakker", "de monteur van remeha"
         first = i
         if target.kind == NameKind.AMBIGUOUS:
-            if kind == "met" and j > i:
-                continue
+            if (kind == "met" and j > i) or (kind in ("relation", "met") and names.verb_like(target.word)):
+                continue  # "mijn schoonzoon wil …"
             seed(j, _SCORE_WEAK, first)
         elif target.kind in (NameKind.NAME, NameKind.UNKNOWN) and (kind != "met" or initials):
             seed(j, _SCORE_POSITION, first)
@@ -338,8 +373,10 @@ def scan_names(text: str, names: NameGazetteer) -> list[tuple[int, int, float]]:
                 len(particles) > 1 or particles[0] not in _ARTICLE_PARTICLES or kind == "title"))
         ):
             seed(j, _SCORE_WEAK, first)  # "mevrouw van 't hek", "meneer de visser"
-        elif initials and kind != "met" and target.kind == NameKind.WORD and kind == "title":
-            seed(j, _SCORE_WEAK, first)  # "mevrouw j hoogendoorn"
+        elif kind == "title" and target.kind == NameKind.WORD and not names.verb_form(target.word) and (
+            target.word.casefold() not in _NOT_AFTER_TITLE
+        ):
+            seed(j, _SCORE_WEAK, first)  # "meneer pinas", "mevrouw j hoogendoorn": an ordinary word as surname
     spans: list[list] = []
     for index in sorted(seeds):
         score, start = seeds[index]
@@ -355,7 +392,9 @@ def scan_names(text: str, names: NameGazetteer) -> list[tuple[int, int, float]]:
     for _ in range(2):
         added = False
         for first, last, _ in list(spans):
-            for j, other in ((last + 1, last), (first - 1, first)):
+            for j, other, step in ((last + 1, last, 1), (first - 1, first, -1)):
+                if 0 <= j < len(tokens) and tokens[j].word.casefold() in ("en", "of"):
+                    j += step
                 if not 0 <= j < len(tokens) or j in found:
                     continue
                 a, b = (tokens[other], tokens[j]) if j > other else (tokens[j], tokens[other])

@@ -92,10 +92,12 @@ class DutchSpelledNameRecognizer(EntityRecognizer):
             if any(s <= word.start() < e for s, e, _ in spelled):
                 continue
             folded = word.group().casefold()
-            if len(folded) < 3 or folded in self._not_names or folded in common:
+            if len(folded) < 3 or folded in self._not_names:
                 continue
+            ordinary = folded in common  # "kroon, k van karel, r van rudolf …": an ordinary word spelled in full
             for _, _, letters in spelled:
-                if len(letters) >= 3 and (folded == letters or (len(letters) >= 4 and folded.startswith(letters))):
+                if len(letters) >= 3 and (folded == letters or (
+                        not ordinary and len(letters) >= 4 and folded.startswith(letters))):
                     results.append(result(self, "PERSON", word.start(), word.end(), _SCORE_SPELLED_WORD))
                     break
         return results
