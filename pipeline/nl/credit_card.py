@@ -1,7 +1,8 @@
 """Payment-card data, which PCI DSS forbids in transcripts: card numbers (13–19 digits passing
 the Luhn check, written or spoken), partial numbers after a card cue (the last four digits, or a
 number read out until the agent stops the caller), expiry dates ("geldig tot 08/27",
-"vervaldatum nul acht zevenentwintig") and security codes ("de code op de achterkant is 123").
+"vervaldatum nul acht zevenentwintig") and security codes ("de code op de achterkant is 123", "de cvc-code
+is 318", "de drie cijfers achterop").
 """
 
 from __future__ import annotations
@@ -21,9 +22,9 @@ _CUED_SCORE = 0.55
 _BOOST = 0.45
 _EXPIRY_CUES = sn.cues("vervaldatum", "verloopdatum", "geldig", "geldigheid", "verloopt", "vervalt",
                        "houdbaar", "expiratiedatum", "expiry")
-_CODE_CUES = sn.cues("cvc", "cvv", "cvc2", "cvv2", "cid", "beveiligingscode", "veiligheidscode", "verificatiecode",
-                     "kaartcode")
-_BACK = sn.cues("achterkant")
+_CODE_CUES = sn.cues(r"cvc\S*", r"cvv\S*", "cid", r"beveiligingscode\w*", r"veiligheidscode\w*", r"verificatiecode\w*",
+                     "kaartcode", "controlecode", "securitycode", "cv")
+_BACK = sn.cues("achterkant", "achterop", "achterzijde", "achterin", "achter")
 _CODE_WORDS = sn.cues("code", "cijfers", "getal", "nummer")
 _PREVIOUS_TURN = sn.cues(*sn.CARD_WORDS, "vervaldatum", "verloopdatum", "geldig", "cvc", "cvv", "beveiligingscode",
                          "veiligheidscode")
@@ -72,6 +73,8 @@ class CreditCardRecognizer(sn.NumberRecognizer):
                     found += sn.spans([piece], _CUED_SCORE)
                 elif _security_code_cue(near) and len(piece.digits) in (3, 4):
                     found += sn.spans([piece], _CUED_SCORE)
+                elif any(_BACK.search(w) for w in near) and len(piece.digits) == 3:  # "achterop staat 592"
+                    found += sn.spans([piece], _CUED_SCORE if card_cue else 0.1, _BOOST)
                 elif (piece.count >= 2 or len(piece.digits) >= 4) and len(piece.digits) >= 3:
                     if card_cue or ending(analysis, piece) and sn.cue_before(analysis, piece.first, sn.CARD_CUES):
                         found += sn.spans([piece], _CUED_SCORE)

@@ -92,7 +92,8 @@ class Token:
 
     @property
     def folded(self) -> str:
-        return _fold(self.text)
+        """Lower case, without diacritics and hyphens: "BSN-nummer" → "bsnnummer"."""
+        return _fold(self.text).replace("-", "")
 
 
 @dataclass(frozen=True)
