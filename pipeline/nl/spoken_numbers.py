@@ -204,6 +204,12 @@ def _tokens(text: str) -> list[Token]:
         if match.group("quantity"):
             tokens.append(Token(start, end, word, QUANTITY))
             continue
+        if "-" in word and all(len(part) == 1 or word_digits(part) is not None for part in word.split("-")):
+            # "drie-acht-twee", "nul-zes", "k-l": dictated items joined by hyphens, one token each
+            for part in regex.finditer(r"[^-]+", word):
+                kind, spoken = _kind(part.group())
+                tokens.append(Token(start + part.start(), start + part.end(), part.group(), kind, spoken))
+            continue
         kind, spoken = _kind(word)
         tokens.append(Token(start, end, word, kind, spoken))
     return _join_split_compounds(text, tokens)
