@@ -19,6 +19,7 @@ from pipeline.nl._numbers import month, ordinal
 
 _CUED_SCORE = 0.65
 _BASE_SCORE = 0.25
+_BIRTH_YEAR_SCORE = 0.45  # above the threshold, flagged for review
 _BOOST = 0.4
 _NO_YEAR_SCORE = 0.1
 _NEAR = 15  # words before a date in which a birth cue counts
@@ -112,6 +113,14 @@ def _dates(analysis: sn.Analysis) -> Iterable[tuple[int, int, bool]]:
             yield piece.first, piece.last, True
 
 
+def _birth_year(token: sn.Token) -> bool:
+    """A year people calling now were born in: 1920–2010, or two digits 20–99 or 00–10."""
+    digits = token.digits if token.kind in (sn.DIGITS, sn.NUMBER) else ""
+    if len(digits) == 4:
+        return 1920 <= int(digits) <= 2010
+    return len(digits) <= 2 and digits != "" and (int(digits) >= 20 or int(digits) <= 10 and len(token.text) > 1)
+
+
 def _digit_date(digits: str) -> bool:
     """Day, month and year as six or eight digits: "031158", "03111958"."""
     if len(digits) not in (6, 8):
@@ -160,7 +169,9 @@ class DateOfBirthRecognizer(sn.NumberRecognizer):
             if _cued(analysis, first, last, _NEAR):
                 score, boost = _CUED_SCORE, 0.0
             elif not sn.cue_before(analysis, first, _APPOINTMENT_CUES, _NEAR):
-                score, boost = (_BASE_SCORE if year else _NO_YEAR_SCORE), _BOOST
+                # a whole date in a year people are born in, without a cue: the agent reading it back
+                score = (_BIRTH_YEAR_SCORE if _birth_year(tokens[last]) else _BASE_SCORE) if year else _NO_YEAR_SCORE
+                boost = _BOOST
             else:
                 continue
             found.append((start, end, score, boost))
