@@ -23,7 +23,7 @@ from pathlib import Path
 import regex
 
 from pipeline.errors import ConfigurationError, ModelUnavailableError
-from pipeline.nl.person_context import extend_name, in_name_position
+from pipeline.nl.person_context import extend_name, in_name_position, name_tokens
 from pipeline.recognizers import (
     LANGUAGE, NAME_PARTICLES, PRESIDIO_ALIASES, FilteredSpacyRecognizer, NameKind, lexicon, load_recognizers, load_word_list,
     name_gazetteer,
@@ -199,6 +199,7 @@ class Redactor:
         "van gils" → "m van gils-dekkers"), with :func:`pipeline.nl.person_context.extend_name`."""
         grown = []
         changed = False
+        tokens = None
         for span in spans:
             if span.type == "PERSON":
                 start, end = span.start, span.end
@@ -211,7 +212,8 @@ class Redactor:
                         and not _PARTICLE_BEFORE.search(text, start, last.start()))
                 ):  # "Rumahlatu die", "mark spreken": the NER took a following word along
                     end = len(text[: last.start()].rstrip(" \t,"))
-                start, end = extend_name(text, start, end, self._names)
+                tokens = name_tokens(text, self._names) if tokens is None else tokens
+                start, end = extend_name(text, start, end, self._names, tokens)
                 if (start, end) != (span.start, span.end):
                     span = _Span(start, end, span.type, span.score)
                     changed = True

@@ -162,6 +162,11 @@ class _Token:
         self.start, self.end, self.word, self.kind = start, end, word, kind
 
 
+def name_tokens(text: str, names: NameGazetteer) -> list[_Token]:
+    """The word tokens of ``text`` with their :class:`NameKind`, for :func:`extend_name`."""
+    return _tokens(text, names)
+
+
 def _tokens(text: str, names: NameGazetteer) -> list[_Token]:
     return [_Token(m.start(), m.end(), m.group(), names.kind(m.group())) for m in _TOKEN.finditer(text)]
 
@@ -238,10 +243,11 @@ def grow_name(text: str, tokens: list[_Token], first: int, last: int, names: Nam
     return first, last
 
 
-def extend_name(text: str, start: int, end: int, names: NameGazetteer) -> tuple[int, int]:
+def extend_name(text: str, start: int, end: int, names: NameGazetteer, tokens: list | None = None) -> tuple[int, int]:
     """``(start, end)`` of a PERSON span grown over the name words around it, in any case
-    (:func:`grow_name`); unchanged when it does not begin and end on word boundaries."""
-    tokens = _tokens(text, names)
+    (:func:`grow_name`); unchanged when it does not begin and end on word boundaries. ``tokens``:
+    the text's tokens when the caller has them (:func:`name_tokens`)."""
+    tokens = _tokens(text, names) if tokens is None else tokens
     first = next((i for i, t in enumerate(tokens) if t.start == start), None)
     last = next((i for i, t in enumerate(tokens) if t.end == end), None)
     if first is None or last is None or last < first:
@@ -250,11 +256,19 @@ def extend_name(text: str, start: int, end: int, names: NameGazetteer) -> tuple[
     return tokens[first].start, tokens[last].end
 
 
-def _lower_case_answer(text: str, names: NameGazetteer) -> tuple[int, int] | None:
+_ANSWER_LEAD = frozenset({"ja", "jawel", "nee", "dat", "het", "is", "eh", "uh", "ehm", "nou", "oké"})
+
+
+def _lower_case_answer(text: str, names: NameGazetteer, tokens: list[_Token]) -> tuple[int, int] | None:
     """A turn that is only a name ("hiemstra", "fatima bouzid", "m van gils"): one to four name-like
     words, particles and initials; it needs the agent's question as context to pass."""
-    tokens = _tokens(text, names)
-    if not 1 <= len(tokens) <= 5 or text[tokens[-1].end :].strip(" \t.!?…") or text[: tokens[0].start].strip():
+    if not tokens or text[tokens[-1].end :].strip(" \t.!?…") or text[: tokens[0].start].strip():
+        return None
+    lead = 0
+    while lead < min(3, len(tokens) - 1) and tokens[lead].word.casefold() in _ANSWER_LEAD:
+        lead += 1  # "ja", "dat is", "het is": "ja dat is hoekema"
+    tokens = tokens[lead:]
+    if not 1 <= len(tokens) <= 5:
         return None
     core = [t for t in tokens if not _is_particle(t) and len(t.word) > 1]
     if not core or len(core) > 4:
@@ -297,11 +311,11 @@ def _is_initial(text: str, token: _Token, following: _Token) -> bool:
             and text[token.end : following.start].strip(" \t.") == "" and "\n" not in text[token.end : following.start])
 
 
-def scan_names(text: str, names: NameGazetteer) -> list[tuple[int, int, float]]:
+def scan_names(text: str, names: NameGazetteer, tokens: list[_Token] | None = None) -> list[tuple[int, int, float]]:
     """PERSON spans ``(start, end, score)`` of ``text`` in any case: known names that are no ordinary
     word anywhere; name-like words after a title, an introduction, "met" or a relation; the name
     words around them; names in a list with them."""
-    tokens = _tokens(text, names)
+    tokens = _tokens(text, names) if tokens is None else tokens
     if not tokens:
         return []
     starts = {t.start: i for i, t in enumerate(tokens)}
@@ -497,10 +511,11 @@ class DutchPersonContextRecognizer(EntityRecognizer):
         stops = stop_words(nlp_artifacts)
         names = name_gazetteer(self._rules_dir, _pipeline(nlp_artifacts))
         found: list[RecognizerResult] = []
-        for start, end, score in scan_names(text, names):
+        tokens = _tokens(text, names)
+        for start, end, score in scan_names(text, names, tokens):
             if not _LEGAL_FORM.match(text, end):
                 found.append(result(self, "PERSON", start, end, score))
-        answer = _lower_case_answer(text, names)
+        answer = _lower_case_answer(text, names, tokens)
         if answer is not None:
             found.append(result(self, "PERSON", *answer, _SCORE_ANSWER))
 
