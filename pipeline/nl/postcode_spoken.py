@@ -65,11 +65,15 @@ class SpokenPostcodeRecognizer(sn.NumberRecognizer):
                 adjacent = letters.end("a") == letters.start("b")
                 if pair.isupper() or adjacent and pair.casefold() not in _COMMON:
                     found.append((piece.start, letters.end(), _SCORE, 0.0))
+                elif adjacent and cued:  # "postcode 1234 en ...": the digits only
+                    found += sn.spans([piece], _CUED_SCORE)
                 else:
                     score = _LOWER_SCORE + (_BOOST if cued else 0.0)
                     found.append((piece.start, letters.end(), score, 0.0 if cued else _BOOST))
-            elif cued and piece.spoken:
-                found += sn.spans([piece], _CUED_SCORE)
+            elif cued and piece.count <= 4:
+                found += sn.spans([piece], _CUED_SCORE)  # "postcode 1234", the letters said later
+            elif piece.count <= 4 and not analysis.is_quantity(piece) and not analysis.labelled(piece):
+                found += sn.spans([piece], 0.1, _BOOST + 0.1)  # the answer to "en uw postcode?"
         return found
 
 
