@@ -1,6 +1,7 @@
 """Write the place gazetteer of ``redaction_rules/``: Dutch and Belgian towns and villages (Faker's
 nl_NL and nl_BE city lists), a few common short forms ("Den Haag", "Den Bosch") and the larger
-neighbourhoods and districts of Dutch and Flemish cities (``NEIGHBOURHOODS`` below). Place names are
+neighbourhoods and districts of Dutch and Flemish cities (``NEIGHBOURHOODS`` below) and foreign cities where
+callers are (``FOREIGN_PLACES``). Place names are
 public geography, not personal data.
 
 Four files, one entry a line, lower case:
@@ -118,6 +119,23 @@ NEIGHBOURHOODS = (
     "Oudergem", "Sint-Gillis", "Sint-Joost-ten-Node", "Koekelberg", "Ganshoren", "Evere", "Watermaal-Bosvoorde",
     "Sint-Lambrechts-Woluwe", "Sint-Pieters-Woluwe", "Neder-Over-Heembeek",
 )
+# Foreign cities and islands where callers are or come from, as Dutch speakers name them (a city
+# where a caller is counts as a place; a country does not).
+FOREIGN_PLACES = (
+    "Parijs", "Londen", "Berlijn", "Keulen", "Düsseldorf", "Aken", "Hamburg", "München", "Frankfurt", "Kleef", "Emmerik",
+    "Gronau", "Istanbul", "Ankara", "Izmir", "Antalya", "Alanya", "Bodrum", "Kayseri", "Konya", "Bursa", "Marrakech",
+    "Marrakesh", "Casablanca", "Rabat", "Tanger", "Nador", "Al Hoceima", "Agadir", "Fez", "Oujda", "Tetouan",
+    "Paramaribo", "Nickerie", "Willemstad", "Oranjestad", "Kralendijk", "Madrid", "Barcelona", "Benidorm", "Malaga",
+    "Málaga", "Marbella", "Alicante", "Valencia", "Torrevieja", "Lissabon", "Porto", "Albufeira", "Rome", "Milaan",
+    "Napels", "Venetië", "Florence", "Athene", "Thessaloniki", "Kreta", "Rhodos", "Corfu", "Kos", "Ibiza", "Mallorca",
+    "Tenerife", "Gran Canaria", "Lanzarote", "Fuerteventura", "Wenen", "Praag", "Boedapest", "Warschau", "Krakau",
+    "Wroclaw", "Gdansk", "Boekarest", "Sofia", "Kopenhagen", "Stockholm", "Oslo", "Helsinki", "Dublin", "Edinburgh",
+    "Manchester", "Liverpool", "New York", "Dubai", "Bali", "Jakarta", "Bandung", "Surabaya", "Bangkok", "Kaapstad",
+    "Johannesburg", "Lagos", "Accra", "Nairobi", "Addis Abeba", "Mogadishu", "Asmara", "Kabul", "Teheran", "Bagdad",
+    "Damascus", "Aleppo", "Beiroet", "Caïro", "Tunis", "Algiers", "Mumbai", "Delhi", "Peking", "Shanghai", "Hongkong",
+    "Tokio", "Sydney", "Toronto", "Curaçao", "Aruba", "Bonaire", "Sint Maarten", "Sint Eustatius", "Saba", "Luik",
+    "Namen", "Charleroi", "Bergen", "Doornik", "Aarlen", "Lille", "Rijsel", "Duinkerke", "Calais", "Luxemburg-Stad",
+)
 # Districts said alone ("ook in Noord"): places only after a place word.
 DISTRICTS = ("Noord", "Zuid", "Oost", "West", "Centrum", "Nieuw-West", "Oud-Zuid")
 # Frequent Dutch words that are also places but that the spaCy lookup table does not hold.
@@ -133,6 +151,7 @@ FREQUENT_WORDS = (
     "kessel", "essen", "loenen", "putte", "laren", "grave", "delft", "soest", "holten", "vries", "wijer", "stave",
     "ingen", "ommen", "wanne", "rumst", "heule", "lauwe", "peest", "schore", "voorde", "herne", "vinkel", "waver",
     "halle", "malle", "lotte", "mark", "lamain", "lamine", "maffe", "humain", "tellin", "termes", "tertre",
+    "porto", "sofia", "florence", "saba", "kos", "bali", "namen", "bergen", "luik", "kreta", "fez", "rome",
 )
 # Entries that become capital-only although they are not stop words: too frequent in speech.
 CAPITAL_ONLY_WORDS = ("heel", "echt", "alle", "meer", "een", "on", "la", "lo", "my", "as", "doel", "leek", "best",
@@ -154,7 +173,7 @@ def main() -> None:
     people = {n.casefold() for n in (*DutchNames.first_names, *DutchNames.last_names)}
     people |= {n.split()[-1] for n in people}  # "de vries" → "vries"
     places = {entry(n) for n in (*DutchAddresses.cities, *BelgianAddresses.cities, *EXTRA_PLACES, *NEIGHBOURHOODS,
-                                 *DISTRICTS)}
+                                 *FOREIGN_PLACES, *DISTRICTS)}
     places -= load_word_list(RULES / "countries_nl.txt")  # provinces and regions are not places
     capital_only = {p for p in places if p in stops or p in CAPITAL_ONLY_WORDS or article_phrase(p, common)}
     ambiguous = {

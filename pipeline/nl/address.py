@@ -105,16 +105,25 @@ _LIVES = regex.compile(
 # What stands before an address said on its own ("het is Achterom 14 in Kampen", "ik zie het …").
 _ADDRESS_CUE = regex.compile(r"(?i:(?:^|[.?!…:,][ \t]*|(?<![\p{L}])(?:is|op|aan|naar|zie|het|dat|ja|nee|nou|klopt))[ \t]*)$")
 # "op"/"aan" before a street with its article: "op de Dorpsstraat", "aan de Molenweg".
+_IN_BEFORE = regex.compile(r"(?i:(?<![\p{L}])(?:in|uit|te|vanuit)[ \t]+)$")
 _ON_STREET = regex.compile(r"(?i:(?<![\p{L}])(?:op|aan)[ \t]+)$")
 _PLACE_WORDS = regex.compile(
     r"(?i)(?<![\p{L}\d])(?:in|uit|te|vanuit|richting|nabij|omgeving|regio|buurt|wijk|dorp|stad|stadsdeel"
     r"|woonplaats|plaats|woonachtig|wonend)(?:[ \t]+(?:in|te))?[ \t]+(?P<article>(?:de|het)[ \t]+)?"
 )
-# Where someone lives or is, strongly enough for a word the gazetteer does not know.
-_LIVES_IN = regex.compile(
-    r"(?i:(?<![\p{L}])(?:(?:woon|woont|wonen|woonde|gewoond|wonend|woonachtig|verhuisd|thuis|hier|daar|ons|zit|zitten"
-    r"|sta|staat|ben|zijn|is)[ \t]+(?:nu[ \t]+|al[ \t]+|ook[ \t]+|eh[ \t]+)*(?:in|te)|uit|te|vanuit|wijk|dorp|stadsdeel"
-    r"|woonplaats(?:[ \t]+is)?)(?:[ \t]+(?:de|het))?[ \t]+)$"
+# Where someone lives, strongly enough for a word the gazetteer does not know ("ik woon in kattendijke").
+_LIVES_IN_WORDS = regex.compile(
+    r"(?i)(?<![\p{L}])(?:(?:woon|woont|wonen|woonde|gewoond|wonend|woonachtig|verhuisd|kom|komt|komen|kwam|zit|zitten|zat"
+    r"|ben|zijn|is|was|sta|staat|stond|hier|daar|thuis|ons|werk|werkt|gevestigd|geboren|opgegroeid|vakantie|logeer|logeren"
+    r"|logeert|verblijf|verblijft)"
+    r"(?:[ \t]+(?:nu|al|ook|eh|sinds|kort|daar|hier|zelf|oorspronkelijk)){0,3}[ \t]+(?:in|te|uit)|vanuit|wijk|dorp"
+    r"|stadsdeel|woonplaats(?:[ \t]+is)?)[ \t]+"
+)
+# Endings of Dutch and Flemish place names ("-dorp", "-wijk", "-hoven", "-ingen", "-um", "-gem").
+_PLACE_ENDING = regex.compile(
+    r"(?:dam|dorp|drecht|hoven|huizen|wijk|veen|horst|broek|zijl|um|ingen|daal|kerk|gem|ijk|stein|burg|berg|heim"
+    r"|loo|lo|sel|rode|rade|oord|hout|land|meer|haven|sluis|voorde|veld|dijk|mond|zand|waard|beek|eind|recht|vecht"
+    r"|kade|poort|hage|donk|sum|werd|weerd|wolde|wold|ga|hem|zele|kamp|bos|bosch|zeel|lede|tere|egem|ghem)$"
 )
 # Endings of Dutch abstract nouns and adjectives ("paniek", "behandeling", "situatie"): no place names.
 _NOUN_ENDING = regex.compile(
@@ -186,6 +195,7 @@ class DutchAddressRecognizer(EntityRecognizer):
         self._not_streets = load_word_list(rules_dir / "not_street_nl.txt")
         self._given_names = load_word_list(rules_dir / "street_given_names_nl.txt")
         self._not_places = load_word_list(rules_dir / "not_person_nl.txt") | load_word_list(rules_dir / "countries_nl.txt")
+        self._ordinary = load_word_list(rules_dir / "not_place_nl.txt")
         self._places = _Gazetteer(
             load_word_list(rules_dir / "places_nl.txt"),
             load_word_list(rules_dir / "places_ambiguous_nl.txt"),
@@ -269,6 +279,8 @@ class DutchAddressRecognizer(EntityRecognizer):
                 return []
             found.append(result(self, "ADDRESS", start, number_end, _SCORE_STREET_NUMBER))
         else:
+            if not strong and _IN_BEFORE.search(text, max(0, start - 8), start):
+                return []  # "in Papendorp", "in de Schildersbuurt": a neighbourhood, not a street
             lives = _LIVES.search(text, max(0, start - 60), start) is not None
             alone = text[:start].strip() == "" and text[end:].strip(" \t.?!…,") == ""
             if ordinary and not capital and not (strong and (lives or _ON_STREET.search(text, max(0, start - 8), start))):
@@ -444,6 +456,7 @@ class DutchAddressRecognizer(EntityRecognizer):
         after_place_article: set[int] = set()  # "in de Bijlmer", "in het Oude Westen"
         for trigger in _PLACE_WORDS.finditer(text, overlapped=True):
             (after_place_article if trigger.group("article") else after_place_word).add(trigger.end())
+        after_lives_in = {m.end() for m in _LIVES_IN_WORDS.finditer(text)}  # "ik woon in", "uit"
         for token in _TOKEN.finditer(text):
             start = token.start()
             if start < covered:
@@ -471,8 +484,10 @@ class DutchAddressRecognizer(EntityRecognizer):
                     continue
             if context:
                 word = _WORD.match(text, start)
-                if (word and word.group()[0].islower() and not _NOUN_ENDING.search(word.group())
-                        and self._unknown_place_word(word.group().casefold(), common, stops)):
+                folded = word.group().casefold() if word else ""
+                if (word and word.group()[0].islower() and not _NOUN_ENDING.search(folded) and folded not in self._ordinary
+                        and (_PLACE_ENDING.search(folded) or start in after_lives_in)
+                        and self._unknown_place_word(folded, common, stops)):
                     spans.append((start, word.end(), _SCORE_PLACE))
                     covered = word.end()
                     continue
