@@ -105,6 +105,13 @@ _LIVES = regex.compile(
 # What stands before an address said on its own ("het is Achterom 14 in Kampen", "ik zie het …").
 _ADDRESS_CUE = regex.compile(r"(?i:(?:^|[.?!…:,][ \t]*|(?<![\p{L}])(?:is|op|aan|naar|zie|het|dat|ja|nee|nou|klopt))[ \t]*)$")
 # "op"/"aan" before a street with its article: "op de Dorpsstraat", "aan de Molenweg".
+_STREET_OPENING = regex.compile(
+    r"(?i)(?:(?:de|het)[ \t]+)?(?:laan|plein|weg|kade|singel|dreef|straat|park|hof|pad|gracht|markt|wal|dijk|steeg)"
+    r"[ \t]+(?:van|op|naar|ter|ten|der|in)[ \t]"
+)
+_INITIAL_AFTER = regex.compile(
+    r"(?i)(?<![\p{L}])(?:st|prof|dr|mr|burg|ir|ing|mgr|ds|jhr|gen|drs|\p{L})\.?[ \t]*$"
+)
 _IN_BEFORE = regex.compile(r"(?i:(?<![\p{L}])(?:in|uit|te|vanuit)[ \t]+)$")
 _ON_STREET = regex.compile(r"(?i:(?<![\p{L}])(?:op|aan)[ \t]+)$")
 _PLACE_WORDS = regex.compile(
@@ -300,8 +307,8 @@ class DutchAddressRecognizer(EntityRecognizer):
         i = index - 1
         while i >= 0 and names < 4 and (
                 _GAP.fullmatch(text, words[i].end(), words[first].start())
-                or words[i].group().casefold() in _TITLE_ABBREVIATIONS
-                and _DOT_GAP.fullmatch(text, words[i].end(), words[first].start())):
+                or (words[i].group().casefold() in _TITLE_ABBREVIATIONS or len(words[i].group()) == 1)
+                and _DOT_GAP.fullmatch(text, words[i].end(), words[first].start())):  # "Mr. P.J. Troelstraweg"
             raw = words[i].group()
             folded = raw.casefold()
             if folded in _NAME_PARTICLES:
@@ -332,6 +339,9 @@ class DutchAddressRecognizer(EntityRecognizer):
         """True for a word that can be part of a street's name before the street word."""
         if folded in _STREET_ADJECTIVES or folded in _TITLE_ABBREVIATIONS:
             return True
+        if len(raw) == 1:  # an initial: "P.J. Troelstraweg", "dr h colijnstraat"
+            return text.startswith(".", word.end()) or _INITIAL_AFTER.search(text, max(0, word.start() - 8),
+                                                                              word.start()) is not None
         if folded in _INTERJECTIONS or folded in self._not_places or value(folded) is not None:
             return False
         if folded in stops:
@@ -398,7 +408,10 @@ class DutchAddressRecognizer(EntityRecognizer):
         cue = _ADDRESS_CUE.search(text, max(0, start - 20), start) is not None
         if ordinary and not (lives or ((place or postcode) and (cue or word.group()[0].isupper()))):
             return []
-        if not (lives or place or postcode):
+        # "Laan van Meerdervoort 55", "Plein 1944": a street word opens the name
+        opened = _STREET_OPENING.match(text, start, word.start()) is not None
+        on_street = _ON_STREET.search(text, max(0, start - 8), start) is not None and not ordinary
+        if not (lives or place or postcode or opened or on_street):
             return []
         found = [result(self, "ADDRESS", start, number_end, _SCORE_NAME_NUMBER)]
         if place:
