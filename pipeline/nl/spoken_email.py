@@ -25,17 +25,18 @@ _TLDS = (
 )
 # Mail providers a speech recogniser writes in two words: "g mail", "kpn mail", "hot mail".
 _PROVIDER = r"(?:g|kpn|hot|proton|upc|ya|x[ \t]?s[ \t]?4|x[ \t]?s[ \t]?for)[ \t]+(?:mail|all|hoo)"
-_SEP = r"(?:[ \t]*,?[ \t]+(?:punt|puntje|dot|streepje|liggend streepje|laag streepje|tussenstreepje|koppelteken|min(?:teken)?|underscore|onderstreepje|underscoretje)[ \t]*,?[ \t]+)"
-_AT = r"(?:[ \t]*,?[ \t]+(?:apenstaartje|apestaartje|apenstaart|apestaart|aapje|at-teken|at|et|@)[ \t]*,?[ \t]+|[ \t]*@[ \t]*)"
+# Commas, full stops and pauses ("...") may stand around each spoken symbol.
+_SEP = r"(?:[ \t]*[,.\u2026]*[ \t]+(?:punt|puntje|dot|streepje|streep|liggend streepje|liggende streep|laag streepje|lage streep|tussenstreepje|koppelteken|min(?:teken|netje)?|underscore|onderstreepje|onderstrepingsteken|underscoretje)[ \t]*[,.\u2026]*[ \t]+)"
+_AT = r"(?:[ \t]*[,.\u2026]*[ \t]+(?:apenstaartje|apestaartje|apenstaart|apestaart|aapje|at-teken|at|et|ad|@)[ \t]*[,.\u2026]*[ \t]+|[ \t]*@[ \t]*)"
 _LETTER = r"(?:IJ|ij|\p{L})"
 _ALPHABET = rf"(?:{_LETTER}[ \t]+(?:van|voor|als in)[ \t]+\p{{L}}[\p{{L}}'’-]*(?:,?[ \t]+|,[ \t]*)?)+"
-_SPELLED = rf"(?:{_LETTER}(?:(?:-|,[ \t]*|[ \t]+){_LETTER}(?![\p{{L}}\d])){{2,}})"
+_SPELLED = rf"(?:{_LETTER}(?:(?:-|[,.][ \t]*|[ \t]+){_LETTER}(?![\p{{L}}\d])){{2,}})"
 _UNIT = r"(?:[\p{L}\p{M}\d]+(?:[._-][\p{L}\p{M}\d]+)*)"
 _PARTICLE = r"(?:van der|van den|van de|van 't|van|de|der|den|ter|ten|te|el|al)"
 # Remarks a caller makes while spelling, inside the address: "aan elkaar", "met een z", "met twee
 # l-en", "zonder spatie", hesitations.
 _REMARK = (
-    r"(?:[ \t]*,?[ \t]+(?:(?:alles[ \t]+)?aan[ \t]+elkaar|zonder[ \t]+spaties?|alles[ \t]+klein|kleine[ \t]+letters?"
+    r"(?:[ \t]*[,.\u2026]*[ \t]+(?:(?:alles[ \t]+)?aan[ \t]+elkaar|zonder[ \t]+spaties?|alles[ \t]+klein|kleine[ \t]+letters?"
     r"|met[ \t]+(?:een|twee|dubbel|dubbele)[ \t]+(?:ij|\p{L})(?:-en|'en|'s|-s)?|(?:met[ \t]+(?:een[ \t]+)?)?hoofdletters?"
     r"|eh|ehm|uh|uhm)(?![\p{L}\d])[ \t]*,?)"
 )
@@ -52,7 +53,7 @@ _LOCAL = (
     rf"{_LOCAL_UNIT}(?:{_REMARK}*{_SEP}{_LOCAL_UNIT}|[ \t]+(?:\p{{L}}|\d+|{_NUMBER_WORD})(?![\p{{L}}\d])"
     rf"|[ \t]+{_PARTICLE}[ \t]+{_UNIT})*"
 )
-_DOMAIN = rf"(?:{_PROVIDER}|{_UNIT})(?:{_SEP}{_UNIT})*?(?:{_SEP}{_TLDS}|\.{_TLDS})(?![\p{{L}}\d])"
+_DOMAIN = rf"(?:{_SPELLED}|{_PROVIDER}|{_UNIT})(?:{_SEP}{_UNIT})*?(?:{_SEP}{_TLDS}|\.{_TLDS})(?![\p{{L}}\d])"
 _SPOKEN_EMAIL = regex.compile(
     rf"(?<![\p{{L}}\d@.])(?P<local>{_LOCAL}){_REMARK}*{_AT}(?P<domain>{_DOMAIN})", regex.IGNORECASE)
 _WORD = regex.compile(r"\S+")
@@ -95,7 +96,7 @@ class DutchSpokenEmailRecognizer(EntityRecognizer):
 # Top-level domains that are also Dutch words, and the English "at": "ik zit at home punt de
 # monteur komt" is no address; "jan at planet punt nl" and "info apenstaartje bedrijf punt de" are.
 _WORD_TLDS = frozenset({"de", "nu", "me", "at", "no"})
-_PLAIN_AT = regex.compile(r"[ \t,]*(?:at|et)[ \t,]", regex.IGNORECASE)
+_PLAIN_AT = regex.compile(r"[ \t,]*(?:at|et|ad)[ \t,]", regex.IGNORECASE)
 _WORD_NEXT = regex.compile(r"[ \t]+\p{L}")
 
 
