@@ -152,6 +152,7 @@ FREQUENT_WORDS = (
     "ingen", "ommen", "wanne", "rumst", "heule", "lauwe", "peest", "schore", "voorde", "herne", "vinkel", "waver",
     "halle", "malle", "lotte", "mark", "lamain", "lamine", "maffe", "humain", "tellin", "termes", "tertre",
     "porto", "sofia", "florence", "saba", "kos", "bali", "namen", "bergen", "luik", "kreta", "fez", "rome",
+    "blokker", "batenburg", "gamma", "hema", "jumbo",
 )
 # Entries that become capital-only although they are not stop words: too frequent in speech.
 CAPITAL_ONLY_WORDS = ("heel", "echt", "alle", "meer", "een", "on", "la", "lo", "my", "as", "doel", "leek", "best",
