@@ -29,7 +29,12 @@ _PROVIDER = r"(?:g|kpn|hot|proton|upc|ya|x[ \t]?s[ \t]?4|x[ \t]?s[ \t]?for)[ \t]
 _SEP = r"(?:[ \t]*[,.\u2026]*[ \t]+(?:punt|puntje|dot|streepje|streep|liggend streepje|liggende streep|laag streepje|lage streep|tussenstreepje|koppelteken|min(?:teken|netje)?|underscore|onderstreepje|onderstrepingsteken|underscoretje)[ \t]*[,.\u2026]*[ \t]+)"
 _AT = r"(?:[ \t]*[,.\u2026]*[ \t]+(?:apenstaartje|apestaartje|apenstaart|apestaart|aapje|at-teken|at|et|ad|@)[ \t]*[,.\u2026]*[ \t]+|[ \t]*@[ \t]*)"
 _LETTER = r"(?:IJ|ij|\p{L})"
-_ALPHABET = rf"(?:{_LETTER}[ \t]+(?:van|voor|als in)[ \t]+\p{{L}}[\p{{L}}'’-]*(?:,?[ \t]+|,[ \t]*)?)+"
+# One letter in the spelling alphabet ("P van Pieter") or said alone ("p"); a spelled stretch mixes them.
+_SPELL_ITEM = rf"(?:{_LETTER}[ \t]+(?:van|voor|als in)[ \t]+\p{{L}}[\p{{L}}'’-]*|{_LETTER}(?![\p{{L}}\d]))"
+_ALPHABET = (
+    rf"(?:{_LETTER}[ \t]+(?:van|voor|als in)[ \t]+\p{{L}}[\p{{L}}'’-]*"
+    rf"(?:(?:-|[,.]?[ \t]+|[,.]){_SPELL_ITEM})*)"
+)
 _SPELLED = rf"(?:{_LETTER}(?:(?:-|[,.][ \t]*|[ \t]+){_LETTER}(?![\p{{L}}\d])){{2,}})"
 _UNIT = r"(?:[\p{L}\p{M}\d]+(?:[._-][\p{L}\p{M}\d]+)*)"
 _PARTICLE = r"(?:van der|van den|van de|van 't|van|de|der|den|ter|ten|te|el|al)"
@@ -54,8 +59,13 @@ _LOCAL = (
     rf"|[ \t]+{_PARTICLE}[ \t]+{_UNIT})*"
 )
 _DOMAIN = rf"(?:{_SPELLED}|{_PROVIDER}|{_UNIT})(?:{_SEP}{_UNIT})*?(?:{_SEP}{_TLDS}|\.{_TLDS})(?![\p{{L}}\d])"
+# A mail provider named without its top-level domain: "jan at gmail", "apenstaartje hotmail".
+_PROVIDER_NAME = (
+    r"(?:gmail|g[ \t]mail|hotmail|outlook|live|ziggo|kpnmail|kpn[ \t]mail|planet|xs4all|icloud|yahoo|telenet|skynet"
+    r"|protonmail|proton[ \t]mail|upcmail|casema|chello|hetnet|zonnet|msn)(?![\p{L}\d])"
+)
 _SPOKEN_EMAIL = regex.compile(
-    rf"(?<![\p{{L}}\d@.])(?P<local>{_LOCAL}){_REMARK}*{_AT}(?P<domain>{_DOMAIN})", regex.IGNORECASE)
+    rf"(?<![\p{{L}}\d@.])(?P<local>{_LOCAL}){_REMARK}*{_AT}(?P<domain>{_DOMAIN}|{_PROVIDER_NAME})", regex.IGNORECASE)
 _WORD = regex.compile(r"\S+")
 # Words that introduce an address and are not part of it.
 _LEAD_WORDS = frozenset(
