@@ -66,3 +66,25 @@ def test_recognizers_load_their_word_lists():
     assert DutchUrlRecognizer(RULES).supported_entities == ["URL"]
     for name in ("not_street_nl.txt", "street_given_names_nl.txt", "public_domains_nl.txt"):
         assert load_word_list(RULES / name)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Kijk op www.tbi-direct.nl voor de storingen.", "dat staat op mijn.telecontrol.nl", "zie mijnoverheid punt nl",
+     "mail naar jan punt de vries apenstaartje gmail punt com", "jan@klusbedrijf-hoekstra.nl", "kijk op instagram.com",
+     "dat is een goed punt de monteur komt", "versie 2.0 om 12.30 uur"],
+)
+def test_organisation_sites_and_look_alikes_are_no_url(text):
+    assert DutchUrlRecognizer(RULES).analyze(text, ["URL"]) == []
+
+
+@pytest.mark.parametrize(
+    "text, url",
+    [("mijn site is www.klusbedrijf-hoekstra.nl.", "www.klusbedrijf-hoekstra.nl"),
+     ("volg me op instagram.com/sannedewit93", "instagram.com/sannedewit93"),
+     ("w w w punt bakkerijvanloon punt nl", "w w w punt bakkerijvanloon punt nl"),
+     ("tiktok punt com slash apenstaartje pietklust", "tiktok punt com slash apenstaartje pietklust")],
+)
+def test_personal_urls(text, url):
+    found = DutchUrlRecognizer(RULES).analyze(text, ["URL"])
+    assert [text[r.start:r.end] for r in found] == [url]

@@ -112,6 +112,9 @@ _STREET_OPENING = regex.compile(
 _INITIAL_AFTER = regex.compile(
     r"(?i)(?<![\p{L}])(?:st|prof|dr|mr|burg|ir|ing|mgr|ds|jhr|gen|drs|\p{L})\.?[ \t]*$"
 )
+_NUMBER_BEFORE = regex.compile(
+    r"(?i)(?<![\p{L}])(?:huis)?nummer[ \t]+(?:\d{1,5}[a-z]?|\p{L}+)[ \t]+(?:van|aan|op|in)[ \t]+$"
+)
 _IN_BEFORE = regex.compile(r"(?i:(?<![\p{L}])(?:in|uit|te|vanuit)[ \t]+)$")
 _ON_STREET = regex.compile(r"(?i:(?<![\p{L}])(?:op|aan)[ \t]+)$")
 _PLACE_WORDS = regex.compile(
@@ -282,8 +285,10 @@ class DutchAddressRecognizer(EntityRecognizer):
         strong = suffix in _STRONG_SUFFIXES if suffix else True
         found: list[RecognizerResult] = []
         if number_end is not None:
-            if ordinary and not strong and not capital:
-                return []
+            if ordinary and not strong and not capital and not (
+                    _LIVES.search(text, max(0, start - 60), start) or _ON_STREET.search(text, max(0, start - 8), start)
+                    or _POSTCODE_AFTER.match(text, number_end)):
+                return []  # "storing 3", "de hooiberg 12 keer" … but "het adres is hooiberg 12"
             found.append(result(self, "ADDRESS", start, number_end, _SCORE_STREET_NUMBER))
         else:
             if not strong and _IN_BEFORE.search(text, max(0, start - 8), start):
@@ -296,6 +301,9 @@ class DutchAddressRecognizer(EntityRecognizer):
             if not (lives or (strong and (not ordinary or capital or on_street)) or alone):
                 return []
             found.append(result(self, "ADDRESS", start, end, _SCORE_STREET))
+        said = _NUMBER_BEFORE.search(text, max(0, start - 30), start)
+        if said:  # "nummer 12 van de Kerkstraat"
+            found[-1] = result(self, "ADDRESS", said.start(), found[-1].end, _SCORE_STREET_NUMBER)
         found += self._place_after(text, found[-1].end, common, stops)
         return found
 
@@ -370,7 +378,10 @@ class DutchAddressRecognizer(EntityRecognizer):
                 return None
             folded = word.group().casefold()
             number = value(folded)
-            if number in (None, 0) or (folded in ("een", "één") and not said_number):
+            digit_by_digit = _NUMBER_WORD.match(text, word.end() + 1) if text[word.end():word.end() + 1] == " " else None
+            if digit_by_digit and value(digit_by_digit.group().casefold()) is None:
+                digit_by_digit = None
+            if number in (None, 0) or (folded in ("een", "één") and not said_number and not digit_by_digit):
                 return None
             end = word.end()
             while (more := _NUMBER_WORD.match(text, end + 1)) and text[end] in " \t" and value(
