@@ -28,6 +28,7 @@ _PROVIDER = r"(?:g|kpn|hot|proton|upc|ya|x[ \t]?s[ \t]?4|x[ \t]?s[ \t]?for)[ \t]
 # Commas, full stops and pauses ("...") may stand around each spoken symbol.
 _SEP = r"(?:[ \t]*[,.\u2026]*[ \t]+(?:punt|puntje|dot|streepje|streep|liggend streepje|liggende streep|laag streepje|lage streep|tussenstreepje|koppelteken|min(?:teken|netje)?|underscore|onderstreepje|onderstrepingsteken|underscoretje)[ \t]*[,.\u2026]*[ \t]+)"
 _AT = r"(?:[ \t]*[,.\u2026]*[ \t]+(?:apenstaartje|apestaartje|apenstaart|apestaart|aapje|at-teken|at|et|ad|@)[ \t]*[,.\u2026]*[ \t]+|[ \t]*@[ \t]*)"
+_SPOKEN_AT = r"(?:[ \t]*[,.\u2026]*[ \t]+(?:apenstaartje|apestaartje|apenstaart|apestaart|aapje|at-teken|at|et|ad)[ \t])"
 _LETTER = r"(?:IJ|ij|\p{L})"
 # One letter in the spelling alphabet ("P van Pieter") or said alone ("p"); a spelled stretch mixes them.
 _SPELL_ITEM = rf"(?:{_LETTER}[ \t]+(?:van|voor|als in)[ \t]+\p{{L}}[\p{{L}}'’-]*|{_LETTER}(?![\p{{L}}\d]))"
@@ -55,6 +56,7 @@ _LOCAL_UNIT = rf"(?:{_ALPHABET}|{_SPELLED}|(?:{_PARTICLE}[ \t]+)?{_UNIT})"
 # unit with only a space ("sjoukje w", "jan 85"), and so may a surname with its particle
 # ("lotte streepje de boer").
 _LOCAL = (
+    rf"(?:\p{{L}}+[ \t]+(?=\p{{L}}+{_SPOKEN_AT}))?"  # a first name before the surname: "jan jansen at ..."
     rf"{_LOCAL_UNIT}(?:{_REMARK}*{_SEP}{_LOCAL_UNIT}|[ \t]+(?:\p{{L}}|\d+|{_NUMBER_WORD})(?![\p{{L}}\d])"
     rf"|[ \t]+{_PARTICLE}[ \t]+{_UNIT})*"
 )
