@@ -52,11 +52,17 @@ def _iban(reading: dictation.Reading) -> Iterable[tuple[int, int, bool]]:
             index += 1
         account = canonical[match.end() : position]
         last = index - 1
+        part = ""  # the account digits since the last connecting word or repair
         while index < len(reading.items) and len(account) < _ACCOUNT_DIGITS:
-            chars = reading.items[index].chars
-            if not chars.isdigit() or len(account) + len(chars) > _ACCOUNT_DIGITS:
+            item = reading.items[index]
+            if item.link == dictation.REPAIRED:  # "0417 nee wacht 0418": the correction replaces the part
+                account, part = account[: len(account) - len(part)], ""
+            elif item.link == dictation.CONNECTED:
+                part = ""
+            if not item.chars.isdigit() or len(account) + len(item.chars) > _ACCOUNT_DIGITS:
                 break
-            account += chars
+            account += item.chars
+            part += item.chars
             last, index = index, index + 1
         whole = "NL" + match.group(1).zfill(2) + match.group(2) + account  # "N L acht" is NL08
         yield first, last, len(account) == _ACCOUNT_DIGITS and iban_mod97(whole)

@@ -12,6 +12,14 @@ hesitations ("eh"). :func:`analyse` turns a text into tokens with character offs
   "wacht"): one number dictated with interruptions. Checksums and digit counts are tested on a
   group (or a run of its pieces); the spans stay per piece.
 
+Token kinds never depend on capitals, so a lower-case text without punctuation ("nl17 rabo 0874",
+"g v negen nul drie p") gives the same pieces as a cased one: a single letter is a spelled letter
+in any case (except the words "u" and "o"), a short cluster without vowels ("vgb", "kl") is
+spelled letters, a split compound is one number ("twee en dertig" → 32, "negentienhonderd
+vierenzestig" → 1964), and number words or letters joined by hyphens stay separate
+("drie-acht-twee"). The dictation reader (:mod:`pipeline.nl.dictation`) reads the same tokens into
+canonical strings for codes that mix letters and digits.
+
 The recognizers of this package (``phone_spoken``, ``bsn``, ``credit_card``, ``customer_id``,
 ``iban_spoken``, ``postcode_spoken``, ``date_of_birth``) classify pieces and groups by digit
 count, checksum and context words. Context comes from two places: words earlier in the same turn
