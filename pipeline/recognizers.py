@@ -220,6 +220,7 @@ NAME_PARTICLES = frozenset(
 _NOT_NAME_ENDINGS = ("straat", "laan", "weg", "plein", "singel", "gracht", "steeg", "dreef", "plantsoen", "kade",
                      "nummer", "code", "adres", "dienst", "woning", "ketel", "meter", "tijd", "huis")
 _PART = regex.compile(r"[\p{L}'’]+")
+_SHORT_VERBS = frozenset({"zit", "wil", "ben", "kan", "mag", "moet", "zal", "ga", "sta", "kom", "zeg", "doe", "heb"})
 _HYPHEN_PARTICLE = regex.compile(r"-(?:de|van|van der|van den|van de|ter|ten|el|al)\s")
 # "erbij", "waarmee", "daarna": pronominal adverbs; "zevenentachtig": a number in words.
 _NOT_NAME_WORD = regex.compile(
@@ -285,10 +286,9 @@ class NameGazetteer:
         return NameKind.UNKNOWN
 
     def verb_like(self, word: str) -> bool:
-        """A short word that is the stem of an ordinary verb or noun ("zit" → "zitten", "wil" → "willen",
-        "ton" → "tonnen"), or a stop word."""
+        """A stop word or a short verb form that is also a name ("zit", "wil", "ben")."""
         folded = word.casefold()
-        return folded in self.stop_words or (3 <= len(folded) <= 5 and self._known(folded + folded[-1] + "en"))
+        return folded in self.stop_words or folded in _SHORT_VERBS
 
     def verb_form(self, word: str) -> bool:
         """A conjugated verb ("werkt", "stopt", "belde") or a stop word."""
@@ -311,7 +311,8 @@ class NameGazetteer:
         for stem in stems:
             if len(stem) < 3:
                 continue
-            candidates = {stem, stem + "en", stem + "n", stem + stem[-1] + "en"}
+            candidates = {stem, stem + "en", stem + stem[-1] + "en"} if stem == word else {
+                stem, stem + "en", stem + "n", stem + stem[-1] + "en"}
             if len(stem) >= 3 and stem[-2] == stem[-3] and stem[-2] in "aeou":  # "loop" → "lopen"
                 candidates.add(stem[:-2] + stem[-1] + "en")
             if stem.endswith(("f", "s")):  # "leef" → "leven", "lees" → "lezen"
@@ -386,6 +387,7 @@ def _build_name_gazetteer(rules_dir: Path, ordinary: frozenset[str], stop_words:
     first = load_word_list(rules_dir / "first_names.txt")
     surnames = load_word_list(rules_dir / "surnames.txt")
     listed_ordinary = load_word_list(rules_dir / "ordinary_names_nl.txt")
+    ordinary = ordinary | load_word_list(rules_dir / "ordinary_words_nl.txt")
     never = (
         load_word_list(rules_dir / "not_person_nl.txt") | load_word_list(rules_dir / "ner_stoplist.txt")
         | load_word_list(rules_dir / "countries_nl.txt")

@@ -46,6 +46,7 @@ _PROPAGATE_MIN_SCORE = 0.5  # only names found with at least this score are sear
 _CONTEXT_WORDS = 12  # words of the previous turn passed to Presidio as context
 _WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")
 _SURNAME_PARTICLE_BEFORE = re.compile(r"(?:^|[.!?…:,]\s*|\s)(?:Van(?: de[rn]?| 't| het)?|Ter|Ten|Op de|In 't)\s+$")
+_NAME_WITH_PARTICLES = re.compile(r"\b[^\W\d_]+ (?:van der|van den|van 't|in 't|ter|ten) [^\W\d_]")
 _LAST_WORD = re.compile(r"[^\W\d_]+$")
 _PARTICLE_BEFORE = re.compile(r"(?i:(?:^|\s)(?:van|de|der|den|ter|ten|te|['’]t|het|in|op|la|le|du|el|al|oude))\s+$")
 _ARTICLE_BEFORE = re.compile(r"(?i:\b(?:de|het|een|die|deze|dat|dit))$")
@@ -180,8 +181,10 @@ class Redactor:
         kinds = [self._names.kind(w) for w in words]
         if all(k == NameKind.NEVER for k in kinds):
             return 0.0  # brands, weekdays, greetings: never a person
-        if entity_type == "LOCATION" and _SURNAME_PARTICLE_BEFORE.search(text, 0, start):
-            return _WEAK_NER_SCORE  # "Van Dongen", "Ter Horst": a surname more than a place
+        if entity_type == "LOCATION" and (
+            _SURNAME_PARTICLE_BEFORE.search(text, 0, start) or _NAME_WITH_PARTICLES.search(text, start, end)
+        ):
+            return _WEAK_NER_SCORE  # "Van Dongen", "Riek van den Heuvel": a person more than a place
         before = text[:start].rstrip()
         opening = not before or before[-1] in ".!?…:"
         if not (opening or text[start].islower()):
@@ -207,7 +210,8 @@ class Redactor:
                     text[last.start() - 1] in " \t"
                 ) and (
                     last.group().casefold() in self._stop_words or (
-                        last.group().islower() and len(last.group()) >= 4 and last.group() in self._common_words
+                        last.group().islower() and len(last.group()) >= 4
+                        and (last.group() in self._common_words or self._names.verb_form(last.group()))
                         and self._names.kind(last.group()) in (NameKind.WORD, NameKind.NEVER)
                         and not _PARTICLE_BEFORE.search(text, start, last.start()))
                 ):  # "Rumahlatu die", "mark spreken": the NER took a following word along

@@ -119,6 +119,7 @@ _TRIGGER = regex.compile(
     rf"(?i:(?P<title>(?<![\p{{L}}])(?:meneer|mevrouw|de\s+heer|familie|dokter|juffrouw|zuster|meester"
     rf"|(?:mevr|mw|mvr|dhr|fam|dr|drs|ir|ing|mr|prof|juf)\.?))"
     rf"|(?P<intro>(?<![\p{{L}}])(?:{_INTRO_WORDS}))"
+    r"|(?P<thanks>(?<![\p{L}])(?:dank\s+u\s+wel|dank\s+je\s+wel|dank\s+u|dank\s+je|bedankt|tot\s+ziens|dag|daag|doei))"
     rf"|(?P<open>(?<={_OPENING})met)"
     rf"|(?P<met>(?<![\p{{L}}])met)"
     rf"|(?P<relation>(?<![\p{{L}}]){_RELATION}))"
@@ -146,6 +147,8 @@ _ORGANISATION = frozenset(
      "straat", "laan", "plein", "weg", "ziekenhuis", "zorgcentrum", "verpleeghuis", "winkel", "restaurant",
      "bakkerij", "slagerij", "kapsalon", "café", "hotel", "camping", "recreatiepark", "kantoor", "merk", "type"}
 )
+_RELATION_WORD = regex.compile(rf"(?i:{_RELATION})")
+_MONTH_NAMES = frozenset({"mei", "april", "juni", "juli"})
 _NOT_AFTER_INITIAL = frozenset({"u", "e", "o", "ik", "'t"})
 # Particles that are also articles or prepositions: alone before a word they make no name.
 _ARTICLE_PARTICLES = frozenset({"ben", "al", "de", "het", "'t", "in", "op", "uit", "te", "van", "den", "der", "la", "le", "da", "di"})
@@ -202,7 +205,10 @@ def grow_name(text: str, tokens: list[_Token], first: int, last: int, names: Nam
         ):
             pass
         elif nxt.kind == NameKind.AMBIGUOUS and (
-            with_particles or (names.is_first_name(tokens[last].word) and nxt.word.casefold() not in names.first)
+            (with_particles and (names.is_surname(particles_and_word) or _particle_text(tokens, last + 1, j)
+                                 not in _PREPOSITIONAL_PARTICLES | _ARTICLE_PARTICLES))
+            or (not with_particles and (names.is_first_name(tokens[last].word) or tokens[last].kind == NameKind.NAME)
+                and nxt.word.casefold() not in names.first)
         ):
             pass
         elif with_particles and names.is_surname(particles_and_word):
@@ -290,6 +296,7 @@ _NOT_AFTER_TITLE = frozenset(
 )
 # Particle sequences that hardly occur outside names ("van der", "in 't"); "van de" is also prose.
 _NAME_ONLY_PARTICLES = frozenset({"van der", "van den", "van 't", "in 't", "op 't", "op den", "uit den", "ter", "ten"})
+_NAME_ONLY_AFTER_WORD = frozenset({"van der", "van den", "van 't", "in 't"})
 
 
 def in_name_position(text: str, start: int) -> bool:
@@ -299,6 +306,14 @@ def in_name_position(text: str, start: int) -> bool:
         if gap and gap.end() == start:
             return True
     return False
+
+
+# Particle sequences that are also prepositional phrases ("in de zomer", "van de monteur").
+_PREPOSITIONAL_PARTICLES = frozenset({"in de", "in het", "op de", "op het", "uit de", "uit het", "van de", "van het", "te"})
+
+
+def _particle_text(tokens: list[_Token], first: int, end: int) -> str:
+    return " ".join(t.word.casefold() for t in tokens[first:end]).replace("’", "'")
 
 
 def _particles_ok(particles: list[str]) -> bool:
@@ -337,17 +352,25 @@ def scan_names(text: str, names: NameGazetteer, tokens: list[_Token] | None = No
             seed(i, _SCORE_WEAK, i - 1)  # "a bouchiki", "r. çelik"
     for i in range(len(tokens) - 3):
         # "wieke van der staal": a name-like word, a particle sequence of two or more words, a word
-        if tokens[i].kind in (NameKind.UNKNOWN, NameKind.NAME):
+        first_word = tokens[i]
+        if first_word.kind != NameKind.NEVER and first_word.word.casefold() not in names.stop_words:
             j = i + 1
             while j < len(tokens) and _is_particle(tokens[j]) and _adjacent(text, tokens[j - 1], tokens[j]):
                 j += 1
             particles = " ".join(t.word.casefold() for t in tokens[i + 1 : j]).replace("’", "'")
-            if (particles in _NAME_ONLY_PARTICLES and j < len(tokens) and _adjacent(text, tokens[j - 1], tokens[j])
-                    and len(tokens[i].word) <= 12 and tokens[j].kind != NameKind.NEVER
-                    and tokens[j].word.casefold() not in names.stop_words):
-                seed(j, _SCORE_WEAK, i)
+            if not (j < len(tokens) and _adjacent(text, tokens[j - 1], tokens[j]) and tokens[j].kind != NameKind.NEVER
+                    and tokens[j].word.casefold() not in names.stop_words and len(first_word.word) <= 12):
+                continue
+            capitals = first_word.word[0].isupper() and tokens[j].word[0].isupper() and particles[:1].islower()
+            if capitals and _particles_ok(particles.split()) and particles not in ("uit de", "uit het", "in de", "in het"):
+                seed(j, _SCORE_GAZETTEER, i)  # "Riek van den Heuvel", "Jo van Gils"
+            elif particles in _NAME_ONLY_PARTICLES and (
+                first_word.kind in (NameKind.UNKNOWN, NameKind.NAME)
+                or (particles in _NAME_ONLY_AFTER_WORD and not names.verb_form(first_word.word))
+            ):
+                seed(j, _SCORE_WEAK, i)  # "riek van den heuvel"
     for match in _TRIGGER.finditer(text):
-        gap = (_RELATION_GAP if match.lastgroup == "relation" else _TRIGGER_GAP).match(text, match.end())
+        gap = (_RELATION_GAP if match.lastgroup in ("relation", "thanks") else _TRIGGER_GAP).match(text, match.end())
         i = starts.get(gap.end()) if gap else None
         if i is None:
             continue
@@ -367,6 +390,9 @@ def scan_names(text: str, names: NameGazetteer, tokens: list[_Token] | None = No
         if j >= len(tokens):
             continue
         target = tokens[j]
+        if target.kind == NameKind.NEVER and kind == "intro" and j == i and target.word.casefold() in _MONTH_NAMES:
+            seed(j, _SCORE_WEAK)  # "u spreekt met Mei": a month that is a first name
+            continue
         particles = [t.word.casefold() for t in tokens[i:j] if len(t.word) > 1]
         initials = j > i and not particles
         if particles and not _particles_ok(particles):
@@ -376,14 +402,14 @@ def scan_names(text: str, names: NameGazetteer, tokens: list[_Token] | None = No
             continue  # "ik ben de bakker", "de monteur van remeha"
         first = i
         if target.kind == NameKind.AMBIGUOUS:
-            if (kind == "met" and j > i) or (kind in ("relation", "met") and names.verb_like(target.word)):
-                continue  # "mijn schoonzoon wil …"
+            if (kind == "met" and j > i) or names.verb_like(target.word) or _RELATION_WORD.fullmatch(target.word):
+                continue  # "mijn schoonzoon wil …", "dank u wel", "bedankt man"
             seed(j, _SCORE_WEAK, first)
         elif target.kind in (NameKind.NAME, NameKind.UNKNOWN) and (kind != "met" or initials):
             seed(j, _SCORE_POSITION, first)
-        elif particles and kind in ("title", "intro", "open") and (
+        elif particles and kind in ("title", "intro", "open", "thanks") and (
             names.is_surname(text[tokens[i].start : target.end])
-            or (target.kind == NameKind.WORD and target.word.casefold() not in names.stop_words and (
+            or (kind != "thanks" and target.kind == NameKind.WORD and target.word.casefold() not in names.stop_words and (
                 len(particles) > 1 or particles[0] not in _ARTICLE_PARTICLES or kind == "title"))
         ):
             seed(j, _SCORE_WEAK, first)  # "mevrouw van 't hek", "meneer de visser"
@@ -412,7 +438,8 @@ def scan_names(text: str, names: NameGazetteer, tokens: list[_Token] | None = No
                 if not 0 <= j < len(tokens) or j in found:
                     continue
                 a, b = (tokens[other], tokens[j]) if j > other else (tokens[j], tokens[other])
-                if tokens[j].kind == NameKind.AMBIGUOUS and _LIST_GAP.fullmatch(text, a.end, b.start):
+                if (tokens[j].kind == NameKind.AMBIGUOUS and not names.verb_like(tokens[j].word)
+                        and _LIST_GAP.fullmatch(text, a.end, b.start)):
                     f, l = grow_name(text, tokens, j, j, names)
                     spans.append([f, l, _SCORE_WEAK])
                     found |= set(range(f, l + 1))
