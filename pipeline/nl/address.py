@@ -118,7 +118,7 @@ _NUMBER_BEFORE = regex.compile(
 _IN_BEFORE = regex.compile(r"(?i:(?<![\p{L}])(?:in|uit|te|vanuit)[ \t]+)$")
 _ON_STREET = regex.compile(r"(?i:(?<![\p{L}])(?:op|aan)[ \t]+)$")
 _PLACE_WORDS = regex.compile(
-    r"(?i)(?<![\p{L}\d])(?:in|uit|te|vanuit|richting|nabij|omgeving|regio|buurt|wijk|dorp|stad|stadsdeel"
+    r"(?i)(?<![\p{L}\d])(?:in|uit|te|vanuit|richting|nabij|vlakbij|dichtbij|omgeving|regio|buurt|wijk|dorp|stad|stadsdeel"
     r"|woonplaats|plaats|woonachtig|wonend)(?:[ \t]+(?:in|te))?[ \t]+(?P<article>(?:de|het)[ \t]+)?"
 )
 # Where someone lives, strongly enough for a word the gazetteer does not know ("ik woon in kattendijke").
@@ -172,7 +172,11 @@ _INTERJECTIONS = frozenset(
      "huisnummer", "sorry", "nou", "oké", "okay", "ok", "eh", "ehm", "uh", "uhm", "hè", "ah", "oh", "o", "ja", "nee",
      "jawel", "jazeker", "top", "mooi", "fijn", "dank", "bedankt", "hoor", "zeg", "dus", "en", "of", "maar", "want",
      "hallo", "hoi", "dag", "postcode", "woonplaats", "nummer", "complex", "pand", "woning", "appartement", "flat",
-     "gebouw", "locatie", "kantoor", "mevrouw", "meneer", "familie", "heer"}
+     "gebouw", "locatie", "kantoor", "mevrouw", "meneer", "familie", "heer", "woon", "woont", "wonen", "woonde",
+     "verhuisd", "zit", "zitten", "sta", "staat", "staan", "kom", "komt", "komen", "ga", "gaat", "gaan", "moet", "moeten",
+     "rijd", "rijdt", "ben", "heb", "hebt", "heeft", "hier", "daar", "nu", "al", "ook", "nog", "dan", "toen", "wel",
+     "niet", "graag", "even", "gewoon", "eigenlijk", "echt", "zeg", "zegt", "zei", "naar", "bij", "via", "richting",
+     "bellen", "gebeld", "stuur", "sturen", "adresgegevens", "huisadres", "postadres", "factuuradres", "correct"}
 )
 # Nouns that a number counts or labels ("lift 2", "zone 4"): no street name before a number.
 _COUNT_NOUNS = frozenset(
