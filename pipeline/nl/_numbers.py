@@ -47,12 +47,25 @@ def value(word: str) -> int | None:
     """The value of one Dutch number word, or ``None`` when it is not one.
 
     Covers 0–9999 written as one word, and years said as two pairs ("negentienzesendertig" =
-    1936, "twintigtwaalf" = 2012).
+    1936, "twintigtwaalf" = 2012); larger numbers ("tienduizend", "eenentwintigduizend") are read by
+    text2num, which this parser matches or beats on the smaller ones (it leaves "nul", "één" and
+    "negentienzesendertig" as words).
     """
     w = _fold(word.strip(".,;:!?…"))
     if not w or not w.isalpha() or not _MORPHEMES.fullmatch(w):
         return None
-    return _parse(w)
+    number = _parse(w)
+    if number is None and "duizend" in w:  # ten thousand and more: text2num reads those
+        return _text2num(word.strip(".,;:!?…").casefold())
+    return number
+
+
+def _text2num(word: str) -> int | None:
+    """text2num's reading of one Dutch number word ("tienduizend" → 10000), or ``None``."""
+    from text_to_num import alpha2digit
+
+    read = alpha2digit(word, "nl")
+    return int(read) if read.isdigit() else None
 
 
 @lru_cache(maxsize=8192)

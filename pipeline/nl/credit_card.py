@@ -18,6 +18,7 @@ from pipeline.nl.bsn import ending
 from pipeline.recognizers import luhn
 
 _VALID_SCORE = 0.75
+_NEAR = 10  # words before a number in which an expiry or security-code cue counts
 _CUED_SCORE = 0.55
 _BOOST = 0.45
 _EXPIRY_CUES = sn.cues("vervaldatum", "verloopdatum", "geldig", "geldigheid", "verloopt", "vervalt",
@@ -68,7 +69,7 @@ class CreditCardRecognizer(sn.NumberRecognizer):
             for piece in group:
                 if piece in claimed or analysis.is_quantity(piece):
                     continue
-                near = analysis.words_before(piece.first, 6)
+                near = analysis.words_before(piece.first, _NEAR)
                 if any(_EXPIRY_CUES.search(w) for w in near) and _expiry(analysis, piece):
                     found += sn.spans([piece], _CUED_SCORE)
                 elif _security_code_cue(near) and len(piece.digits) in (3, 4):

@@ -114,11 +114,12 @@ def _dates(analysis: sn.Analysis) -> Iterable[tuple[int, int, bool]]:
 
 
 def _birth_year(token: sn.Token) -> bool:
-    """A year people calling now were born in: 1920–2010, or two digits 20–99 or 00–10."""
+    """A year people calling now were born in: 1920–2010, or two digits 20–99 or 00–10 ("05"; a
+    lone "een" is no year)."""
     digits = token.digits if token.kind in (sn.DIGITS, sn.NUMBER) else ""
     if len(digits) == 4:
         return 1920 <= int(digits) <= 2010
-    return len(digits) <= 2 and digits != "" and (int(digits) >= 20 or int(digits) <= 10 and len(token.text) > 1)
+    return len(digits) == 2 and (int(digits) >= 20 or int(digits) <= 10)
 
 
 def _digit_date(digits: str) -> bool:

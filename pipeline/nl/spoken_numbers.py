@@ -163,10 +163,12 @@ class Analysis:
     def is_quantity(self, piece: Piece) -> bool:
         """An amount, a time, a duration or a count: a short number with a unit after it or a
         time word or currency sign before it ("vijftig euro", "om half tien", "€ 89")."""
-        if piece.count > 2 or len(piece.digits) > 4:
+        if piece.count > 2:
             return False
-        if self.word_after(piece.last) in UNITS:
+        if self.word_after(piece.last) in UNITS:  # "vijftienduizend euro", "12000 kilometer"
             return True
+        if len(piece.digits) > 4:
+            return False
         before = self.text[max(0, piece.start - 2) : piece.start]
         if "€" in before:
             return True
