@@ -269,8 +269,6 @@ FILLERS = ["eh", "ehm", "eh,", "ja,", "nou,", "uh", "hè", "zeg maar,", "even ki
 OPENERS = [
     "", "", "", "Ja, ", "Ja ", "Eh, ", "Ehm, ", "Nou, ", "Oké, ", "Ja nee, ", "Ja, eh, ",
     "Goedemorgen, ", "Goedemiddag, ", "Hallo, ", "Oké, eh, ", "Ja precies, ", "Kijk, ",
-    "Goeiemorgen, ", "Goeiemiddag, ", "Goeienavond, ", "Moi, ", "Daag, ", "Hoi, ", "Hee, ",
-    "Dag, ", "Ja, hallo, ", "Hallo, goeiemiddag, ",
 ]
 CLOSERS = ["", "", "", "", " Ja.", " Oké.", " Dank u wel.", " Klopt dat?", " Toch?"]
 
@@ -661,81 +659,6 @@ NEGATIVE_TEMPLATES += [
     "Is dat met een p van Pieter?",
     "Nee, met een t van Teunis.",
 ]
-PERSON_TEMPLATES += [
-    "{first} zit hier vlakbij en komt eraan.",
-    "{first} komt zo bij u.",
-    "Vraag maar naar {first} bij de receptie.",
-    "Ik had een zekere {first} aan de telefoon.",
-    "Die {first} beweerde hetzelfde.",
-    "Die {first} van de planning, die was heel aardig.",
-    "{first} van hiernaast heeft een sleutel.",
-    "{wlast} kan {day}, {last} pas {day}.",
-    "{Last} is verhuisd, {initials} is de nieuwe huurder.",
-    "Op {num} woont nu {initials}, op {num} {last}.",
-    "Haal {Last} van de lijst en zet {Last} erbij.",
-    "Ik tik {last} in, {spelled}.",
-    "Dat staat op mijn naam, {spelled}.",
-    "Op naam van {full}, {spelled}.",
-    "{first} met {spelled}.",
-    "Met ij, dus {spelled}.",
-    "Zet de factuur op naam van de heer {last}.",
-    "Noteer mevrouw {last} als aanspreekpunt.",
-    "{last} hier, uit {city}.",
-    "{full} hier, uit {city}.",
-    "{Last} hier.",
-    "Officieel {first}, maar zeg maar {nick}.",
-    "Mijn echte naam is {first}, iedereen noemt me {nick}.",
-    "{dept}, met {first}.",
-    "{org}, {dept}, met {first}.",
-    "{org}, {dept}, u spreekt met {full}.",
-    "Met {first} {last}, {dept} van {org}.",
-    "Met {full}, conciërge van de basisschool hier.",
-    "Met {full}, beheerder bij {org}.",
-    "Bel {first} maar, op {phone}.",
-    "Bel maar naar {first}, {phone}.",
-    "{first}, mijn schoonzoon, is er ook.",
-    "Wij zijn met {first} en {pfirst}.",
-    "{interj}. Met {full}.",
-    "{interj}, {first}, dank je.",
-    "{interj}, meneer {Last}.",
-    "{interj}, mevrouw {WLast}.",
-    "Nogmaals excuses, meneer {Last}.",
-    "Het e-mailadres is van {first}, {first} met een {letter}.",
-]
-LOCATION_TEMPLATES += [
-    "We hebben een vakantiehuisje in {village}.",
-    "Bij de ingang van de camping in {village}.",
-    "Ik heb eerst nog een klus in {village}.",
-    "Het pand aan de {street} {num} in {hood}.",
-    "Het zorgcentrum aan de {street} in {hood}.",
-    "{street} {num}, in de {hood}.",
-    "Ik huur een flat in {city}.",
-    "Met {full} uit {village}.",
-    "Met {first} uit {city}, ik bel over de lift.",
-    "Ik woon in {city} en mijn moeder in {village}.",
-    "De storing is in {city}, bij de school.",
-    "Het inbraakalarm gaat af, bij ons in {city}.",
-    "Wij zitten in {village}, vlak bij {city}.",
-    "Het gaat om een woning in {village}.",
-    "In {hood}, {city}.",
-    "Uit {city}, ja.",
-    "{city}, zei u? Ja, {city}.",
-    "De vestiging in {city}-{compass}.",
-    "Ik bel vanuit {fcity}, mijn huis staat in {city}.",
-]
-NEGATIVE_TEMPLATES += names.PLAIN_SENTENCES + [
-    "{interj}.",
-    "{interj}.",
-    "{interj}, dank u.",
-    "{interj}, {eh} ik kijk het na.",
-    "{interj}. Dan plan ik het in.",
-    "{interj}, {interj}.",
-    "{dept}, goedemorgen.",
-    "Ik verbind u door met {dept}.",
-    "Op naam van {org}.",
-    "Het staat op naam van {org}.",
-    "De rekening staat op naam van {org} B.V.",
-]
 SLOT_LABELS = {
     "first": "PER", "last": "PER", "Last": "PER", "full": "PER", "initials": "PER",
     "spelled": "PER", "spelled_alpha": "PER", "prof_surname": "PER", "nick": "PER",
@@ -753,9 +676,6 @@ class Names:
 
     first: str
     last: str
-
-
-SECOND_TEMPLATES = NEGATIVE_TEMPLATES + PERSON_TEMPLATES + LOCATION_TEMPLATES
 
 
 class TurnGenerator:
@@ -793,25 +713,13 @@ class TurnGenerator:
         else:
             faker = self.fakers[r.choices(self.locales, weights=self.locale_weights)[0]]
             first, last = faker.first_name(), faker.last_name()
-        if "," in last or "," in first:  # Faker nl_NL has a few historic "X van Y, Z" names
-            last = self.fakers["nl_NL"].last_name().replace(",", "")
-            first = first.replace(",", "")
-        draw = r.random()
-        if draw < 0.12:
+        if r.random() < 0.12:
             last = r.choice(names.WORD_SURNAMES)
-        elif draw < 0.17:
-            last = f"{r.choice(names.RARE_PARTICLES)} {r.choice(names.RARE_PARTICLE_STEMS)}"
-            last = last.replace("d' ", "d'")
-        if r.random() < 0.05:
-            other = self.fakers["nl_NL"].last_name()
-            last = f"{last}-{other}"
         roll = r.random()
         if roll < 0.07:
             first = r.choice(names.NICKNAMES)
         elif roll < 0.10:
             first = r.choice(names.WORD_FIRST)
-        elif roll < 0.14:
-            first = r.choice(names.DOUBLE_FIRST)
         return Names(first=first, last=last)
 
     def capitalised(self, surname: str) -> str:
@@ -819,14 +727,8 @@ class TurnGenerator:
         return surname[:1].upper() + surname[1:]
 
     def spelled(self, surname: str) -> str:
-        """Letter by letter ("J-A-N-S-E-N", "J, A, N"), "ij" sometimes as one letter."""
-        compact = surname.replace(" ", "").replace("-", "").lower()
-        if self.random.random() < 0.5:
-            compact = compact.replace("ij", "\x00")
-        letters = [
-            ("ij" if c == "\x00" else c).upper() for c in compact if c == "\x00" or c.isalpha()
-        ]
-        return self.random.choice(["-", ", ", " ", "-"]).join(letters)
+        letters = [c.upper() for c in surname.replace(" ", "") if c.isalpha()]
+        return self.random.choice(["-", ", ", " "]).join(letters)
 
     def spelled_alpha(self, surname: str) -> str:
         letters = [c.upper() for c in surname.replace(" ", "") if c.isalpha()][:6]
@@ -885,10 +787,6 @@ class TurnGenerator:
             return self.spelled(person.last)
         if slot == "spelled_alpha":
             return self.spelled_alpha(person.last)
-        if slot == "interj":
-            return r.choice(names.INTERJECTIONS)
-        if slot == "dept":
-            return r.choice(names.DEPARTMENTS)
         if slot == "nick":
             return r.choice(names.NICKNAMES)
         if slot == "wfirst":
@@ -1031,11 +929,11 @@ class TurnGenerator:
         """One turn: a person, location or negative template, sometimes two joined."""
         r = self.random
         group = r.choices(
-            [PERSON_TEMPLATES, LOCATION_TEMPLATES, NEGATIVE_TEMPLATES], weights=[0.45, 0.22, 0.33]
+            [PERSON_TEMPLATES, LOCATION_TEMPLATES, NEGATIVE_TEMPLATES], weights=[0.5, 0.2, 0.3]
         )[0]
         text, spans = self.fill(r.choice(group))
-        if r.random() < 0.35:
-            second, second_spans = self.fill(r.choice(SECOND_TEMPLATES))
+        if r.random() < 0.3:
+            second, second_spans = self.fill(r.choice(NEGATIVE_TEMPLATES + PERSON_TEMPLATES))
             offset = len(text) + 1
             text = f"{text} {second}"
             spans += [(start + offset, end + offset, label) for start, end, label in second_spans]
