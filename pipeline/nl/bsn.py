@@ -10,9 +10,9 @@ from pathlib import Path
 from collections.abc import Iterable
 
 from presidio_analyzer import EntityRecognizer
+from stdnum.nl import bsn as stdnum_bsn
 
 from pipeline.nl import spoken_numbers as sn
-from pipeline.recognizers import elf_proef
 
 _VALID_SCORE = 0.7
 _CUED_SCORE = 0.55
@@ -41,7 +41,7 @@ class BsnRecognizer(sn.NumberRecognizer):
                 pieces = group[a : b + 1]
                 if len(digits) != 9 or claimed.intersection(pieces):
                     continue
-                if elf_proef(digits):
+                if stdnum_bsn.is_valid(digits):  # the 11-test
                     claimed.update(pieces)
                     found += sn.spans(pieces, _VALID_SCORE)
                 elif sn.cue_before(analysis, pieces[0].first, sn.BSN_CUES, 12):

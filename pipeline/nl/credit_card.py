@@ -12,10 +12,10 @@ from pathlib import Path
 from collections.abc import Iterable
 
 from presidio_analyzer import EntityRecognizer
+from stdnum import luhn
 
 from pipeline.nl import spoken_numbers as sn
 from pipeline.nl.bsn import ending
-from pipeline.recognizers import luhn
 
 _VALID_SCORE = 0.75
 _NEAR = 10  # words before a number in which an expiry or security-code cue counts
@@ -60,7 +60,7 @@ class CreditCardRecognizer(sn.NumberRecognizer):
                 pieces = group[a : b + 1]
                 if claimed.intersection(pieces) or len(digits) < 12:
                     continue
-                if 13 <= len(digits) <= 19 and luhn(digits):
+                if 13 <= len(digits) <= 19 and luhn.is_valid(digits):
                     claimed.update(pieces)
                     found += sn.spans(pieces, _VALID_SCORE)
                 elif len(digits) <= 19 and not digits.startswith("0"):

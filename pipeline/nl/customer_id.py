@@ -18,11 +18,11 @@ from collections.abc import Iterable
 import regex
 from presidio_analyzer import EntityRecognizer
 from spacy.lang.nl.stop_words import STOP_WORDS
+from stdnum.nl import bsn as stdnum_bsn
 
 from pipeline.nl import dictation
 from pipeline.nl import spoken_numbers as sn
 from pipeline.nl.phone_spoken import is_phone, starts_like_phone
-from pipeline.recognizers import elf_proef
 
 _CUED_SCORE = 0.6
 _ALPHABET_SCORE = 0.9  # a cued code in the spelling alphabet: above a spelled name
@@ -85,7 +85,7 @@ _SPELLED_ID = regex.compile(r"(?P<letters>[A-Z]{0,4})-?(?P<digits>\d[\d-]{3,}\d)
 
 
 def _other_shape(digits: str) -> bool:
-    return is_phone(digits) or len(digits) == 9 and elf_proef(digits)
+    return is_phone(digits) or len(digits) == 9 and stdnum_bsn.is_valid(digits)
 
 
 class CustomerIdRecognizer(sn.NumberRecognizer):

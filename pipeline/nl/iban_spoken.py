@@ -17,11 +17,11 @@ from collections.abc import Iterable
 
 import regex
 from presidio_analyzer import EntityRecognizer
+from stdnum import iban as stdnum_iban
 
 from pipeline.nl import dictation
 from pipeline.nl import spoken_numbers as sn
 from pipeline.nl.bsn import ending
-from pipeline.recognizers import iban_mod97
 
 _VALID_SCORE = 0.9
 _OPENING_SCORE = 0.8  # above a phone number read from the account digits
@@ -65,7 +65,7 @@ def _iban(reading: dictation.Reading) -> Iterable[tuple[int, int, bool]]:
             part += item.chars
             last, index = index, index + 1
         whole = "NL" + match.group(1).zfill(2) + match.group(2) + account  # "N L acht" is NL08
-        yield first, last, len(account) == _ACCOUNT_DIGITS and iban_mod97(whole)
+        yield first, last, len(account) == _ACCOUNT_DIGITS and stdnum_iban.is_valid(whole)
 
 
 def _spelled_bank(reading: dictation.Reading) -> bool:
