@@ -7,7 +7,8 @@ public geography, not personal data.
 Four files, one entry a line, lower case:
 
 - ``places_nl.txt``: every place (provinces and regions of ``countries_nl.txt`` left out).
-- ``places_ambiguous_nl.txt``: places that are also ordinary Dutch words or people's names ("best",
+- ``places_ambiguous_nl.txt``: places that are also ordinary Dutch words (the spaCy lookup table,
+  ``ordinary_words_nl.txt``) or people's names ("best",
   "hoorn", "putten", "heino", "ede"): found in lower-case text only after a place word ("in",
   "uit", "te", "woon in"), or with a capital inside a sentence.
 - ``places_capital_only_nl.txt``: places that are function words or very frequent words ("een",
@@ -155,7 +156,7 @@ FREQUENT_WORDS = (
     "blokker", "batenburg", "gamma", "hema", "jumbo",
 )
 # Entries that become capital-only although they are not stop words: too frequent in speech.
-CAPITAL_ONLY_WORDS = ("heel", "echt", "alle", "meer", "een", "on", "la", "lo", "my", "as", "doel", "leek", "best",
+CAPITAL_ONLY_WORDS = ("heel", "echt", "alle", "meer", "een", "on", "la", "lo", "my", "as", "doel", "leek",
                       "mark", "lot", "well", "amen", "mont", "heer", "neer", "ville", "hall", "lens", "lies")
 _APOSTROPHE = re.compile(r"^['’]([st])[\s-]")
 
@@ -169,7 +170,7 @@ def entry(name: str) -> str:
 
 def main() -> None:
     nlp = spacy.load(REPO / "nlp_models" / "nl_callscribe")
-    common = lexicon(nlp)
+    common = lexicon(nlp) | load_word_list(RULES / "ordinary_words_nl.txt")
     stops = {w.casefold() for w in nlp.Defaults.stop_words}
     people = {n.casefold() for n in (*DutchNames.first_names, *DutchNames.last_names)}
     people |= {n.split()[-1] for n in people}  # "de vries" → "vries"

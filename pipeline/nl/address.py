@@ -24,7 +24,7 @@ neighbourhoods; made by ``data/make_places_nl.py``): a place that is no ordinary
 anywhere, one that is (``places_ambiguous_nl.txt``: "best", "hoorn", "putten") after "in", "uit",
 "te" or an address, or with a capital inside a sentence; ``places_capital_only_nl.txt`` ("een",
 "heel") only with a capital. After "in", "uit", "te" any word that is no ordinary word is a place
-too. Countries and provinces (``countries_nl.txt``) and the words of ``not_person_nl.txt``
+too, unless it is an ordinary word (``not_place_nl.txt``, ``ordinary_words_nl.txt``). Countries and provinces (``countries_nl.txt``) and the words of ``not_person_nl.txt``
 (brands, housing corporations, weekdays, months) are not places.
 """
 
@@ -209,7 +209,7 @@ class DutchAddressRecognizer(EntityRecognizer):
         self._not_streets = load_word_list(rules_dir / "not_street_nl.txt")
         self._given_names = load_word_list(rules_dir / "street_given_names_nl.txt")
         self._not_places = load_word_list(rules_dir / "not_person_nl.txt") | load_word_list(rules_dir / "countries_nl.txt")
-        self._ordinary = load_word_list(rules_dir / "not_place_nl.txt")
+        self._ordinary = load_word_list(rules_dir / "not_place_nl.txt") | load_word_list(rules_dir / "ordinary_words_nl.txt")
         self._places = _Gazetteer(
             load_word_list(rules_dir / "places_nl.txt"),
             load_word_list(rules_dir / "places_ambiguous_nl.txt"),
