@@ -23,9 +23,12 @@ Places (LOCATION) come from the gazetteer ``places_nl.txt`` (Dutch and Belgian t
 neighbourhoods; made by ``data/make_places_nl.py``): a place that is no ordinary word is found
 anywhere, one that is (``places_ambiguous_nl.txt``: "best", "hoorn", "putten") after "in", "uit",
 "te" or an address, or with a capital inside a sentence; ``places_capital_only_nl.txt`` ("een",
-"heel") only with a capital. After "in", "uit", "te" any word that is no ordinary word is a place
-too, unless it is an ordinary word (``not_place_nl.txt``, ``ordinary_words_nl.txt``). Countries and provinces (``countries_nl.txt``) and the words of ``not_person_nl.txt``
-(brands, housing corporations, weekdays, months) are not places.
+"heel") only with a capital. A lower-case word the gazetteer does not know is a place after "in",
+"uit" or "te" when it has a place-name ending ("-dorp", "-wijk", "-ingen") or follows "woon in",
+"kom uit", and is no ordinary word (the spaCy lookup table, ``not_place_nl.txt``,
+``ordinary_words_nl.txt``). Countries and provinces (``countries_nl.txt``) and the words of
+``not_person_nl.txt`` (brands, housing corporations, weekdays, months) are not places; a place
+after a name particle ("Van Dongen") or an organisation word ("Woonstad Rotterdam") is not either.
 """
 
 from __future__ import annotations
@@ -417,7 +420,7 @@ class DutchAddressRecognizer(EntityRecognizer):
             return []
         start = self._street_start(text, words, index, common, stops)
         lives = _LIVES.search(text, max(0, start - 60), start) is not None
-        place = self._place_at(text, number_end, common, stops, after_address=True)
+        place = self._place_at(text, number_end, common, stops)
         postcode = _POSTCODE_AFTER.match(text, number_end) is not None
         ordinary = folded in common
         cue = _ADDRESS_CUE.search(text, max(0, start - 20), start) is not None
@@ -448,10 +451,10 @@ class DutchAddressRecognizer(EntityRecognizer):
     # Places -------------------------------------------------------------------------------------
 
     def _place_after(self, text: str, end: int, common: frozenset[str], stops: frozenset[str]) -> list[RecognizerResult]:
-        place = self._place_at(text, end, common, stops, after_address=True)
+        place = self._place_at(text, end, common, stops)
         return [result(self, "LOCATION", place[0], place[1], _SCORE_PLACE)] if place else []
 
-    def _place_at(self, text: str, position: int, common, stops, after_address: bool) -> tuple[int, int] | None:
+    def _place_at(self, text: str, position: int, common, stops) -> tuple[int, int] | None:
         """A place starting after ``position`` (", in Gouda", " zeist", " in de bijlmer")."""
         gap = _PLACE_AFTER.match(text, position)
         start = gap.end()
