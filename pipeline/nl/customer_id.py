@@ -120,8 +120,9 @@ class CustomerIdRecognizer(sn.NumberRecognizer):
                 found += sn.spans(group[1:], score, boost)
                 continue
             word_start = _word_prefix(analysis, first)
-            if word_start is not None and len(digits) >= _MIN_DIGITS_PREVIOUS_TURN and not _other_shape(digits):
-                cued = sn.cue_before(analysis, first.first, sn.ID_CUES, _NEAR)
+            cued = word_start is not None and sn.cue_before(analysis, first.first, sn.ID_CUES, _NEAR)
+            if word_start is not None and len(digits) >= (_MIN_DIGITS_CUED if cued else _MIN_DIGITS_PREVIOUS_TURN) \
+                    and not _other_shape(digits):
                 if cued:
                     found.append((word_start, first.end, _CUED_SCORE, 0.0))
                 else:
