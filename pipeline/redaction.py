@@ -48,6 +48,7 @@ _WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")
 _SURNAME_PARTICLE_BEFORE = re.compile(r"(?:^|[.!?…:,]\s*|\s)(?:Van(?: de[rn]?| 't| het)?|Ter|Ten|Op de|In 't)\s+$")
 _NAME_WITH_PARTICLES = re.compile(r"\b[^\W\d_]+ (?:van der|van den|van 't|in 't|ter|ten) [^\W\d_]")
 _LAST_WORD = re.compile(r"[^\W\d_]+$")
+_FIRST_WORD = re.compile(r"[^\W\d_]+(?=[ \t])")
 _PARTICLE_BEFORE = re.compile(r"(?i:(?:^|\s)(?:van|de|der|den|ter|ten|te|['’]t|het|in|op|la|le|du|el|al|oude))\s+$")
 _ARTICLE_BEFORE = re.compile(r"(?i:\b(?:de|het|een|die|deze|dat|dit))$")
 _NER_IGNORED = ("ORGANIZATION", "ORG", "MISC", "CARDINAL", "DATE", "TIME", "MONEY", "NORP")
@@ -216,6 +217,10 @@ class Redactor:
                         and not _PARTICLE_BEFORE.search(text, start, last.start()))
                 ):  # "Rumahlatu die", "mark spreken": the NER took a following word along
                     end = len(text[: last.start()].rstrip(" \t,"))
+                while (first := _FIRST_WORD.match(text, start, end)) and first.end() < end and (
+                    self._ordinary_lower(first.group())
+                ):  # "gevraagd truus", "eigenlijk pieter hoekstra": the NER took a word before along
+                    start = first.end() + len(text[first.end() : end]) - len(text[first.end() : end].lstrip(" \t,"))
                 tokens = name_tokens(text, self._names) if tokens is None else tokens
                 start, end = extend_name(text, start, end, self._names, tokens)
                 if (start, end) != (span.start, span.end):
@@ -223,6 +228,12 @@ class Redactor:
                     changed = True
             grown.append(span)
         return _merge(grown, text) if changed else spans
+
+    def _ordinary_lower(self, word: str) -> bool:
+        folded = word.casefold()
+        return (word.islower() and len(word) >= 4 and folded not in _PARTICLES and folded not in NAME_PARTICLES
+                and (folded in self._common_words or self._names.verb_form(folded))
+                and self._names.kind(word) in (NameKind.WORD, NameKind.NEVER))
 
     def redact(
         self,

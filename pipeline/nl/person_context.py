@@ -109,7 +109,8 @@ _INTRO_WORDS = (
     r"mijn\s+naam\s+is|de\s+naam\s+is|naam\s+is|achternaam\s+is|voornaam\s+is|ik\s+ben|u\s+spreekt\s+met"
     r"|je\s+spreekt\s+met|spreekt\s+u\s+met|spreek\s+ik\s+met|ik\s+heet|hij\s+heet|zij\s+heet|ze\s+heet|heet"
     r"|hier\s+is|op\s+naam\s+van|ten\s+name\s+van|t\.?\s?n\.?\s?v\.?|gesproken\s+met|contact\s+met|vraag\s+naar"
-    r"|vragen\s+naar|doorverbinden\s+met|verbinden\s+met|namens"
+    r"|vragen\s+naar|doorverbinden\s+met|verbinden\s+met|namens|noemen\s+(?:hem|haar|me|mij|ze)|noemt\s+(?:hem|haar|me|mij)"
+    r"|noem\s+(?:me|mij)|zeg\s+maar|groetjes\s+aan|de\s+groeten\s+aan|groeten\s+aan"
 )
 _OPENING = (
     rf"(?:^|[.!?…:]\s*|\b(?:{_GREETING}|direct|telecontrol|storingsdienst|klantenservice|servicedesk|meldkamer"
@@ -148,6 +149,12 @@ _ORGANISATION = frozenset(
      "bakkerij", "slagerij", "kapsalon", "café", "hotel", "camping", "recreatiepark", "kantoor", "merk", "type"}
 )
 _RELATION_WORD = regex.compile(rf"(?i:{_RELATION})")
+_SPELLING_REMARK = regex.compile(
+    r"(?i:(?<=[\p{L}][ \t,]*[ \t])(?:in\s+één\s+woord|in\s+een\s+woord|aan\s+elkaar|zonder\s+spatie|met\s+een\s+koppelteken"
+    r"|met\s+een\s+streepje|met\s+een\s+hoofdletter|met\s+een\s+(?:dubbele\s+)?(?:ij|\p{L})(?![\p{L}])"
+    r"|met\s+(?:ij|y|[b-df-np-tv-z])(?![\p{L}])"
+    r"|met\s+twee\s+\p{L}'?s?(?![\p{L}])))"
+)
 _MONTH_NAMES = frozenset({"mei", "april", "juni", "juli"})
 _NOT_AFTER_INITIAL = frozenset({"u", "e", "o", "ik", "'t"})
 # Particles that are also articles or prepositions: alone before a word they make no name.
@@ -417,6 +424,17 @@ def scan_names(text: str, names: NameGazetteer, tokens: list[_Token] | None = No
             target.word.casefold() not in _NOT_AFTER_TITLE
         ):
             seed(j, _SCORE_WEAK, first)  # "meneer pinas", "mevrouw j hoogendoorn": an ordinary word as surname
+    for match in _SPELLING_REMARK.finditer(text):
+        # "lindeboom, in één woord", "van dam aan elkaar": the word before a spelling remark
+        i = next((k for k in range(len(tokens) - 1, -1, -1) if tokens[k].end <= match.start()), None)
+        if i is None or text[tokens[i].end : match.start()].strip(" \t,"):
+            continue
+        target = tokens[i]
+        if target.kind in (NameKind.NAME, NameKind.UNKNOWN, NameKind.AMBIGUOUS) or (
+            target.kind == NameKind.WORD and target.word.casefold() not in names.stop_words and len(target.word) >= 3
+            and not names.verb_form(target.word)
+        ):
+            seed(i, _SCORE_WEAK)
     spans: list[list] = []
     for index in sorted(seeds):
         score, start = seeds[index]
