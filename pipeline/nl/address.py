@@ -118,6 +118,10 @@ _INITIAL_AFTER = regex.compile(
 _NUMBER_BEFORE = regex.compile(
     r"(?i)(?<![\p{L}])(?:huis)?nummer[ \t]+(?:\d{1,5}[a-z]?|\p{L}+)[ \t]+(?:van|aan|op|in)[ \t]+$"
 )
+# The start of a turn: nothing, fillers, or "het is" / "dat is".
+_TURN_OPENING = regex.compile(
+    r"(?i)[ \t]*(?:(?:ja|nee|eh+m?|ehm|uhm?|nou|oké|ok|dus|dat|het|is|klopt|precies|zeker|hoor)[ \t]*[,.:]?[ \t]+)*"
+)
 _IN_BEFORE = regex.compile(r"(?i:(?<![\p{L}])(?:in|uit|te|vanuit)[ \t]+)$")
 _ON_STREET = regex.compile(r"(?i:(?<![\p{L}])(?:op|aan)[ \t]+)$")
 _PLACE_WORDS = regex.compile(
@@ -194,6 +198,7 @@ _COUNT_NOUNS = frozenset(
 _SCORE_STREET_NUMBER = 0.9
 _SCORE_STREET = 0.75
 _SCORE_NAME_NUMBER = 0.88
+_SCORE_NAME_NUMBER_ALONE = 0.3  # below the threshold unless the previous words ask for an address
 _SCORE_POSTBUS = 0.85
 _SCORE_PLACE = 0.6
 _SCORE_PLACE_GAZETTEER = 0.55
@@ -430,7 +435,11 @@ class DutchAddressRecognizer(EntityRecognizer):
         opened = _STREET_OPENING.match(text, start, word.start()) is not None
         on_street = _ON_STREET.search(text, max(0, start - 8), start) is not None and not ordinary
         if not (lives or place or postcode or opened or on_street):
-            return []
+            if ordinary or not _TURN_OPENING.fullmatch(text, 0, start):
+                return []
+            # "Weena 505" as a whole answer: an address only when the agent asked for it (the
+            # context enhancer raises the score when "adres", "woont" … were said just before).
+            return [result(self, "ADDRESS", start, number_end, _SCORE_NAME_NUMBER_ALONE)]
         found = [result(self, "ADDRESS", start, number_end, _SCORE_NAME_NUMBER)]
         if place:
             found.append(result(self, "LOCATION", place[0], place[1], _SCORE_PLACE))
