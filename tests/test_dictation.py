@@ -29,6 +29,8 @@ TABLE = [
     ("NL eenennegentig abn amro nul vier", ["NL91ABNA04"]),
     ("b u n q", ["BUNQ"]),
     ("k streepje twee nul twee vier", ["K-2024"]),
+    ("j a n at g m a i l punt c o m", ["JAN@GMAIL.COM"]),
+    ("p underscore acht vijf", ["P_85"]),
     ("nul zes, eh, twaalf", ["0612"]),
     ("j a n, aan elkaar, met een z", ["JAN"]),
     ("We hebben 12 03 een afspraak", ["1203"]),

@@ -13,7 +13,8 @@ with or without punctuation. :func:`read` turns every dictated stretch of a turn
   letters and digits keep both ("nl17" → "NL17");
 - a bank name right after "NL" and two check digits gives its bank code ("rabo" → "RABO",
   "abn amro" → "ABNA");
-- "streepje" between items gives "-";
+- spoken symbols between two items give the symbol: "streepje" "-", "punt" ".", "apenstaartje" and
+  "at" "@", "underscore" "_";
 - separators (spaces, commas, hyphens, slashes, pauses), hesitations ("eh", "uh") and spelling
   remarks ("aan elkaar", "met een z", "hoofdletter") are skipped;
 - connecting words ("en dan", "nog") and repairs ("nee wacht", "sorry", "ik bedoel") split the
@@ -54,7 +55,11 @@ _REPAIRS = (("nee", "wacht"), ("nee", "sorry"), ("of", "nee"), ("ik", "bedoel"),
             ("correctie",), ("excuus",), ("pardon",))
 _WORD_LETTERS = frozenset({"u", "o"})
 _WORD_AFTER = regex.compile(r" \p{L}*[aeiouy]\p{L}*(?!\p{L})")
-_DASH_WORDS = frozenset({"streepje", "koppelteken", "tussenstreepje"})
+# Spoken symbols between two items: "k streepje 2024", "j a n at g m a i l punt c o m".
+_SYMBOL_WORDS = {
+    "streepje": "-", "koppelteken": "-", "tussenstreepje": "-", "min": "-", "punt": ".", "puntje": ".", "dot": ".",
+    "apenstaartje": "@", "apestaartje": "@", "at": "@", "underscore": "_", "onderstreepje": "_", "slash": "/",
+}
 _MAX_SKIPPED_WORDS = 4
 
 
@@ -244,10 +249,10 @@ def _readings(analysis: sn.Analysis) -> Iterable[Reading]:
             index, link, skipped = after, JOINED, 0
             continue
         token = tokens[index]
-        if items and token.folded in _DASH_WORDS and index + 1 < len(tokens):
+        if items and token.folded in _SYMBOL_WORDS and index + 1 < len(tokens):
             following, _ = _item(analysis, index + 1, "")
             if following is not None:
-                items.append(Item(token.start, token.end, "-", index, index, True, True, link))
+                items.append(Item(token.start, token.end, _SYMBOL_WORDS[token.folded], index, index, True, True, link))
                 index, link = index + 1, JOINED
                 continue
         if items and skipped < _MAX_SKIPPED_WORDS and "?" not in text[tokens[items[-1].last].end : token.start]:
