@@ -202,6 +202,7 @@ _SCORE_NAME_NUMBER_ALONE = 0.3  # below the threshold unless the previous words 
 _SCORE_POSTBUS = 0.85
 _SCORE_PLACE = 0.6
 _SCORE_PLACE_GAZETTEER = 0.55
+_SCORE_PLACE_ALONE = 0.3  # below the threshold unless the agent asked for a place
 
 
 class DutchAddressRecognizer(EntityRecognizer):
@@ -211,7 +212,7 @@ class DutchAddressRecognizer(EntityRecognizer):
     def __init__(self, rules_dir: Path):
         super().__init__(
             supported_entities=["ADDRESS", "LOCATION"], name="DutchAddressRecognizer", supported_language="nl",
-            context=["adres", "woon", "woont", "straat", "huisnummer", "postcode", "woonplaats"],
+            context=["adres", "woon", "woont", "straat", "huisnummer", "postcode", "woonplaats", "plaats", "vandaan"],
         )
         self._suffixes = tuple(sorted(load_word_list(rules_dir / "street_suffixes_nl.txt"), key=len, reverse=True))
         self._not_streets = load_word_list(rules_dir / "not_street_nl.txt")
@@ -520,6 +521,11 @@ class DutchAddressRecognizer(EntityRecognizer):
                 if accept:
                     end = _district_end(text, end)
                     spans.append((lead, end, _SCORE_PLACE if (context or capital) else _SCORE_PLACE_GAZETTEER))
+                    covered = end
+                    continue
+                if kind == "ambiguous" and _TURN_OPENING.fullmatch(text, 0, lead):
+                    # "Putten." opening the answer: a place only when the agent asked where
+                    spans.append((lead, end, _SCORE_PLACE_ALONE))
                     covered = end
                     continue
             if context:
