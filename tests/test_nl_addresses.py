@@ -71,6 +71,7 @@ def test_recognizers_load_their_word_lists():
 @pytest.mark.parametrize(
     "text",
     ["Kijk op www.tbi-direct.nl voor de storingen.", "dat staat op mijn.telecontrol.nl", "zie mijnoverheid punt nl",
+     "de website is tbi direct punt nl",
      "mail naar jan punt de vries apenstaartje gmail punt com", "jan@klusbedrijf-hoekstra.nl", "kijk op instagram.com",
      "dat is een goed punt de monteur komt", "versie 2.0 om 12.30 uur"],
 )
@@ -83,7 +84,8 @@ def test_organisation_sites_and_look_alikes_are_no_url(text):
     [("mijn site is www.klusbedrijf-hoekstra.nl.", "www.klusbedrijf-hoekstra.nl"),
      ("volg me op instagram.com/sannedewit93", "instagram.com/sannedewit93"),
      ("w w w punt bakkerijvanloon punt nl", "w w w punt bakkerijvanloon punt nl"),
-     ("tiktok punt com slash apenstaartje pietklust", "tiktok punt com slash apenstaartje pietklust")],
+     ("tiktok punt com slash apenstaartje pietklust", "tiktok punt com slash apenstaartje pietklust"),
+     ("mijn website is bakkerij de boer punt nl", "bakkerij de boer punt nl")],
 )
 def test_personal_urls(text, url):
     found = DutchUrlRecognizer(RULES).analyze(text, ["URL"])

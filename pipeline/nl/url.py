@@ -1,5 +1,5 @@
 """Web addresses (URL), written or dictated, in any case: "www.jansen-loodgieter.nl",
-"https://instagram.com/janvries", "w w w punt jansen punt nl", "instagram punt com slash
+"https://instagram.com/janvries", "w w w punt jansen punt nl", "mijn website is bakkerij de vries punt nl", "instagram punt com slash
 janvries", "facebook punt com schuine streep sanne punt de wit".
 
 A personal site or a profile page names a person; the service desk's own sites and those of the
@@ -51,6 +51,14 @@ _SPOKEN = regex.compile(
     """
 )
 _BARE_TLDS = frozenset({"nl", "be", "com", "org", "net", "eu", "info", "io", "frl", "shop", "online", "app"})
+# A dictated domain of several words after "mijn website is" ("bakkerij de vries punt nl").
+_INTRODUCED = regex.compile(
+    rf"""(?ix)(?<![\p{{L}}])(?:website|site|webadres|webpagina|homepage|webshop|internetadres)
+    (?:[ \t]+(?:is|heet|staat[ \t]+op|:))?[ \t]*:?[ \t]+
+    (?P<url>(?:(?:w[ \t]+w[ \t]+w|www)[ \t]+punt[ \t]+)?(?P<host>(?:{_LABEL}[ \t]+){{1,4}}punt[ \t]+(?:{_SPOKEN_WWW_TLDS})))
+    (?![\p{{L}}\d])
+    """
+)
 # Words that make what follows part of an e-mail address, not a web address.
 _EMAIL_BEFORE = regex.compile(r"(?i)(?:@|apenstaartje|\bat|\bapestaartje|\bapenstaart)[ \t]*$")
 
@@ -79,6 +87,10 @@ class DutchUrlRecognizer(EntityRecognizer):
                 continue  # "zie.de": a typo, not a site
             if self._personal(text, match, match.group("host").split(".")):
                 found.append(result(self, "URL", match.start("url"), match.end("url"), _SCORE_WRITTEN))
+        for match in _INTRODUCED.finditer(text):
+            labels = [regex.sub(r"(?i)[ \t]+punt[ \t]+.*$", "", match.group("host")).replace(" ", ""), "nl"]
+            if self._personal(text, match, labels):
+                found.append(result(self, "URL", match.start("url"), match.end("url"), _SCORE_SPOKEN))
         for match in _SPOKEN.finditer(text):
             labels = regex.split(r"(?i)[ \t]+punt[ \t]+", match.group("host"))
             if any(r.start <= match.start("url") < r.end for r in found):
@@ -95,7 +107,7 @@ class DutchUrlRecognizer(EntityRecognizer):
         names = [n for n in names if n not in ("www", "w w w", "wee wee wee", "mijn", "m")]
         if not names:
             return False
-        path = (match.group("path") or "").strip(" /\t")
+        path = (match.groupdict().get("path") or "").strip(" /\t")
         if path:
             return True
         public = any(n in self._public or n.replace("-", "") in self._public for n in names)
