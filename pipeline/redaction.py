@@ -190,8 +190,13 @@ class Redactor:
         opening = not before or before[-1] in ".!?…:"
         if not (opening or text[start].islower()):
             return None
-        if any(k in (NameKind.NAME, NameKind.UNKNOWN) for k in kinds):
+        if any(k == NameKind.NAME for k in kinds):
             return None
+        if any(k == NameKind.UNKNOWN for k in kinds):
+            if text[start].islower() and not any(ch.isupper() for ch in text) or len(words) > 1:
+                return None  # speech-recogniser style: an unknown lower-case word may be a name
+            # written text: a lower-case unknown word ("samen") is rarely a name
+            return None if in_name_position(text, start) else (0.0 if text[start].islower() else None)
         if any(k == NameKind.AMBIGUOUS for k in kinds) and not _ARTICLE_BEFORE.search(before) and (
             len(words) > 1 or in_name_position(text, start)
         ):

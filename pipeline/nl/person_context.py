@@ -1,8 +1,18 @@
-"""Names of people recognised by the words around them, as Dutch callers and agents say them:
-"met Jo Hermans uit Venlo", "spreek ik met mevrouw Van 't Hek", "op naam van M. van Gils-Dekkers",
-"mijn zoon Gerard", "monteur Bram", "collega Fatima El Amrani", a double surname
-("Kaya-de Bruijn"), initials with a surname ("J.P. de Groot"), and a turn that is only a name
-answering the agent's question for it.
+"""Names of people recognised by the words around them and by a name list, in any case and with or
+without punctuation, as Dutch callers and agents say them: "met Jo Hermans uit Venlo", "spreek ik
+met mevrouw Van 't Hek", "op naam van M. van Gils-Dekkers", "mijn zoon Gerard", "monteur Bram",
+"collega Fatima El Amrani", a double surname ("Kaya-de Bruijn"), initials with a surname
+("J.P. de Groot"), and a turn that is only a name answering the agent's question for it.
+
+Two layers. The capitalised patterns (``_NAME_AFTER`` …) read written text. :func:`scan_names` reads
+tokens in any case against the name gazetteer (:class:`pipeline.recognizers.NameGazetteer`): a known
+name that is no ordinary word is a name anywhere ("fatima", "öztürk"); a name that is also an
+ordinary word ("roos", "storm", "bakker", "jan") or an unknown word is a name in a name position
+(after a title, also with a full stop: "dr. visser", "mw. de boer"; an introduction; "met" opening a
+turn; a relation: "de monteur, bram"; thanks: "dank u wel, de wit"; next to another name; in a list
+of names; before a spelling remark: "lindeboom, in één woord"); the name words around it join the
+span ("jan van der berg", "fatima el amrani", "kaya-de bruijn"). Ordinary-word names found only so
+score :data:`_SCORE_WEAK` (below the review threshold: redacted and flagged).
 
 Titles (meneer, mevrouw, de heer, familie) stay outside the span; particles are inside. Words of
 ``redaction_rules/not_person_nl.txt`` (brands, housing corporations, greetings, weekdays …) end a

@@ -5,8 +5,11 @@ PERSON span. A word of the same turn that the spelling spells (or begins: "Reind
 is the name too.
 
 A single letter ("met i-j", "Ja, b.") or two are a spelling remark, not a name: a spelling needs
-at least three letters, four when written as lower-case letters with spaces only, and a
-spelling-alphabet spelling needs two letters whose words begin with that letter.
+at least three letters, four when written as lower-case letters with spaces only (three when they
+spell a word of the turn: "kim, k i m"), and a spelling-alphabet spelling needs two letters whose
+words begin with that letter. A spelled word that is also an ordinary word ("kroon, k van karel …")
+is the name when the spelling spells it in full. The spelling alphabet is read structurally (letter,
+"van"/"voor"/"als in", a word beginning with that letter), not from a fixed list.
 """
 
 from __future__ import annotations
@@ -34,10 +37,13 @@ _SPELLED = regex.compile(
 _ITEM = rf"(?P<letter>{_LETTER})[ \t]+(?:van|voor|als in|zoals)[ \t]+(?P<word>\p{{L}}[\p{{L}}'’-]*)"
 _ALPHABET_RUN = regex.compile(rf"(?<![\p{{L}}\d]){_ITEM}(?:(?:,[ \t]*|[ \t]+|,?[ \t]+en[ \t]+){_ITEM})+")
 _ITEM_RE = regex.compile(_ITEM)
+# Three lower-case letters with spaces ("k i m"): a spelling only when they spell a word of the turn.
+_SHORT_SPELLED = regex.compile(rf"(?<![\p{{L}}\d])\p{{Ll}}(?:[ \t]+\p{{Ll}}{_END}){{2}}{_END}")
 _WORD = regex.compile(r"[\p{L}'’]+")
 _LAST_WORD = regex.compile(r"([\p{L}\d]+)[ \t]*[,-]?[ \t]*$")
 _FIRST_WORD = regex.compile(r"[ \t]*[,-]?[ \t]*([\p{L}\d]+)")
 
+_VOWELS = frozenset("aeiouy")
 _SCORE_SPELLED = 0.7
 _SCORE_ALPHABET = 0.85
 _SCORE_SPELLED_WORD = 0.6
@@ -71,8 +77,17 @@ class DutchSpelledNameRecognizer(EntityRecognizer):
         for match in _SPELLED.finditer(text):
             if any(s <= match.start() < e for s, e, _ in spelled) or self._next_to_number(text, match):
                 continue
+            letters = _letters(match.group())
+            if len(letters) < 4 and set(letters) <= _VOWELS:
+                continue  # "u, e, a": vowels, no spelled name
             found.append(result(self, "PERSON", match.start(), match.end(), _SCORE_SPELLED))
             spelled.append((match.start(), match.end(), _letters(match.group())))
+        words = {w.group().casefold() for w in _WORD.finditer(text) if len(w.group()) == 3}
+        for match in _SHORT_SPELLED.finditer(text):
+            letters = _letters(match.group())
+            if letters in words and not any(s <= match.start() < e for s, e, _ in spelled):
+                found.append(result(self, "PERSON", match.start(), match.end(), _SCORE_SPELLED))
+                spelled.append((match.start(), match.end(), letters))
         if spelled:
             found += self._spelled_words(text, spelled, common_words(nlp_artifacts))
         return found
