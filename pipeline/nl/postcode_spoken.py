@@ -25,6 +25,8 @@ _LOWER_SCORE = 0.3
 _CUED_SCORE = 0.55
 _BOOST = 0.35
 _CUES = sn.cues("postcode", "postcodes", "adres", "woonadres")
+_LIVING = sn.cues("woon", "woont", "wonen", "verhuisd", "woonplaats")  # weaker: only for letters after the digits
+_NEAR = 10  # words before the digits in which a cue counts
 _POSTCODE = regex.compile(r"[1-9]\d{3}[A-Z]{2}")
 # Two letters after the digits: "B R", "B, R", "BR", "b r".
 _LETTERS = regex.compile(r"[\s,.\-]*(?P<a>[A-Za-z])(?:[\s,.\-]+|(?=[A-Za-z]))(?P<b>[A-Za-z])(?![\w])")
@@ -35,6 +37,10 @@ _COMMON = frozenset({
     "hm", "ah", "oe", "au", "ei", "of", "kg", "km", "ml", "cl", "cc", "kw", "mm", "cm", "gr", "mb", "gb", "pk", "ct",
     "st", "pm", "am", "tv", "pc", "cv", "wc", "nr",
 })
+
+
+# Words that join a sentence after a number far more often than they are a postcode's letters.
+_GLUE = frozenset({"en", "of", "is"})
 
 
 class SpokenPostcodeRecognizer(sn.NumberRecognizer):
@@ -58,14 +64,16 @@ class SpokenPostcodeRecognizer(sn.NumberRecognizer):
         for piece in analysis.pieces:
             if len(piece.digits) != 4 or piece.digits[0] == "0" or piece.first in covered:
                 continue
-            cued = sn.cue_before(analysis, piece.first, _CUES, 4)
+            cued = sn.cue_before(analysis, piece.first, _CUES, _NEAR)
             letters = _LETTERS.match(analysis.text, piece.end)
             if letters:
+                cued = cued or sn.cue_before(analysis, piece.first, _LIVING, _NEAR) and not (
+                    analysis.is_year(piece) or analysis.is_quantity(piece))
                 pair = letters.group("a") + letters.group("b")
                 adjacent = letters.end("a") == letters.start("b")
                 if pair.isupper() or adjacent and pair.casefold() not in _COMMON:
                     found.append((piece.start, letters.end(), _SCORE, 0.0))
-                elif adjacent and cued:  # "postcode 1234 en ...": the digits only
+                elif adjacent and cued and pair.casefold() in _GLUE:  # "postcode 1234 en ...": the digits only
                     found += sn.spans([piece], _CUED_SCORE)
                 else:
                     score = _LOWER_SCORE + (_BOOST if cued else 0.0)
