@@ -25,6 +25,7 @@ from pipeline.nl import spoken_numbers as sn
 from pipeline.nl.phone_spoken import is_phone, starts_like_phone
 
 _CUED_SCORE = 0.6
+_WORD_CUED_SCORE = 0.5
 _ALPHABET_SCORE = 0.9  # a cued code in the spelling alphabet: above a spelled name
 _SPELLED_SCORE = 0.5
 _LONG_SCORE = 0.4
@@ -79,6 +80,10 @@ _NOT_PREFIXES = frozenset({
 })
 _ANY_CUE = sn.cues(*sn.ID_WORDS, *sn.PHONE_WORDS, *sn.BSN_WORDS, *sn.IBAN_WORDS, *sn.CARD_WORDS, *sn.BIRTH_WORDS,
                    "postcode", "huisnummer", "kenteken")
+# Words near a code written with a prefix that make it one (the context words of customer_id_nl.yaml).
+_CODE_WORDS = sn.cues(r"\w*(?:nummer|nr)", "klant", "contract", "dossier", "factuur", "referentie", "werkbon", "werkorder",
+                      "melding", "ticket", "order", "klacht", "verzoek", "serie", "tag", "pasje", "sticker", "bon",
+                      "object", "installatie", "incident", "kenmerk", "code")
 _PRODUCT_CUES = sn.cues(r"(?:artikel|model|type|product|onderdeel|versie|kvk|btw)(?:nummer|nr|code)?s?",
                         "keurmerk", "meterstand")
 _SPELLED_ID = regex.compile(r"(?P<letters>[A-Z]{0,4})-?(?P<digits>\d[\d-]{3,}\d)")
@@ -125,6 +130,8 @@ class CustomerIdRecognizer(sn.NumberRecognizer):
                     and not _other_shape(digits):
                 if cued:
                     found.append((word_start, first.end, _CUED_SCORE, 0.0))
+                elif sn.cue_before(analysis, first.first, _CODE_WORDS, _NEAR) and len(digits) >= _MIN_DIGITS_PREVIOUS_TURN:
+                    found.append((word_start, first.end, _WORD_CUED_SCORE, 0.0))  # "het nummer is ord 551238"
                 else:
                     found.append((word_start, first.end, _LONG_SCORE if len(digits) >= _MIN_DIGITS_ALONE else 0.1, _BOOST))
             if all(len(p.digits) == 4 and p.digits[:2] in ("19", "20") for p in group) or sn.cue_before(
