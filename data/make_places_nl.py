@@ -153,7 +153,10 @@ FREQUENT_WORDS = (
     "ingen", "ommen", "wanne", "rumst", "heule", "lauwe", "peest", "schore", "voorde", "herne", "vinkel", "waver",
     "halle", "malle", "lotte", "mark", "lamain", "lamine", "maffe", "humain", "tellin", "termes", "tertre",
     "porto", "sofia", "florence", "saba", "kos", "bali", "namen", "bergen", "luik", "kreta", "fez", "rome",
-    "blokker", "batenburg", "gamma", "hema", "jumbo",
+    "blokker", "batenburg", "gamma", "hema", "jumbo", "houten", "petten", "rekken", "proven", "champion", "clavier",
+    "tailles", "saintes", "rivière", "presles", "langeweg", "halfweg", "uitwijk", "schoten", "kapellen", "kapelle",
+    "waarder", "zandberg", "westhoek", "oosteind", "heikant", "hoogland", "lageland", "koedijk", "america",
+    "tolkamer", "breezand", "opeinde", "zuidveld", "moorveld", "westende", "schelle", "lavoir", "staden",
 )
 # Entries that become capital-only although they are not stop words: too frequent in speech.
 CAPITAL_ONLY_WORDS = ("heel", "echt", "alle", "meer", "een", "on", "la", "lo", "my", "as", "doel", "leek",

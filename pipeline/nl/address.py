@@ -126,7 +126,8 @@ _IN_BEFORE = regex.compile(r"(?i:(?<![\p{L}])(?:in|uit|te|vanuit)[ \t]+)$")
 _ON_STREET = regex.compile(r"(?i:(?<![\p{L}])(?:op|aan)[ \t]+)$")
 _PLACE_WORDS = regex.compile(
     r"(?i)(?<![\p{L}\d])(?:in|uit|te|vanuit|richting|nabij|vlakbij|dichtbij|omgeving|regio|buurt|wijk|dorp|stad|stadsdeel"
-    r"|woonplaats|plaats|woonachtig|wonend)(?:[ \t]+(?:in|te))?[ \t]+(?P<article>(?:de|het)[ \t]+)?"
+    r"|woonplaats|plaats|woonachtig|wonend|(?:verhuisd|verhuizen|verhuis|verhuist|vertrokken|getrokken)[ \t]+naar)"
+    r"(?:[ \t]+(?:in|te))?[ \t]+(?P<article>(?:de|het)[ \t]+)?"
 )
 # Where someone lives, strongly enough for a word the gazetteer does not know ("ik woon in kattendijke").
 _LIVES_IN_WORDS = regex.compile(
