@@ -58,7 +58,12 @@ _RELATION = (
     r"(?:man|vrouw|zoon|dochter|buurman|buurvrouw|buren|moeder|vader|broer|zus|zuster|schoonmoeder|schoonvader"
     r"|schoonzoon|schoondochter|zwager|schoonzus|partner|vriend|vriendin|huisgenoot|huisbaas|verhuurder"
     r"|kleinzoon|kleindochter|neef|nicht|oom|tante|opa|oma|collega|monteur|huismeester|beheerder|conciërge"
-    r"|installateur|technicus|contactpersoon|leidinggevende|baas|mantelzorger|begeleider|verzorger)"
+    r"|installateur|technicus|contactpersoon|leidinggevende|baas|mantelzorger|begeleider|verzorger"
+    r"|bewindvoerder|curator|mentor|aannemer|loodgieter|elektricien|stagiair|stagiaire|medewerker|medewerkster"
+    r"|teamleider|manager|directeur|eigenaar|bewoner|bewoonster|huurder|onderbuurman|onderbuurvrouw|bovenbuurman"
+    r"|bovenbuurvrouw|overbuurman|overbuurvrouw|stiefvader|stiefmoeder|pleegzoon|pleegdochter|vriendje|vriendinnetje"
+    r"|chauffeur|bezorger|thuiszorg|wijkverpleegkundige|verpleegkundige|huisarts|advocaat|notaris|makelaar"
+    r"|schoonzoon|kleinkind|peetoom|peettante|achterbuurman|achterbuurvrouw|planner|coördinator|receptionist|receptioniste)"
 )
 _NAME_AFTER = regex.compile(
     rf"(?:(?<=(?:^|[.!?,;:…]\s*|\b(?i:{_GREETING})\s*,?\s+)(?i:met)\s+(?:(?i:{_TITLE})\s+)?)"
@@ -120,7 +125,7 @@ _INTRO_WORDS = (
     r"|je\s+spreekt\s+met|spreekt\s+u\s+met|spreek\s+ik\s+met|ik\s+heet|hij\s+heet|zij\s+heet|ze\s+heet|heet"
     r"|hier\s+is|op\s+naam\s+van|ten\s+name\s+van|t\.?\s?n\.?\s?v\.?|gesproken\s+met|contact\s+met|vraag\s+naar"
     r"|vragen\s+naar|doorverbinden\s+met|verbinden\s+met|namens|noemen\s+(?:hem|haar|me|mij|ze)|noemt\s+(?:hem|haar|me|mij)"
-    r"|noem\s+(?:me|mij)|zeg\s+maar|groetjes\s+aan|de\s+groeten\s+aan|groeten\s+aan"
+    r"|noem\s+(?:me|mij)|zeg\s+maar|groetjes\s+aan|de\s+groeten\s+aan|groeten\s+aan|genaamd|een\s+zekere|ene"
 )
 _OPENING = (
     rf"(?:^|[.!?…:]\s*|\b(?:{_GREETING}|direct|telecontrol|storingsdienst|klantenservice|servicedesk|meldkamer"
@@ -165,6 +170,7 @@ _SPELLING_REMARK = regex.compile(
     r"|met\s+(?:ij|y|[b-df-np-tv-z])(?![\p{L}])"
     r"|met\s+twee\s+\p{L}'?s?(?![\p{L}])))"
 )
+_OPENING_CAPITAL = regex.compile(r"(?:^|[.!?…]\s*)$")
 _MONTH_NAMES = frozenset({"mei", "april", "juni", "juli"})
 _NOT_AFTER_INITIAL = frozenset({"u", "e", "o", "ik", "'t"})
 # Particles that are also articles or prepositions: alone before a word they make no name.
@@ -424,6 +430,10 @@ def scan_names(text: str, names: NameGazetteer, tokens: list[_Token] | None = No
             seed(j, _SCORE_WEAK, first)
         elif target.kind in (NameKind.NAME, NameKind.UNKNOWN) and (kind != "met" or initials):
             seed(j, _SCORE_POSITION, first)
+        elif kind == "met" and j == i and target.kind == NameKind.UNKNOWN and target.word[0].isupper() and (
+            not _OPENING_CAPITAL.search(text, 0, target.start)
+        ):
+            seed(j, _SCORE_WEAK)  # "ik heb gisteren met Yfke gebeld": a capitalised unknown word after "met"
         elif particles and kind in ("title", "intro", "open", "thanks") and (
             names.is_surname(text[tokens[i].start : target.end])
             or (kind != "thanks" and target.kind == NameKind.WORD and target.word.casefold() not in names.stop_words and (
