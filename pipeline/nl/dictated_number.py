@@ -68,6 +68,15 @@ def _written_date(reading: dictation.Reading) -> bool:
     return len(items) == 2 or len(items[2].chars) in (2, 4)
 
 
+def _code_shape(items) -> bool:
+    """Letters, digits and letters again (or the reverse) in three or more groups: "ab-123-c",
+    "12 k l 34"; a model name has one group of each ("HR 28", "Calenta 25 DS")."""
+    kinds = ["D" if item.chars.isdigit() else "L" if item.chars.isalpha() else "" for item in items]
+    kinds = [kind for kind in kinds if kind]
+    changes = sum(a != b for a, b in zip(kinds, kinds[1:]))
+    return len(kinds) >= 3 and changes >= 2
+
+
 def _years_or_counting(items) -> bool:
     """Years in a row ("2019-2020", "2019 en 2020") or counting ("een, twee, drie, vier")."""
     numbers = [item.chars for item in items if item.chars.isdigit()]
@@ -92,7 +101,8 @@ class DictatedNumberRecognizer(sn.NumberRecognizer):
             enough = (len(digits) >= _MIN_DIGITS
                       or len(digits) >= _MIN_DIGITS_DICTATED and len(items) >= 2 and not _year(digits, len(items))
                       or letters and 1 <= len(letters) <= 4 and len(digits) >= _MIN_DIGITS_AFTER_LETTERS
-                      and len(items) >= 2)
+                      and len(items) >= 2
+                      or _code_shape(items) and len(digits) >= 3)
             if not enough or _quantity(analysis, items[0].first, items[-1].last) or letters in _NORMS:
                 continue
             if _DATE.fullmatch(analysis.text, reading.start, reading.end) or _written_date(reading):

@@ -197,6 +197,10 @@ def _item(analysis: sn.Analysis, index: int, before: str, after_letter: bool = F
             return Item(token.start, token.end, BANK_WORDS[folded], index, index, True, True), index + 1
         if len(folded) == 4 and folded.isascii() and folded.upper() in bank_codes():
             return Item(token.start, token.end, folded.upper(), index, index, False, token.text.islower()), index + 1
+    if kind == sn.WORD and _CODE_LETTERS.fullmatch(token.text) and (
+            _HYPHEN_DIGIT.match(analysis.text, token.end) or _DIGIT_HYPHEN.search(analysis.text[max(0, token.start - 2) : token.start])):
+        # letters written into a code with hyphens, in any case: "ab-123-c", "ob-2231"
+        return Item(token.start, token.end, token.text.upper(), index, index, False, token.text.islower()), index + 1
     letters = token.text.upper()
     is_ij = token.folded == "ij"
     if kind == sn.LETTER or is_ij or kind == sn.CAPS:
@@ -216,6 +220,9 @@ def _item(analysis: sn.Analysis, index: int, before: str, after_letter: bool = F
 
 
 _CHECK_DIGITS = regex.compile(r"NL\d\d?$")
+_CODE_LETTERS = regex.compile(r"[A-Za-z]{1,3}")
+_HYPHEN_DIGIT = regex.compile(r"-\d")
+_DIGIT_HYPHEN = regex.compile(r"\d-$")
 
 
 def _ends_with_check_digits(canonical: str) -> bool:
