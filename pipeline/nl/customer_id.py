@@ -89,6 +89,20 @@ _PRODUCT_CUES = sn.cues(r"(?:artikel|model|type|product|onderdeel|versie|kvk|btw
 _SPELLED_ID = regex.compile(r"(?P<letters>[A-Z]{0,4})-?(?P<digits>\d[\d-]{3,}\d)")
 
 
+def _with_suffix(analysis: sn.Analysis, span: tuple[int, int, float, float]) -> tuple[int, int, float, float]:
+    """The span grown over one or two spelled letters that close the code: "ab 123456 c"."""
+    start, end, score, boost = span
+    suffix = _SUFFIX.match(analysis.text, end)
+    if suffix:
+        token = next((t for t in analysis.tokens if t.start == suffix.start("letters")), None)
+        if token is not None and token.kind in (sn.LETTER, sn.CAPS):
+            return start, suffix.end(), score, boost
+    return span
+
+
+_SUFFIX = regex.compile(r"[ \t-](?P<letters>[A-Za-z]{1,2})(?![\w-])")
+
+
 def _other_shape(digits: str) -> bool:
     return is_phone(digits) or len(digits) == 9 and stdnum_bsn.is_valid(digits)
 
@@ -149,7 +163,7 @@ class CustomerIdRecognizer(sn.NumberRecognizer):
                 found += sn.spans(group, _LONG_SCORE, _BOOST)
             elif len(digits) >= _MIN_DIGITS_PREVIOUS_TURN:
                 found += sn.spans(group, 0.1, _BOOST)
-        return found
+        return [_with_suffix(analysis, span) for span in found]
 
 
 def recognizers(rules_dir: Path) -> list[EntityRecognizer]:
