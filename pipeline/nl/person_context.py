@@ -127,19 +127,19 @@ _INTRO_WORDS = (
     r"|vragen\s+naar|doorverbinden\s+met|verbinden\s+met|namens|noemen\s+(?:hem|haar|me|mij|ze)|noemt\s+(?:hem|haar|me|mij)"
     r"|noem\s+(?:me|mij)|zeg\s+maar|groetjes\s+aan|de\s+groeten\s+aan|groeten\s+aan|genaamd|een\s+zekere|ene"
 )
-_OPENING = (
-    rf"(?:^|[.!?…:]\s*|\b(?:{_GREETING}|direct|telecontrol|storingsdienst|klantenservice|servicedesk|meldkamer"
-    rf"|afdeling\s+\w+)\s*,?\s+)"
-)
 _TRIGGER = regex.compile(
-    rf"(?i:(?P<title>(?<![\p{{L}}])(?:meneer|mevrouw|de\s+heer|familie|dokter|juffrouw|zuster|meester"
+    rf"(?<![\p{{L}}])(?i:(?P<title>(?:meneer|mevrouw|de\s+heer|familie|dokter|juffrouw|zuster|meester"
     rf"|(?:mevr|mw|mvr|dhr|fam|dr|drs|ir|ing|mr|prof|juf)\.?))"
-    rf"|(?P<intro>(?<![\p{{L}}])(?:{_INTRO_WORDS}))"
-    r"|(?P<thanks>(?<![\p{L}])(?:dank\s+u\s+wel|dank\s+je\s+wel|dank\s+u|dank\s+je|bedankt|tot\s+ziens|dag|daag|doei))"
-    rf"|(?P<open>(?<={_OPENING})met)"
-    rf"|(?P<met>(?<![\p{{L}}])met)"
-    rf"|(?P<relation>(?<![\p{{L}}]){_RELATION}))"
+    rf"|(?P<intro>{_INTRO_WORDS})"
+    r"|(?P<thanks>dank\s+u\s+wel|dank\s+je\s+wel|dank\s+u|dank\s+je|bedankt|tot\s+ziens|dag|daag|doei)"
+    rf"|(?P<met>met)"
+    rf"|(?P<relation>{_RELATION}))"
     r"(?=[ \t,:]+[\p{L}])"
+)
+# "met" opening a turn, a sentence, or after a greeting or the desk's name: "met Bram", "TBI Direct, met Bram".
+_OPENING_BEFORE = regex.compile(
+    rf"(?:^|[.!?…:][ \t]*|\b(?i:{_GREETING}|direct|telecontrol|storingsdienst|klantenservice|servicedesk|meldkamer"
+    rf"|afdeling\s+\w+)[ \t]*,?[ \t]+)$"
 )
 _SPACE = regex.compile(r"[ \t]+")
 # One space (a comma or colon after a relation: "de monteur, bram"); two spaces stand for a span the
@@ -398,6 +398,8 @@ def scan_names(text: str, names: NameGazetteer, tokens: list[_Token] | None = No
         if i is None:
             continue
         kind = match.lastgroup
+        if kind == "met" and _OPENING_BEFORE.search(text, 0, match.start()):
+            kind = "open"
         # skip a title after an introduction ("mijn naam is mevrouw …"), then initials and particles
         while i + 1 < len(tokens) and _TITLE_TOKEN.fullmatch(tokens[i].word) and kind != "relation":
             if tokens[i + 1].start - tokens[i].end > 2:  # "dhr.  " + a span taken out in an earlier round
