@@ -259,6 +259,9 @@ class DutchAddressRecognizer(EntityRecognizer):
         return None
 
     def _street(self, text: str, words: list, index: int, common: frozenset[str], stops: frozenset[str]):
+        """ADDRESS (and the place after it) for the street named by ``words[index]``: a word with a
+        street suffix or an abbreviated type, with a house number or where someone lives; other
+        words go to :meth:`_named_number`."""
         word = words[index]
         raw = word.group()
         folded = raw.casefold()
