@@ -35,6 +35,7 @@ _ADDRESS_WORDS = sn.cues(r"\w+(?:straat|laan|weg|plein|gracht|kade|singel|dijk|d
 # Words before a number that make it a product, a norm or an error code, not a person's.
 _PRODUCT_WORDS = sn.cues(r"(?:artikel|model|type|product|onderdeel|versie|kvk|btw|fout|error|storings|serie)"
                          r"(?:nummer|nr|code|melding)?s?", "display", "keurmerk", "norm", "meterstand", "stand")
+_REFRIGERANT = regex.compile(r"R\d{2,3}[A-C]?")  # "R410A", "R32": refrigerants of heat pumps
 _NORMS = frozenset({"EN", "NEN", "ISO", "DIN", "IEC", "NTA", "CE"})
 _PERCENT = regex.compile(r"\s*(?:%|procent)")
 _DATE = regex.compile(r"\d{1,2}\s*[-/.]\s*\d{1,2}(?:\s*[-/.]\s*\d{2,4})?")
@@ -69,10 +70,9 @@ def _written_date(reading: dictation.Reading) -> bool:
 
 
 def _code_shape(items) -> bool:
-    """Letters, digits and letters again (or the reverse) in three or more groups: "ab-123-c",
-    "12 k l 34"; a model name has one group of each ("HR 28", "Calenta 25 DS")."""
-    kinds = ["D" if item.chars.isdigit() else "L" if item.chars.isalpha() else "" for item in items]
-    kinds = [kind for kind in kinds if kind]
+    """Letters, digits and letters again (or the reverse): "ab-123-c", "ab123c", "12 k l 34"; a model
+    name or an error code has one group of each ("HR 28", "Calenta 25 DS", "E119")."""
+    kinds = [("D" if ch.isdigit() else "L") for item in items for ch in item.chars if ch.isalnum()]
     changes = sum(a != b for a, b in zip(kinds, kinds[1:]))
     return len(kinds) >= 3 and changes >= 2
 
@@ -94,8 +94,8 @@ class DictatedNumberRecognizer(sn.NumberRecognizer):
         found = []
         for reading in dictation.read(analysis.text):
             items = reading.items
-            digits = "".join(item.chars for item in items if item.chars.isdigit())
-            letters = "".join(item.chars for item in items if item.chars.isalpha())
+            digits = "".join(ch for item in items for ch in item.chars if ch.isdigit())
+            letters = "".join(ch for item in items for ch in item.chars if ch.isalpha())
             if not digits:
                 continue
             enough = (len(digits) >= _MIN_DIGITS
@@ -103,7 +103,8 @@ class DictatedNumberRecognizer(sn.NumberRecognizer):
                       or letters and 1 <= len(letters) <= 4 and len(digits) >= _MIN_DIGITS_AFTER_LETTERS
                       and len(items) >= 2
                       or _code_shape(items) and len(digits) >= 3)
-            if not enough or _quantity(analysis, items[0].first, items[-1].last) or letters in _NORMS:
+            if (not enough or _quantity(analysis, items[0].first, items[-1].last) or letters in _NORMS
+                    or _REFRIGERANT.fullmatch(reading.canonical)):
                 continue
             if _DATE.fullmatch(analysis.text, reading.start, reading.end) or _written_date(reading):
                 continue
