@@ -25,7 +25,7 @@ LOCALES = ("nl_NL", "nl_BE", "fr_BE", "de_DE", "tr_TR", "pl_PL", "en_GB", "es_ES
 OWN_FIRST = ["Mohammed", "Fatima", "Youssef", "Khadija", "Hamza", "Samira", "Bilal", "Naima", "Ayoub", "Soufiane",
              "Imane", "Rachid", "Nadia", "Karim", "Latifa", "Anouar", "Priya", "Ravi", "Mei", "Kwame", "Aziz"]
 OWN_LAST = ["El Yousfi", "Ziani", "Ait Taleb", "El Khatib", "Benali", "Ouazzani", "Chakir", "Azzouzi",
-            "Debipersad", "Sewdien", "Lie A Kwie", "Boateng", "Nguyen"]
+            "Debipersad", "Sewdien", "Lie A Kwie", "Agyekum", "Nguyen"]
 # Surnames and first names that are also ordinary Dutch words: names only in a name position.
 WORD_NAMES = ["Storm", "Zomer", "Winter", "Roos", "Lindeboom", "Visser", "Bakker", "de Jong", "Vos", "de Wit",
               "Koster", "Smit", "Mulder", "Kok", "de Boer", "Bos", "Brouwer", "Groen", "de Haan", "Vink", "Mol",
