@@ -59,14 +59,20 @@ def _prefix(analysis: sn.Analysis, piece: sn.Piece) -> tuple[int | None, bool]:
 def _word_prefix(analysis: sn.Analysis, piece: sn.Piece) -> int | None:
     """Start offset of a short word that is no Dutch word right before a piece ("tbi 868 9236",
     "inc 30917": a prefix written in lower case), or None."""
-    index = piece.first - 1
+    return word_prefix(analysis, piece.first, piece.start)
+
+
+def word_prefix(analysis: sn.Analysis, first: int, start: int) -> int | None:
+    """Start offset of a short word that is no Dutch word right before the token ``first`` that
+    starts at ``start`` ("tbi 868 9236", "inc 30917": a code's prefix in lower case), or None."""
+    index = first - 1
     if index < 0:
         return None
     token = analysis.tokens[index]
     folded = token.folded
     if (token.kind != sn.WORD or not 2 <= len(folded) <= 4 or not folded.isascii() or not folded.isalpha()
             or folded in STOP_WORDS or folded in _NOT_PREFIXES or _ANY_CUE.search(folded)
-            or analysis.text[token.end : piece.start] not in (" ", "-")):
+            or analysis.text[token.end : start] not in (" ", "-")):
         return None
     return token.start
 

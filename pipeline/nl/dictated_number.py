@@ -23,6 +23,7 @@ from presidio_analyzer import EntityRecognizer
 from pipeline.nl import dictation
 from pipeline.nl import spoken_numbers as sn
 from pipeline.nl._numbers import month
+from pipeline.nl.customer_id import word_prefix
 
 SCORE = 0.38  # above the score threshold (0.35), below the review threshold (0.5) and any specific type
 _MIN_DIGITS = 5
@@ -69,10 +70,10 @@ def _written_date(reading: dictation.Reading) -> bool:
     return len(items) == 2 or len(items[2].chars) in (2, 4)
 
 
-def _code_shape(items) -> bool:
+def _code_shape(items, head: str = "") -> bool:
     """Letters, digits and letters again (or the reverse): "ab-123-c", "ab123c", "12 k l 34"; a model
     name or an error code has one group of each ("HR 28", "Calenta 25 DS", "E119")."""
-    kinds = [("D" if ch.isdigit() else "L") for item in items for ch in item.chars if ch.isalnum()]
+    kinds = list(head) + [("D" if ch.isdigit() else "L") for item in items for ch in item.chars if ch.isalnum()]
     changes = sum(a != b for a, b in zip(kinds, kinds[1:]))
     return len(kinds) >= 3 and changes >= 2
 
@@ -98,7 +99,12 @@ class DictatedNumberRecognizer(sn.NumberRecognizer):
             letters = "".join(ch for item in items for ch in item.chars if ch.isalpha())
             if not digits:
                 continue
-            enough = (len(digits) >= _MIN_DIGITS
+            # a prefix word in lower case before the code: "ab 123 c", "tbi 868 9236"
+            prefix = word_prefix(analysis, items[0].first, items[0].start) if items[0].chars[0].isdigit() else None
+            if prefix is not None and not (_code_shape(items, "L") and len(digits) >= 3
+                                           or len(digits) >= _MIN_DIGITS_DICTATED):
+                prefix = None
+            enough = (prefix is not None or len(digits) >= _MIN_DIGITS
                       or len(digits) >= _MIN_DIGITS_DICTATED and len(items) >= 2 and not _year(digits, len(items))
                       or letters and 1 <= len(letters) <= 4 and len(digits) >= _MIN_DIGITS_AFTER_LETTERS
                       and len(items) >= 2
@@ -106,11 +112,16 @@ class DictatedNumberRecognizer(sn.NumberRecognizer):
             if (not enough or _quantity(analysis, items[0].first, items[-1].last) or letters in _NORMS
                     or _REFRIGERANT.fullmatch(reading.canonical)):
                 continue
+            if prefix is not None and analysis.text[prefix : items[0].start].strip().upper() in _NORMS:
+                continue
             if _DATE.fullmatch(analysis.text, reading.start, reading.end) or _written_date(reading):
                 continue
             if sn.cue_before(analysis, items[0].first, _PRODUCT_WORDS, 3) or _years_or_counting(items):
                 continue
-            found += [(a, b, SCORE, 0.0) for a, b in reading.spans(0, len(items) - 1)]
+            spans = reading.spans(0, len(items) - 1)
+            if prefix is not None:
+                spans[0] = (prefix, spans[0][1])
+            found += [(a, b, SCORE, 0.0) for a, b in spans]
         return found
 
 
