@@ -122,6 +122,7 @@ _NUMBER_BEFORE = regex.compile(
 _TURN_OPENING = regex.compile(
     r"(?i)[ \t]*(?:(?:ja|nee|eh+m?|ehm|uhm?|nou|oké|ok|dus|dat|het|is|klopt|precies|zeker|hoor)[ \t]*[,.:]?[ \t]+)*"
 )
+_NEIGHBOURHOOD_ENDINGS = ("wijk", "buurt", "kwartier", "polder", "dorp", "eiland", "veld", "hof")
 _IN_BEFORE = regex.compile(r"(?i:(?<![\p{L}])(?:in|uit|te|vanuit)[ \t]+)$")
 _ON_STREET = regex.compile(r"(?i:(?<![\p{L}])(?:op|aan)[ \t]+)$")
 _PLACE_WORDS = regex.compile(
@@ -548,7 +549,16 @@ class DutchAddressRecognizer(EntityRecognizer):
                     if span:
                         spans.append((span[0], span[1], _SCORE_PLACE))
                         covered = span[1]
+                elif word and start in after_place_article and self._neighbourhood_word(word.group().casefold(), common, stops):
+                    spans.append((start, word.end(), _SCORE_PLACE))  # "in de componistenbuurt"
+                    covered = word.end()
         return spans
+
+    def _neighbourhood_word(self, folded: str, common: frozenset[str], stops: frozenset[str]) -> bool:
+        """A compound naming a neighbourhood ("componistenbuurt", "bloemenwijk"), not a generic one
+        ("woonwijk", "nieuwbouwwijk")."""
+        return (folded.endswith(_NEIGHBOURHOOD_ENDINGS) and len(folded) > 7 and folded not in self._not_streets
+                and folded not in self._ordinary and self._unknown_place_word(folded, common, stops))
 
     def _capital_place(self, text: str, start: int, common, stops) -> tuple[int, int] | None:
         """Capitalised place words after a place word ("in Almere Buiten", "uit Alphen aan den Rijn")."""
