@@ -96,12 +96,13 @@ _SPELLED_ID = regex.compile(r"(?P<letters>[A-Z]{0,4})-?(?P<digits>\d[\d-]{3,}\d)
 
 
 def _with_suffix(analysis: sn.Analysis, span: tuple[int, int, float, float]) -> tuple[int, int, float, float]:
-    """The span grown over one or two spelled letters that close the code: "ab 123456 c"."""
+    """The span grown over one or two letters that close the code: "ab 123456 c", "123456 ab"."""
     start, end, score, boost = span
     suffix = _SUFFIX.match(analysis.text, end)
     if suffix:
         token = next((t for t in analysis.tokens if t.start == suffix.start("letters")), None)
-        if token is not None and token.kind in (sn.LETTER, sn.CAPS):
+        if token is not None and (token.kind in (sn.LETTER, sn.CAPS) or token.kind == sn.WORD
+                                  and token.folded not in STOP_WORDS and token.folded not in _NOT_PREFIXES):
             return start, suffix.end(), score, boost
     return span
 

@@ -24,6 +24,7 @@ from pipeline.nl import dictation
 from pipeline.nl import spoken_numbers as sn
 from pipeline.nl._numbers import month
 from pipeline.nl.customer_id import word_prefix
+from pipeline.nl.phone_spoken import is_phone
 
 SCORE = 0.38  # above the score threshold (0.35), below the review threshold (0.5) and any specific type
 _MIN_DIGITS = 5
@@ -101,9 +102,9 @@ class DictatedNumberRecognizer(sn.NumberRecognizer):
                 continue
             # a prefix word in lower case before the code: "ab 123 c", "tbi 868 9236"
             prefix = word_prefix(analysis, items[0].first, items[0].start) if items[0].chars[0].isdigit() else None
-            if prefix is not None and not (_code_shape(items, "L") and len(digits) >= 3
-                                           or len(digits) >= _MIN_DIGITS_DICTATED):
-                prefix = None
+            if prefix is not None and (items[0].start - prefix > 4 or is_phone(digits) or not (
+                    _code_shape(items, "L") and len(digits) >= 3 or len(digits) >= _MIN_DIGITS_DICTATED)):
+                prefix = None  # an acronym of two or three letters, not before a phone number ("park 0577 ...")
             enough = (prefix is not None or len(digits) >= _MIN_DIGITS
                       or len(digits) >= _MIN_DIGITS_DICTATED and len(items) >= 2 and not _year(digits, len(items))
                       or letters and 1 <= len(letters) <= 4 and len(digits) >= _MIN_DIGITS_AFTER_LETTERS

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import regex
+from spacy.lang.nl.stop_words import STOP_WORDS
 
 from pipeline.nl import spoken_numbers as sn
 
@@ -198,8 +199,10 @@ def _item(analysis: sn.Analysis, index: int, before: str, after_letter: bool = F
         if len(folded) == 4 and folded.isascii() and folded.upper() in bank_codes():
             return Item(token.start, token.end, folded.upper(), index, index, False, token.text.islower()), index + 1
     if kind == sn.WORD and _CODE_LETTERS.fullmatch(token.text) and (
-            _HYPHEN_DIGIT.match(analysis.text, token.end) or _DIGIT_HYPHEN.search(analysis.text[max(0, token.start - 2) : token.start])):
-        # letters written into a code with hyphens, in any case: "ab-123-c", "ob-2231"
+            _HYPHEN_DIGIT.match(analysis.text, token.end) or _DIGIT_HYPHEN.search(analysis.text[max(0, token.start - 2) : token.start])
+            or token.folded not in STOP_WORDS and _SPACE_DIGIT.match(analysis.text, token.end)
+            and _DIGIT_SPACE.search(analysis.text[max(0, token.start - 2) : token.start])):
+        # letters written into a code, in any case: "ab-123-c", "ob-2231", "12 ab 34"
         return Item(token.start, token.end, token.text.upper(), index, index, False, token.text.islower()), index + 1
     letters = token.text.upper()
     is_ij = token.folded == "ij"
@@ -223,6 +226,8 @@ _CHECK_DIGITS = regex.compile(r"NL\d\d?$")
 _CODE_LETTERS = regex.compile(r"[A-Za-z]{1,3}")
 _HYPHEN_DIGIT = regex.compile(r"-\d")
 _DIGIT_HYPHEN = regex.compile(r"\d-$")
+_SPACE_DIGIT = regex.compile(r" \d")
+_DIGIT_SPACE = regex.compile(r"\d $")
 
 
 def _ends_with_check_digits(canonical: str) -> bool:
