@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from text_to_num import alpha2digit
 
 from pipeline.nl._numbers import value
-from pipeline.nl.dictation import REPAIRED, read
+from pipeline.nl.dictation import REPAIRED, across_full_stops, read
 
 # text → canonical string of each dictated stretch, in order.
 TABLE = [
@@ -96,3 +96,9 @@ def test_offsets_inside_the_text_and_monotonic(pieces):
         assert covered == list(range(len(reading.items))), "parts cover every item once, in order"
         for a, b in reading.spans(0, len(reading.items) - 1):
             assert 0 <= a < b <= len(text) and text[a:b] == text[a:b].strip()
+
+
+def test_codes_dictated_with_full_stops_read_as_one():
+    text = "Postcode 1234. A. B. Dank u."
+    assert [r.canonical for r in read(text)] == ["1234", "A", "B"], "a full stop before a capital ends a reading"
+    assert [r.canonical for r in across_full_stops(read(text))] == ["1234AB"]

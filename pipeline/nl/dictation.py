@@ -307,3 +307,22 @@ def _finish(text: str, items: list[Item]) -> Iterable[Reading]:
         items = items[:-1]
     if items:
         yield Reading(text, tuple(items))
+
+
+def across_full_stops(readings: Iterable[Reading]) -> list[Reading]:
+    """Readings joined where only punctuation separates them: a code dictated as "NL91. ABNA. 0417.
+    1643. 00." or "1234. A. B." is one, although a full stop before a capital ends a reading
+    (and a number) elsewhere. For recognizers of codes whose shape is checked after reading."""
+    joined: list[Reading] = []
+    for reading in readings:
+        if joined and _PUNCTUATION.fullmatch(reading.text, joined[-1].end, reading.start):
+            first = reading.items[0]
+            glued = Item(first.start, first.end, first.chars, first.first, first.last, first.spoken, first.lower,
+                         CONNECTED)  # a part of its own: runs of parts may take it or leave it
+            joined[-1] = Reading(reading.text, joined[-1].items + (glued,) + reading.items[1:])
+        else:
+            joined.append(reading)
+    return joined
+
+
+_PUNCTUATION = regex.compile(r"[\s.,;:!\u2026-]+")

@@ -68,24 +68,6 @@ def _iban(reading: dictation.Reading) -> Iterable[tuple[int, int, bool]]:
         yield first, last, len(account) == _ACCOUNT_DIGITS and stdnum_iban.is_valid(whole)
 
 
-def _across_full_stops(readings: Iterable[dictation.Reading]) -> list[dictation.Reading]:
-    """Readings joined where only punctuation separates them: an IBAN dictated as "NL91. ABNA.
-    0417. 1643. 00." is one, although a full stop before a capital ends a number elsewhere."""
-    joined: list[dictation.Reading] = []
-    for reading in readings:
-        if joined and _PUNCTUATION.fullmatch(reading.text, joined[-1].end, reading.start):
-            first = reading.items[0]
-            glued = dictation.Item(first.start, first.end, first.chars, first.first, first.last, first.spoken,
-                                   first.lower, dictation.SKIPPED)
-            joined[-1] = dictation.Reading(reading.text, joined[-1].items + (glued,) + reading.items[1:])
-        else:
-            joined.append(reading)
-    return joined
-
-
-_PUNCTUATION = regex.compile(r"[\s.,;:!\u2026-]+")
-
-
 def _spelled_bank(reading: dictation.Reading) -> bool:
     """A bank code spelled on its own: "K N A B", "R van Rudolf, A, B, O"."""
     return (len(reading.items) == 4 and all(item.spoken and item.chars.isalpha() for item in reading.items)
@@ -100,7 +82,7 @@ class SpokenIbanRecognizer(sn.NumberRecognizer):
     def find(self, analysis: sn.Analysis) -> Iterable[tuple[int, int, float, float]]:
         found = []
         used: set[int] = set()  # token indices
-        for reading in _across_full_stops(dictation.read(analysis.text)):
+        for reading in dictation.across_full_stops(dictation.read(analysis.text)):
             for first, last, valid in _iban(reading):
                 score = _VALID_SCORE if valid else _OPENING_SCORE
                 found += [(a, b, score, 0.0) for a, b in reading.spans(first, last)]

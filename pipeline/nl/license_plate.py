@@ -71,7 +71,7 @@ class DutchSpokenPlateRecognizer(EntityRecognizer):
 
     def analyze(self, text, entities, nlp_artifacts=None):
         found = []
-        for reading in dictation.read(text):
+        for reading in dictation.across_full_stops(dictation.read(text)):
             if len(reading.items) < 2:
                 continue
             claimed: set[int] = set()

@@ -51,7 +51,7 @@ class SpokenPostcodeRecognizer(sn.NumberRecognizer):
     def find(self, analysis: sn.Analysis) -> Iterable[tuple[int, int, float, float]]:
         found = []
         covered: set[int] = set()  # token indices
-        for reading in dictation.read(analysis.text):
+        for reading in dictation.across_full_stops(dictation.read(analysis.text)):
             claimed: set[int] = set()
             for first, last, chars in reading.runs():
                 if claimed.intersection(range(first, last + 1)) or not _POSTCODE.fullmatch(chars.replace("-", "")):
