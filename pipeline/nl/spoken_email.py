@@ -76,6 +76,7 @@ _LEAD_WORDS = frozenset(
      "je", "ik", "wordt", "graag", "staat", "dan", "oké", ":", "met"}
 )
 _SCORE = 0.9
+_NAME_PARTICLES = frozenset({"de", "van", "der", "den", "ter", "ten", "te"})
 
 
 class DutchSpokenEmailRecognizer(EntityRecognizer):
@@ -97,8 +98,13 @@ class DutchSpokenEmailRecognizer(EntityRecognizer):
                 continue
             start = match.start()
             # Leading words that introduce the address ("mijn mail is …") are not part of it.
-            for word in _WORD.finditer(text, start, match.end("local")):
-                if word.group().casefold().strip(",.:") not in _LEAD_WORDS or word.end() >= match.end("local"):
+            words = list(_WORD.finditer(text, start, match.end("local")))
+            for index, word in enumerate(words):
+                folded = word.group().casefold().strip(",.:")
+                following = words[index + 1].group().casefold().strip(",.:") if index + 1 < len(words) else ""
+                # a particle before a surname belongs to it: "de vries at ..."
+                particle = folded in _NAME_PARTICLES and following and following not in _LEAD_WORDS
+                if folded not in _LEAD_WORDS or particle or word.end() >= match.end("local"):
                     start = word.start()
                     break
             found.append(result(self, "EMAIL_ADDRESS", start, match.end(), _SCORE))
