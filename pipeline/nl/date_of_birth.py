@@ -173,6 +173,8 @@ class DateOfBirthRecognizer(sn.NumberRecognizer):
                 # a whole date in a year people are born in, without a cue: the agent reading it back
                 score = (_BIRTH_YEAR_SCORE if _birth_year(tokens[last]) else _BASE_SCORE) if year else _NO_YEAR_SCORE
                 boost = _BOOST
+            elif year:  # an appointment word near: only the agent's birth question makes it one
+                score, boost = _NO_YEAR_SCORE, _BOOST
             else:
                 continue
             found.append((start, end, score, boost))
