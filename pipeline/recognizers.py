@@ -345,6 +345,9 @@ class NameGazetteer:
             tail = folded.split("-", 1)[1]
             if tail in self.surnames and all(k != NameKind.WORD for k in kinds[:1]):
                 return NameKind.NAME
+            if ("-" in folded and len(parts) == 2 and all(len(p) >= 4 for p in parts)
+                    and any(k in (NameKind.NAME, NameKind.UNKNOWN) for k in kinds)):
+                return NameKind.AMBIGUOUS  # "gorissen-bakkers": a double surname with an ordinary word
             return NameKind.WORD
         if NameKind.NAME in kinds or NameKind.UNKNOWN in kinds:
             return NameKind.NAME

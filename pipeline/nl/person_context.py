@@ -154,6 +154,7 @@ _PARTICLE_SEQUENCES = frozenset(
      "in de", "in het", "op de", "op den", "op het", "op 't", "uit de", "uit den", "uit het", "la", "le", "du", "da",
      "di", "dos", "el", "al", "ben", "oude", "ait", "abu", "bin", "d'", "van de la", "de la", "van la"}
 )
+_CONJUNCTION_GAP = regex.compile(r"[ \t]*,?[ \t]+(?:en|of)[ \t]+")
 _LIST_GAP = regex.compile(r"[ \t]*,[ \t]*(?:en[ \t]+)?|[ \t]+(?:en|of|en\s+ook)[ \t]+")
 _INITIAL = regex.compile(r"\p{L}")
 _ORGANISATION = frozenset(
@@ -173,6 +174,8 @@ _SPELLING_REMARK = regex.compile(
 _OPENING_CAPITAL = regex.compile(r"(?:^|[.!?…]\s*)$")
 _MONTH_NAMES = frozenset({"mei", "april", "juni", "juli"})
 _NOT_AFTER_INITIAL = frozenset({"u", "e", "o", "ik", "'t"})
+_DETERMINER_WORDS = frozenset({"de", "het", "een", "die", "deze", "dat", "dit", "mijn", "onze", "uw", "je", "zijn", "haar"})
+_VOWEL_INITIALS = frozenset({"e", "o"})  # initials before a name that is no ordinary word ("e yildiz")
 # Particles that are also articles or prepositions: alone before a word they make no name.
 _ARTICLE_PARTICLES = frozenset({"ben", "al", "de", "het", "'t", "in", "op", "uit", "te", "van", "den", "der", "la", "le", "da", "di"})
 
@@ -232,6 +235,7 @@ def grow_name(text: str, tokens: list[_Token], first: int, last: int, names: Nam
                                  not in _PREPOSITIONAL_PARTICLES | _ARTICLE_PARTICLES))
             or (not with_particles and (names.is_first_name(tokens[last].word) or tokens[last].kind == NameKind.NAME)
                 and nxt.word.casefold() not in names.first)
+            or (not with_particles and "-" in nxt.word and tokens[last].kind in (NameKind.NAME, NameKind.UNKNOWN))
         ):
             pass
         elif with_particles and names.is_surname(particles_and_word):
@@ -345,7 +349,8 @@ def _particles_ok(particles: list[str]) -> bool:
 
 def _is_initial(text: str, token: _Token, following: _Token) -> bool:
     """A single letter, not a Dutch one-letter word, directly (or with a full stop) before a name."""
-    return (len(token.word) == 1 and token.word.casefold() not in _NOT_AFTER_INITIAL
+    return (len(token.word) == 1 and (token.word.casefold() not in _NOT_AFTER_INITIAL or (
+                following.kind == NameKind.NAME and token.word.casefold() in _VOWEL_INITIALS))
             and text[token.end : following.start].strip(" \t.") == "" and "\n" not in text[token.end : following.start])
 
 
@@ -392,6 +397,31 @@ def scan_names(text: str, names: NameGazetteer, tokens: list[_Token] | None = No
                 or (particles in _NAME_ONLY_AFTER_WORD and not names.verb_form(first_word.word))
             ):
                 seed(j, _SCORE_WEAK, i)  # "riek van den heuvel"
+    for i, token in enumerate(tokens[:-1]):
+        folded = token.word.casefold()
+        if folded in _NAME_ONLY_PARTICLES and (i == 0 or not _is_particle(tokens[i - 1])):
+            # "ten brinke", "van der hoeven" without a first name: a particle sequence of names only
+            j = i + 1
+            while j < len(tokens) and _is_particle(tokens[j]) and _adjacent(text, tokens[j - 1], tokens[j]):
+                j += 1
+            particles = _particle_text(tokens, i, j)
+            if (j < len(tokens) and j - i <= 3 and _adjacent(text, tokens[j - 1], tokens[j])
+                    and particles in _NAME_ONLY_PARTICLES and (
+                        tokens[j].kind == NameKind.UNKNOWN or names.is_surname(text[token.start : tokens[j].end]))):
+                seed(j, _SCORE_WEAK, i)
+        elif folded == "en" and 0 < i and tokens[i + 1].word.casefold() == "ik" and _adjacent(text, tokens[i - 1], token):
+            # "wieke en ik": the one named before "en ik" is a person
+            other = tokens[i - 1]
+            if other.kind == NameKind.UNKNOWN or (
+                    other.kind == NameKind.AMBIGUOUS and names.is_first_name(other.word)
+                    and not names.verb_like(other.word) and not (i > 1 and tokens[i - 2].word.casefold() in _DETERMINER_WORDS)):
+                seed(i - 1, _SCORE_WEAK)
+        elif folded == "ik" and tokens[i + 1].word.casefold() == "en" and i + 2 < len(tokens) and (
+                _adjacent(text, token, tokens[i + 1]) and _adjacent(text, tokens[i + 1], tokens[i + 2])):
+            other = tokens[i + 2]  # "ik en wieke"
+            if other.kind == NameKind.UNKNOWN or (
+                    other.kind == NameKind.AMBIGUOUS and names.is_first_name(other.word) and not names.verb_like(other.word)):
+                seed(i + 2, _SCORE_WEAK)
     for match in _TRIGGER.finditer(text):
         gap = (_RELATION_GAP if match.lastgroup in ("relation", "thanks") else _TRIGGER_GAP).match(text, match.end())
         i = starts.get(gap.end()) if gap else None
@@ -415,6 +445,10 @@ def scan_names(text: str, names: NameGazetteer, tokens: list[_Token] | None = No
         if j >= len(tokens):
             continue
         target = tokens[j]
+        if (j == i and kind in ("open", "intro", "title") and len(target.word) == 2 and target.word.isalpha()
+                and target.word.casefold() not in names.ordinary and not _is_particle(target)):
+            seed(j, _SCORE_WEAK)  # "hallo, met ko": a two-letter first name
+            continue
         if target.kind == NameKind.NEVER and kind == "intro" and j == i and target.word.casefold() in _MONTH_NAMES:
             seed(j, _SCORE_WEAK)  # "u spreekt met Mei": a month that is a first name
             continue
@@ -471,15 +505,17 @@ def scan_names(text: str, names: NameGazetteer, tokens: list[_Token] | None = No
     found = {i for first, last, _ in spans for i in range(first, last + 1)}
     for _ in range(2):
         added = False
-        for first, last, _ in list(spans):
+        for first, last, score in list(spans):
             for j, other, step in ((last + 1, last, 1), (first - 1, first, -1)):
                 if 0 <= j < len(tokens) and tokens[j].word.casefold() in ("en", "of"):
                     j += step
                 if not 0 <= j < len(tokens) or j in found:
                     continue
                 a, b = (tokens[other], tokens[j]) if j > other else (tokens[j], tokens[other])
-                if (tokens[j].kind == NameKind.AMBIGUOUS and not names.verb_like(tokens[j].word)
-                        and _LIST_GAP.fullmatch(text, a.end, b.start)):
+                listed = tokens[j].kind == NameKind.AMBIGUOUS and not names.verb_like(tokens[j].word) or (
+                    tokens[j].kind == NameKind.UNKNOWN and score >= _SCORE_GAZETTEER and len(tokens[j].word) >= 3
+                    and _CONJUNCTION_GAP.fullmatch(text, a.end, b.start))  # "anouk of annemiek", not "jan, facility"
+                if listed and _LIST_GAP.fullmatch(text, a.end, b.start):
                     f, l = grow_name(text, tokens, j, j, names)
                     spans.append([f, l, _SCORE_WEAK])
                     found |= set(range(f, l + 1))

@@ -35,8 +35,15 @@ _SPELLED = regex.compile(
 )
 # One spelling-alphabet item: "A van Anton", "IJ van IJmuiden", "s als in Simon".
 _ITEM = rf"(?P<letter>{_LETTER})[ \t]+(?:van|voor|als in|zoals)[ \t]+(?P<word>\p{{L}}[\p{{L}}'’-]*)"
-_ALPHABET_RUN = regex.compile(rf"(?<![\p{{L}}\d]){_ITEM}(?:(?:,[ \t]*|[ \t]+|,?[ \t]+en[ \t]+){_ITEM})+")
 _ITEM_RE = regex.compile(_ITEM)
+# Between and after the items of one spelling: a letter said alone ("P van Pieter, E, S van Simon",
+# "ij van ijmuiden z e r m a n") and remarks on signs ("streepje", "koppelteken", "spatie").
+_SEPARATOR = r"(?:,[ \t]*|[ \t]+|,?[ \t]+en[ \t]+)"
+_BARE = rf"(?:{_LETTER}|streepje|koppelteken|liggend[ \t]+streepje|spatie|apostrof|punt){_END}(?![ \t]+(?:van|voor|als in|zoals)[ \t])"
+_ALPHABET_RUN = regex.compile(
+    rf"(?<![\p{{L}}\d]){_ITEM}(?:{_SEPARATOR}(?:{_BARE}{_SEPARATOR})*{_ITEM})*(?P<tail>(?:{_SEPARATOR}{_LETTER}{_END})*)"
+)
+_BARE_LETTER = regex.compile(rf"(?<![\p{{L}}]){_LETTER}{_END}")
 # Three lower-case letters with spaces ("k i m"): a spelling only when they spell a word of the turn.
 _SHORT_SPELLED = regex.compile(rf"(?<![\p{{L}}\d])\p{{Ll}}(?:[ \t]+\p{{Ll}}{_END}){{2}}{_END}")
 _WORD = regex.compile(r"[\p{L}'’]+")
@@ -70,10 +77,13 @@ class DutchSpelledNameRecognizer(EntityRecognizer):
         found: list[RecognizerResult] = []
         spelled: list[tuple[int, int, str]] = []
         for match in _ALPHABET_RUN.finditer(text):
-            items = list(_ITEM_RE.finditer(match.group()))
-            if all(_letters(item.group("word")).startswith(_letters(item.group("letter"))) for item in items):
-                found.append(result(self, "PERSON", match.start(), match.end(), _SCORE_ALPHABET))
-                spelled.append((match.start(), match.end(), "".join(_letters(i.group("letter")) for i in items)))
+            end = self._run_end(text, match)
+            items = list(_ITEM_RE.finditer(text, match.start(), end))
+            bare = len(_BARE_LETTER.findall(text, match.start(), end)) - len(items)
+            if (len(items) >= 2 or bare >= 2) and all(
+                    _letters(item.group("word")).startswith(_letters(item.group("letter"))) for item in items):
+                found.append(result(self, "PERSON", match.start(), end, _SCORE_ALPHABET))
+                spelled.append((match.start(), end, "".join(_letters(i.group("letter")) for i in items)))
         for match in _SPELLED.finditer(text):
             if any(s <= match.start() < e for s, e, _ in spelled) or self._next_to_number(text, match):
                 continue
@@ -91,6 +101,19 @@ class DutchSpelledNameRecognizer(EntityRecognizer):
         if spelled:
             found += self._spelled_words(text, spelled, common_words(nlp_artifacts))
         return found
+
+    @staticmethod
+    def _run_end(text: str, match) -> int:
+        """End of a spelling-alphabet run: its letters said alone after the last item belong to it
+        when the turn or sentence ends after them, or when there are two or more of them; a single
+        lower-case "u", "e", "a" or "o" before more words is a pronoun or an article."""
+        if not match.group("tail"):
+            return match.end()
+        letters = _BARE_LETTER.findall(match.group("tail"))
+        ends = not text[match.end():].strip() or text[match.end()] in ".,;:!?…"
+        if ends or len(letters) >= 2 or letters[0].casefold() not in ("u", "e", "a", "o", "'t"):
+            return match.end()
+        return match.start("tail")
 
     @staticmethod
     def _next_to_number(text: str, match) -> bool:
