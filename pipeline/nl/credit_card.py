@@ -53,6 +53,7 @@ class CreditCardRecognizer(sn.NumberRecognizer):
 
     def find(self, analysis: sn.Analysis) -> Iterable[tuple[int, int, float, float]]:
         found = []
+        fragment = {t.kind for t in analysis.tokens} <= {sn.DIGITS, sn.NUMBER, sn.FILLER}
         for group in analysis.groups:
             claimed: set[sn.Piece] = set()
             card_cue = sn.cue_before(analysis, group[0].first, sn.CARD_CUES)
@@ -81,6 +82,8 @@ class CreditCardRecognizer(sn.NumberRecognizer):
                         found += sn.spans([piece], _CUED_SCORE)
                     elif len(piece.digits) in (3, 4) or _expiry(analysis, piece) or len(piece.digits) >= 8:
                         found += sn.spans([piece], 0.1, _BOOST)
+                elif len(piece.digits) == 3 and (any(_CODE_WORDS.search(w) for w in near[-3:]) or fragment):
+                    found += sn.spans([piece], 0.1, _BOOST)  # "de code is 482" after the agent asked for the CVC
         return found
 
 
