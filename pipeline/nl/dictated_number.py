@@ -119,6 +119,8 @@ class DictatedNumberRecognizer(sn.NumberRecognizer):
                 continue
             if sn.cue_before(analysis, items[0].first, _PRODUCT_WORDS, 3) or _years_or_counting(items):
                 continue
+            if len(items) == 1 and prefix is None and (items[0].spoken or items[0].chars.endswith("000")):
+                continue  # an amount: "vijftienduizend", "12000"
             spans = reading.spans(0, len(items) - 1)
             if prefix is not None:
                 spans[0] = (prefix, spans[0][1])
