@@ -49,6 +49,18 @@ _GAP = regex.compile(r"[ \t]+")
 _ARTICLE = regex.compile(r"(?i)(?:(?:de|het|'t)[ \t]+)?")
 _NEXT_WORD = regex.compile(r"[ \t]+([\p{L}%'’]+)")
 _SPACE_DIGITS = regex.compile(r"(?i)[ \t]+\d{1,5}(?:[ \t]?[a-z](?![\p{L}\d'’]))?(?![\d]|[.,:]\d)")
+_SPACE_NUMBER_WORD = regex.compile(
+    r"(?i)[ \t]+(?:een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|dertien|veertien|vijftien|zestien"
+    r"|zeventien|achttien|negentien|twintig|dertig|veertig|vijftig|zestig|zeventig|tachtig|negentig|honderd"
+    r"|[\p{L}]+(?:en|ën)(?:twintig|dertig|veertig|vijftig|zestig|zeventig|tachtig|negentig)|[\p{L}]*honderd[\p{L}]*)"
+    r"(?![\p{L}\d])"
+)
+# Additions that only a house number has ("23 boven", "4 huis", "drie hoog", "vierde etage", "bus 3").
+_HOUSE_ADDITION = regex.compile(
+    r"(?i)(?<![\p{L}])(?:huis|bis|boven|beneden|bg|hoog|hg|[\p{L}]+hoog|etage|verdieping|woonlaag|bus|begane"
+    r"|rood|zwart|tot[ \t]+en[ \t]+met|t/m)(?![\p{L}])"
+)
+_LETTER_AFTER = regex.compile(r"(?i)[ \t]?[a-h](?![\p{L}\d'’])")
 _LETTERS = regex.compile(r"\p{L}+")
 _SAID_IN = regex.compile(r"(?i)(?:in|te)[ \t]+(?:(?:de|het)[ \t]+)?$")
 _PLACE_WORD = regex.compile(r"[\p{L}'’]+")
@@ -152,6 +164,7 @@ _NOUN_ENDING = regex.compile(
 # A name particle before a place makes it a surname ("Van Dongen", "mevrouw ter Apel").
 _SURNAME_BEFORE = regex.compile(r"(?i:(?<![\p{L}])(?:van|ter|ten|van[ \t]+de[rn]?|in[ \t]+'t|op[ \t]+de)[ \t]+)$")
 _POSTCODE_BEFORE = regex.compile(r"(?i:(?<![\p{L}\d])\d{4}[ \t]?[a-z]{2}[ \t]*,?[ \t]*(?:(?:in|te)[ \t]+)?)$")
+_ARTICLE_END = regex.compile(r"(?i)(?<![\p{L}])(?:de|het)[ \t]+$")
 _PLACE_AFTER = regex.compile(r"(?i)[ \t]*,?[ \t]*(?:(?:in|te)[ \t]+)?(?:(?:de|het)[ \t]+)?")
 _POSTCODE_AFTER = regex.compile(r"(?i)[ \t]*,?[ \t]*(?:postcode[ \t]+)?\d{4}[ \t]?[a-z]{2}(?![\p{L}\d])")
 _DISTRICT = regex.compile(
@@ -174,7 +187,8 @@ _STREET_ADJECTIVES = frozenset(
      "keizer", "paus", "abt", "deken", "kanunnik", "onze", "lieve",
      "vrouwe", "stille", "verlengde", "hoofd", "klein", "groot", "nieuw", "oud", "laan", "ir.", "ing."}
 )
-_NAME_PARTICLES = frozenset({"van", "de", "der", "den", "het", "'t", "'s", "ter", "ten", "te", "la", "le", "du", "da"})
+_NAME_PARTICLES = frozenset({"van", "de", "der", "den", "het", "'t", "'s", "ter", "ten", "te", "la", "le", "du", "da",
+                             "a", "à"})
 # Words that start an answer and are not part of a street ("Klopt, Kerkstraat 5").
 _INTERJECTIONS = frozenset(
     {"klopt", "juist", "precies", "genoteerd", "goed", "prima", "correct", "inderdaad", "adres", "straat",
@@ -283,8 +297,10 @@ class DutchAddressRecognizer(EntityRecognizer):
         number_end = self._house_number(text, end, stops)
         if abbreviated and number_end is None:
             return []
-        if folded in self._not_streets and not (capital and number_end):
-            return []
+        if folded in self._not_streets and not (capital and number_end) and not (
+                number_end and (_HOUSE_ADDITION.search(text, end, number_end) or _POSTCODE_AFTER.match(text, number_end)
+                                or self._place_at(text, number_end, common, stops))):
+            return []  # "het kerkhof", "de snelweg" … but "op de kerkhof 12 huis in Lunteren"
         if number_end is None and self._places.match(text, word.start()):
             return []  # "woon in Schiedam": a town, not a street
         start = self._street_start(text, words, index, common, stops)
@@ -354,7 +370,7 @@ class DutchAddressRecognizer(EntityRecognizer):
                 first += 1
             elif folded in ("de", "het", "'t") and following in _NAME_PARTICLES and following not in ("der", "den"):
                 first += 1
-            elif folded in ("te", "ten", "ter", "la", "le", "du", "da") and first == index - 1:
+            elif folded in ("te", "ten", "ter", "la", "le", "du", "da", "a", "à") and first == index - 1:
                 first += 1
             else:
                 break
@@ -396,10 +412,13 @@ class DutchAddressRecognizer(EntityRecognizer):
                 return None
             folded = word.group().casefold()
             number = value(folded)
+            if number is None and len(folded) > 5 and folded[-1] in "abcdefgh":
+                number = value(folded[:-1])  # "tweehonderddrieënveertiga": the letter written on
             digit_by_digit = _NUMBER_WORD.match(text, word.end() + 1) if text[word.end():word.end() + 1] == " " else None
             if digit_by_digit and value(digit_by_digit.group().casefold()) is None:
                 digit_by_digit = None
-            if number in (None, 0) or (folded in ("een", "één") and not said_number and not digit_by_digit):
+            if number in (None, 0) or (folded == "een" and not said_number and not digit_by_digit
+                                       and not _LETTER_AFTER.match(text, word.end())):
                 return None
             end = word.end()
             while (more := _NUMBER_WORD.match(text, end + 1)) and text[end] in " \t" and value(
@@ -424,7 +443,7 @@ class DutchAddressRecognizer(EntityRecognizer):
                 or value(folded) is not None or folded.endswith(("nummer", "code")) or len(folded) < 3):
             return []
         digits = _SPACE_DIGITS.match(text, word.end())
-        if not digits:
+        if not digits and not _SPACE_NUMBER_WORD.match(text, word.end()):
             return []
         number_end = self._house_number(text, word.end(), stops)
         if number_end is None:
@@ -433,14 +452,18 @@ class DutchAddressRecognizer(EntityRecognizer):
         lives = _LIVES.search(text, max(0, start - 60), start) is not None
         place = self._place_at(text, number_end, common, stops)
         postcode = _POSTCODE_AFTER.match(text, number_end) is not None
+        # "23 boven", "312, vierde etage", "9 huis": additions only a house number has
+        addition = _HOUSE_ADDITION.search(text, word.end(), number_end) is not None
         ordinary = folded in common
         cue = _ADDRESS_CUE.search(text, max(0, start - 20), start) is not None
-        if ordinary and not (lives or ((place or postcode) and (cue or word.group()[0].isupper()))):
+        if not digits and not (lives or place or postcode or addition):
+            return []  # "Florijn driehonderdtwaalf, vierde etage": a number in words needs more
+        if ordinary and not (lives or ((place or postcode or addition) and (cue or word.group()[0].isupper()))):
             return []
         # "Laan van Meerdervoort 55", "Plein 1944": a street word opens the name
         opened = _STREET_OPENING.match(text, start, word.start()) is not None
         on_street = _ON_STREET.search(text, max(0, start - 8), start) is not None and not ordinary
-        if not (lives or place or postcode or opened or on_street):
+        if not (lives or place or postcode or opened or on_street or (addition and cue)):
             if ordinary or not _TURN_OPENING.fullmatch(text, 0, start):
                 return []
             # "Weena 505" as a whole answer: an address only when the agent asked for it (the
@@ -476,6 +499,11 @@ class DutchAddressRecognizer(EntityRecognizer):
         if start == position and start < len(text):
             return None
         said_in = _SAID_IN.search(gap.group()) is not None
+        article = _ARTICLE_END.search(gap.group())
+        if article:  # "in De Bilt", "in de waal": a place whose name holds the article
+            found = self._places.match(text, position + article.start())
+            if found and (found[1] == "plain" or said_in or text[position + article.start()].isupper()):
+                return position + article.start(), _district_end(text, found[0])
         found = self._places.match(text, start)
         if found:
             end, kind = found
@@ -486,7 +514,8 @@ class DutchAddressRecognizer(EntityRecognizer):
             return None
         folded = word.group().casefold()
         if (said_in or word.group()[0].isupper()) and self._unknown_place_word(folded, common, stops):
-            return start, _district_end(text, word.end())
+            lead = position + article.start() if article and text[position + article.start()].isupper() else start
+            return lead, _district_end(text, word.end())
         return None
 
     def _unknown_place_word(self, folded: str, common: frozenset[str], stops: frozenset[str]) -> bool:
@@ -499,9 +528,12 @@ class DutchAddressRecognizer(EntityRecognizer):
         spans: list[tuple[int, int, float]] = []
         covered = 0
         after_place_word: set[int] = set()  # "in Zwolle", "uit Best"
-        after_place_article: set[int] = set()  # "in de Bijlmer", "in het Oude Westen"
+        after_place_article: dict[int, int] = {}  # "in de Bijlmer", "in het Oude Westen": where the article is
         for trigger in _PLACE_WORDS.finditer(text, overlapped=True):
-            (after_place_article if trigger.group("article") else after_place_word).add(trigger.end())
+            if trigger.group("article"):
+                after_place_article[trigger.end()] = trigger.start("article")
+            else:
+                after_place_word.add(trigger.end())
         after_lives_in = {m.end() for m in _LIVES_IN_WORDS.finditer(text)}  # "ik woon in", "uit"
         for token in _TOKEN.finditer(text):
             start = token.start()
@@ -547,7 +579,11 @@ class DutchAddressRecognizer(EntityRecognizer):
                 if word and word.group()[0].isupper():
                     span = self._capital_place(text, start, common, stops)
                     if span:
-                        spans.append((span[0], span[1], _SCORE_PLACE))
+                        article = after_place_article.get(start)
+                        # "in De Hurk": a capitalised article inside a sentence is part of the name
+                        lead = article if article is not None and text[article].isupper() and not _opens_sentence(
+                            text, article) else span[0]
+                        spans.append((lead, span[1], _SCORE_PLACE))
                         covered = span[1]
                 elif word and start in after_place_article and self._neighbourhood_word(word.group().casefold(), common, stops):
                     spans.append((start, word.end(), _SCORE_PLACE))  # "in de componistenbuurt"
