@@ -66,8 +66,13 @@ _PROVIDER_NAME = (
     r"(?:gmail|g[ \t]mail|hotmail|outlook|live|ziggo|kpnmail|kpn[ \t]mail|planet|xs4all|icloud|yahoo|telenet|skynet"
     r"|protonmail|proton[ \t]mail|upcmail|casema|chello|hetnet|zonnet|msn)(?![\p{L}\d])"
 )
+# After "apenstaartje" or "@" (never an ordinary word) a company domain may be said in words:
+# "info apenstaartje bakkerij jansen punt nl".
+_WORDS_DOMAIN = rf"{_UNIT}(?:[ \t]+{_UNIT}){{1,2}}{_SEP}{_TLDS}(?![\p{{L}}\d])"
+_SIGN_AT = r"(?:[ \t]*[,.\u2026]*[ \t]+(?:apenstaartje|apestaartje|apenstaart|apestaart|at-teken)[ \t]*[,.\u2026]*[ \t]+|[ \t]*@[ \t]*)"
 _SPOKEN_EMAIL = regex.compile(
-    rf"(?<![\p{{L}}\d@.])(?P<local>{_LOCAL}){_REMARK}*{_AT}(?P<domain>{_DOMAIN}|{_PROVIDER_NAME})", regex.IGNORECASE)
+    rf"(?<![\p{{L}}\d@.])(?P<local>{_LOCAL}){_REMARK}*(?:{_AT}(?P<domain>{_DOMAIN}|{_PROVIDER_NAME})"
+    rf"|{_SIGN_AT}(?P<domain_words>{_WORDS_DOMAIN}))", regex.IGNORECASE)
 _WORD = regex.compile(r"\S+")
 # Words that introduce an address and are not part of it.
 _LEAD_WORDS = frozenset(
@@ -121,7 +126,7 @@ _WORD_NEXT = regex.compile(r"[ \t]+\p{L}")
 def _ordinary_words(text: str, match: regex.Match) -> bool:
     """True for an "address" read from ordinary words: the at-word "at", a top-level domain that
     is also a Dutch word, and more words after it in the same sentence."""
-    tld = regex.search(r"[\p{L}]+$", match.group("domain"))
+    tld = regex.search(r"[\p{L}]+$", match.group("domain") or "")
     return bool(tld and tld.group().casefold() in _WORD_TLDS and _PLAIN_AT.match(text, match.end("local"))
                 and _WORD_NEXT.match(text, match.end()))
 
