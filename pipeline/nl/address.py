@@ -87,7 +87,7 @@ _ADDITION = regex.compile(
     (?:[ \t]*-[ \t]*|[ \t]+)?(?:huis|hs|bis|ter|boven|beneden|bg|bov|ben|zw|rd|rood|zwart|wit|groen|blauw|geel|oranje
         |grijs|bruin|paars|links|rechts|begane[ \t]+grond)(?![\p{{L}}\d])
     | [ \t]*[-/][ \t]?(?:\d{{1,4}}|[a-z]|i{{1,3}}|iv)(?![\p{{L}}\d])
-    | [ \t]+(?-i:I{{1,3}}|IV)(?![\p{{L}}\d])
+    | [ \t]+(?-i:I{{1,3}}|IV|ii|iii|iv)(?![\p{{L}}\d])
     | [ \t]+(?![uo](?![\p{{L}}\d]))[a-z](?:[ \t]+van[ \t]+\p{{L}}+)?(?![\p{{L}}\d'’])
     | ,?[ \t]*-?[ \t]*(?:{_FLOOR}[ \t]*-?[ \t]*)?(?:hoog|hg)(?:[ \t]+(?:achter|voor|links|rechts)(?![ \t]+(?:de|het|een|die|dat|mijn|ons|onze)(?![\p{{L}}])))?(?![\p{{L}}\d])
     | ,?[ \t]+(?:een|één|twee|drie|vier|vijf|zes|zeven|acht|negen|tien)hoog(?![\p{{L}}\d])
@@ -165,6 +165,7 @@ _NOUN_ENDING = regex.compile(
 _SURNAME_BEFORE = regex.compile(r"(?i:(?<![\p{L}])(?:van|ter|ten|van[ \t]+de[rn]?|in[ \t]+'t|op[ \t]+de)[ \t]+)$")
 _POSTCODE_BEFORE = regex.compile(r"(?i:(?<![\p{L}\d])\d{4}[ \t]?[a-z]{2}[ \t]*,?[ \t]*(?:(?:in|te)[ \t]+)?)$")
 _ARTICLE_END = regex.compile(r"(?i)(?<![\p{L}])(?:de|het)[ \t]+$")
+_NAME_BEFORE = regex.compile(r"(?<![\p{L}])\p{Lu}[\p{L}'’-]*[ \t]+$")
 _PLACE_AFTER = regex.compile(r"(?i)[ \t]*,?[ \t]*(?:(?:in|te)[ \t]+)?(?:(?:de|het)[ \t]+)?")
 _POSTCODE_AFTER = regex.compile(r"(?i)[ \t]*,?[ \t]*(?:postcode[ \t]+)?\d{4}[ \t]?[a-z]{2}(?![\p{L}\d])")
 _DISTRICT = regex.compile(
@@ -321,8 +322,10 @@ class DutchAddressRecognizer(EntityRecognizer):
         if number_end is not None:
             if ordinary and not strong and not capital and not (
                     _LIVES.search(text, max(0, start - 60), start) or _ON_STREET.search(text, max(0, start - 8), start)
-                    or _POSTCODE_AFTER.match(text, number_end)):
-                return []  # "storing 3", "de hooiberg 12 keer" … but "het adres is hooiberg 12"
+                    or _POSTCODE_AFTER.match(text, number_end)
+                    or _ADDRESS_CUE.search(text, max(0, start - 20), start) and (
+                        _HOUSE_ADDITION.search(text, end, number_end) or self._place_at(text, number_end, common, stops))):
+                return []  # "storing 3", "de hooiberg 12 keer" … but "het adres is hooiberg 12", "hooiberg 12 in Ede"
             found.append(result(self, "ADDRESS", start, number_end, _SCORE_STREET_NUMBER))
         else:
             if not strong and _IN_BEFORE.search(text, max(0, start - 8), start):
@@ -507,8 +510,9 @@ class DutchAddressRecognizer(EntityRecognizer):
         found = self._places.match(text, start)
         if found:
             end, kind = found
-            if kind == "plain" or text[start].isupper() or (kind == "ambiguous" and said_in):
-                return start, _district_end(text, end)
+            if kind == "plain" or text[start].isupper() or (kind == "ambiguous" and (
+                    said_in or text[start:end].casefold() not in self._ordinary and text[start:end].casefold() not in stops)):
+                return start, _district_end(text, end)  # also "hoofdstraat 12 veenendaal": a surname, not a word
         word = _WORD.match(text, start)
         if not word:
             return None
@@ -529,11 +533,14 @@ class DutchAddressRecognizer(EntityRecognizer):
         covered = 0
         after_place_word: set[int] = set()  # "in Zwolle", "uit Best"
         after_place_article: dict[int, int] = {}  # "in de Bijlmer", "in het Oude Westen": where the article is
+        after_te: set[int] = set()  # "te Zetten", but "eruit te halen": a verb after "te"
         for trigger in _PLACE_WORDS.finditer(text, overlapped=True):
             if trigger.group("article"):
                 after_place_article[trigger.end()] = trigger.start("article")
             else:
                 after_place_word.add(trigger.end())
+                if trigger.end() - trigger.start() == 3 and text[trigger.start():trigger.start() + 2].casefold() == "te":
+                    after_te.add(trigger.end())
         after_lives_in = {m.end() for m in _LIVES_IN_WORDS.finditer(text)}  # "ik woon in", "uit"
         for token in _TOKEN.finditer(text):
             start = token.start()
@@ -550,6 +557,12 @@ class DutchAddressRecognizer(EntityRecognizer):
                     covered = end
                     continue
                 after_postcode = _POSTCODE_BEFORE.search(text, max(0, start - 20), start) is not None
+                if kind == "ambiguous" and context and start in after_te and start not in after_lives_in and not capital:
+                    context = False  # "om hem eruit te halen", "in revisie te zetten": an infinitive
+                if kind != "plain" and capital and not (context or after_postcode) and _NAME_BEFORE.search(
+                        text, max(0, lead - 30), lead) and not _opens_sentence(text, _NAME_BEFORE.search(
+                            text, max(0, lead - 30), lead).start()):
+                    capital = False  # "Brandveilig Oost", "Jan Hoorn": part of a company's or person's name
                 accept = (
                     (kind == "plain")
                     or (kind == "ambiguous" and (capital or context or after_postcode))
