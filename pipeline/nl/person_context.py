@@ -272,6 +272,11 @@ def grow_name(text: str, tokens: list[_Token], first: int, last: int, names: Nam
                 and names.is_first_name(before.word) and tokens[first].kind != NameKind.AMBIGUOUS):
             first = i
             continue
+        if (_adjacent(text, before, tokens[first]) and before.kind == NameKind.UNKNOWN and len(before.word) >= 3
+                and tokens[first].kind == NameKind.NAME and not names.is_first_name(tokens[first].word)
+                and not _TITLE_TOKEN.fullmatch(before.word)):
+            first = i  # "sytse postma": an unknown word before a surname is its first name
+            continue
         break
     return first, last
 
@@ -323,6 +328,9 @@ _NOT_AFTER_TITLE = frozenset(
 )
 # Particle sequences that hardly occur outside names ("van der", "in 't"); "van de" is also prose.
 _NAME_ONLY_PARTICLES = frozenset({"van der", "van den", "van 't", "in 't", "op 't", "op den", "uit den", "ter", "ten"})
+# Words after "met <naam>" that make the unknown word a person: "met gerben die …", "met hylke gesproken".
+_PERSON_FOLLOWERS = frozenset({"die", "gesproken", "gebeld", "afgesproken", "overlegd", "geregeld", "samen"})
+_SURNAME_PARTICLES = frozenset({"de", "van", "van de", "van der", "van den", "ter", "ten", "van 't", "in 't", "op de"})
 _NAME_ONLY_AFTER_WORD = frozenset({"van der", "van den", "van 't", "in 't"})
 
 
@@ -392,6 +400,11 @@ def scan_names(text: str, names: NameGazetteer, tokens: list[_Token] | None = No
             capitals = first_word.word[0].isupper() and tokens[j].word[0].isupper() and particles[:1].islower()
             if capitals and _particles_ok(particles.split()) and particles not in ("uit de", "uit het", "in de", "in het"):
                 seed(j, _SCORE_GAZETTEER, i)  # "Riek van den Heuvel", "Jo van Gils"
+            elif (particles in _SURNAME_PARTICLES and tokens[j].kind != NameKind.WORD and len(first_word.word) >= 3
+                  and (first_word.kind in (NameKind.UNKNOWN, NameKind.NAME) or (
+                      names.is_first_name(first_word.word) and not names.verb_like(first_word.word)))
+                  and names.is_surname(text[tokens[i + 1].start : tokens[j].end])):
+                seed(j, _SCORE_WEAK, i)  # "sietske de boer": a first name and a known surname with particles
             elif particles in _NAME_ONLY_PARTICLES and (
                 first_word.kind in (NameKind.UNKNOWN, NameKind.NAME)
                 or (particles in _NAME_ONLY_AFTER_WORD and not names.verb_form(first_word.word))
@@ -399,6 +412,12 @@ def scan_names(text: str, names: NameGazetteer, tokens: list[_Token] | None = No
                 seed(j, _SCORE_WEAK, i)  # "riek van den heuvel"
     for i, token in enumerate(tokens[:-1]):
         folded = token.word.casefold()
+        following = tokens[i + 1]
+        if (token.kind == NameKind.UNKNOWN and len(folded) >= 3 and following.kind == NameKind.AMBIGUOUS
+                and _adjacent(text, token, following) and names.is_surname(following.word)
+                and not names.is_first_name(following.word) and not names.verb_like(following.word)
+                and not _TITLE_TOKEN.fullmatch(token.word) and not (i and tokens[i - 1].word.casefold() in _DETERMINER_WORDS)):
+            seed(i + 1, _SCORE_WEAK, i)  # "wieke lindeboom": an unknown word before a surname that is also a word
         if folded in _NAME_ONLY_PARTICLES and (i == 0 or not _is_particle(tokens[i - 1])):
             # "ten brinke", "van der hoeven" without a first name: a particle sequence of names only
             j = i + 1
@@ -466,6 +485,11 @@ def scan_names(text: str, names: NameGazetteer, tokens: list[_Token] | None = No
             seed(j, _SCORE_WEAK, first)
         elif target.kind in (NameKind.NAME, NameKind.UNKNOWN) and (kind != "met" or initials):
             seed(j, _SCORE_POSITION, first)
+        elif kind == "met" and j == i and target.kind == NameKind.UNKNOWN and len(target.word) >= 3 and (
+            j + 1 < len(tokens) and _adjacent(text, target, tokens[j + 1])
+            and tokens[j + 1].word.casefold() in _PERSON_FOLLOWERS
+        ):
+            seed(j, _SCORE_WEAK)  # "samen met gerben die …", "met hylke gesproken"
         elif kind == "met" and j == i and target.kind == NameKind.UNKNOWN and target.word[0].isupper() and (
             not _OPENING_CAPITAL.search(text, 0, target.start)
         ):
