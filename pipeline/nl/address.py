@@ -118,7 +118,8 @@ _LIVES = regex.compile(
     r"|bezoekadres|locatie|staat|zit|zitten)\b[^.?!]{0,25}?\b(?:op|aan|naar|in|is|:)[ \t]*(?:eh[ \t]+)?)$"
 )
 # What stands before an address said on its own ("het is Achterom 14 in Kampen", "ik zie het …").
-_ADDRESS_CUE = regex.compile(r"(?i:(?:^|[.?!…:,][ \t]*|(?<![\p{L}])(?:is|op|aan|naar|zie|het|dat|ja|nee|nou|klopt))[ \t]*)$")
+_ADDRESS_CUE = regex.compile(
+    r"(?i:(?:^|[.?!…:,][ \t]*|(?<![\p{L}])(?:is|op|aan|naar|zie|het|dat|ja|nee|nou|klopt|woon|woont|wonen|woonde))[ \t]*)$")
 # "op"/"aan" before a street with its article: "op de Dorpsstraat", "aan de Molenweg".
 _STREET_OPENING = regex.compile(
     r"(?i)(?:(?:de|het)[ \t]+)?(?:laan|plein|weg|kade|singel|dreef|straat|park|hof|pad|gracht|markt|wal|dijk|steeg)"
@@ -165,6 +166,9 @@ _NOUN_ENDING = regex.compile(
 _SURNAME_BEFORE = regex.compile(r"(?i:(?<![\p{L}])(?:van|ter|ten|van[ \t]+de[rn]?|in[ \t]+'t|op[ \t]+de)[ \t]+)$")
 _POSTCODE_BEFORE = regex.compile(r"(?i:(?<![\p{L}\d])\d{4}[ \t]?[a-z]{2}[ \t]*,?[ \t]*(?:(?:in|te)[ \t]+)?)$")
 _ARTICLE_END = regex.compile(r"(?i)(?<![\p{L}])(?:de|het)[ \t]+$")
+_ARTICLE_ONLY = regex.compile(r"(?i)(?:de|het|'t|’t)[ \t]+")
+_PREPOSITION_BEFORE = regex.compile(
+    r"(?i)(?<![\p{L}])(achter|over|onder|tegenover|buiten|binnen|langs|naast|boven|aan|op|in|bij|voor|naar)[ \t]+$")
 _NAME_BEFORE = regex.compile(r"(?<![\p{L}])\p{Lu}[\p{L}'’-]*[ \t]+$")
 _PLACE_AFTER = regex.compile(r"(?i)[ \t]*,?[ \t]*(?:(?:in|te)[ \t]+)?(?:(?:de|het)[ \t]+)?")
 _POSTCODE_AFTER = regex.compile(r"(?i)[ \t]*,?[ \t]*(?:postcode[ \t]+)?\d{4}[ \t]?[a-z]{2}(?![\p{L}\d])")
@@ -292,8 +296,9 @@ class DutchAddressRecognizer(EntityRecognizer):
             abbreviated = True
             if text.startswith(".", end):
                 end += 1
-        if folded in self._not_places:
-            return []
+        if folded in self._not_places and not (index > 1 and _STREET_OPENING.fullmatch(
+                text, words[index - 2].start(), word.start())):
+            return []  # "Holland", but "Hof van Holland 12"
         capital = raw[0].isupper() and not _opens_sentence(text, word.start())
         number_end = self._house_number(text, end, stops)
         if abbreviated and number_end is None:
@@ -313,8 +318,12 @@ class DutchAddressRecognizer(EntityRecognizer):
                 start = words[index - 1].start()
         named = _ARTICLE.match(text, start, word.start()).end() < word.start()
         if folded == suffix:
-            if not (number_end and (named or folded in _BARE_STREETS)) and not (capital and folded in _BARE_STREETS):
-                return []  # "de straat", "het plein", "op de weg"
+            if not (number_end and (named or folded in _BARE_STREETS)) and not (capital and folded in _BARE_STREETS) \
+                    and not (number_end and (capital or start < word.start()) and (
+                        _LIVES.search(text, max(0, start - 60), start) or _POSTCODE_AFTER.match(text, number_end)
+                        or self._place_at(text, number_end, common, stops))):
+                return []  # "de straat", "het plein", "op de weg" … but "aan de Vaart 3 in Dokkum"
+            start = _preposition_start(text, start, word.start())
         # "de oude haven": an ordinary word with a name before it is a street name
         ordinary = (folded in common or folded in stops) and not named
         strong = suffix in _STRONG_SUFFIXES if suffix else True
@@ -442,7 +451,10 @@ class DutchAddressRecognizer(EntityRecognizer):
         number, with a place or postcode after it or "woon"/"adres" before it."""
         word = words[index]
         folded = word.group().casefold()
-        if (folded in stops or folded in _INTERJECTIONS or folded in _COUNT_NOUNS or folded in self._not_places
+        if folded in self._not_places and index > 1 and _STREET_OPENING.fullmatch(
+                text, words[index - 2].start(), word.start()):
+            pass  # "Hof van Holland 12", "Laan van België 3": a street word opens the name
+        elif (folded in stops or folded in _INTERJECTIONS or folded in _COUNT_NOUNS or folded in self._not_places
                 or value(folded) is not None or folded.endswith(("nummer", "code")) or len(folded) < 3):
             return []
         digits = _SPACE_DIGITS.match(text, word.end())
@@ -460,7 +472,7 @@ class DutchAddressRecognizer(EntityRecognizer):
         ordinary = folded in common
         cue = _ADDRESS_CUE.search(text, max(0, start - 20), start) is not None
         if not digits and not (lives or place or postcode or addition):
-            return []  # "Florijn driehonderdtwaalf, vierde etage": a number in words needs more
+            return []  # "Karveel vierhonderdzeventien, derde etage": a number in words needs more
         if ordinary and not (lives or ((place or postcode or addition) and (cue or word.group()[0].isupper()))):
             return []
         # "Laan van Meerdervoort 55", "Plein 1944": a street word opens the name
@@ -472,6 +484,8 @@ class DutchAddressRecognizer(EntityRecognizer):
             # "Weena 505" as a whole answer: an address only when the agent asked for it (the
             # context enhancer raises the score when "adres", "woont" … were said just before).
             return [result(self, "ADDRESS", start, number_end, _SCORE_NAME_NUMBER_ALONE)]
+        if start == words[index - 1].start() if index else False:
+            start = _preposition_start(text, start, word.start())  # "Achter de Kerk 12"
         found = [result(self, "ADDRESS", start, number_end, _SCORE_NAME_NUMBER)]
         if place:
             found.append(result(self, "LOCATION", place[0], place[1], _SCORE_PLACE))
@@ -503,7 +517,7 @@ class DutchAddressRecognizer(EntityRecognizer):
             return None
         said_in = _SAID_IN.search(gap.group()) is not None
         article = _ARTICLE_END.search(gap.group())
-        if article:  # "in De Bilt", "in de waal": a place whose name holds the article
+        if article:  # "in De Meern", "in de kwakel": a place whose name holds the article
             found = self._places.match(text, position + article.start())
             if found and (found[1] == "plain" or said_in or text[position + article.start()].isupper()):
                 return position + article.start(), _district_end(text, found[0])
@@ -533,7 +547,7 @@ class DutchAddressRecognizer(EntityRecognizer):
         covered = 0
         after_place_word: set[int] = set()  # "in Zwolle", "uit Best"
         after_place_article: dict[int, int] = {}  # "in de Bijlmer", "in het Oude Westen": where the article is
-        after_te: set[int] = set()  # "te Zetten", but "eruit te halen": a verb after "te"
+        after_te: set[int] = set()  # "te Zetten", but "los te halen": a verb after "te"
         for trigger in _PLACE_WORDS.finditer(text, overlapped=True):
             if trigger.group("article"):
                 after_place_article[trigger.end()] = trigger.start("article")
@@ -558,11 +572,11 @@ class DutchAddressRecognizer(EntityRecognizer):
                     continue
                 after_postcode = _POSTCODE_BEFORE.search(text, max(0, start - 20), start) is not None
                 if kind == "ambiguous" and context and start in after_te and start not in after_lives_in and not capital:
-                    context = False  # "om hem eruit te halen", "in revisie te zetten": an infinitive
+                    context = False  # "om hem los te halen", "aan te zetten": an infinitive
                 if kind != "plain" and capital and not (context or after_postcode) and _NAME_BEFORE.search(
                         text, max(0, lead - 30), lead) and not _opens_sentence(text, _NAME_BEFORE.search(
                             text, max(0, lead - 30), lead).start()):
-                    capital = False  # "Brandveilig Oost", "Jan Hoorn": part of a company's or person's name
+                    capital = False  # "Installatietechniek West", "Jan Hoorn": part of a company's or person's name
                 accept = (
                     (kind == "plain")
                     or (kind == "ambiguous" and (capital or context or after_postcode))
@@ -593,7 +607,7 @@ class DutchAddressRecognizer(EntityRecognizer):
                     span = self._capital_place(text, start, common, stops)
                     if span:
                         article = after_place_article.get(start)
-                        # "in De Hurk": a capitalised article inside a sentence is part of the name
+                        # "in De Kempen": a capitalised article inside a sentence is part of the name
                         lead = article if article is not None and text[article].isupper() and not _opens_sentence(
                             text, article) else span[0]
                         spans.append((lead, span[1], _SCORE_PLACE))
@@ -685,6 +699,20 @@ class _Gazetteer:
                                                 and text[end + 1].isalnum())):
                 return end, kind
         return None
+
+
+def _preposition_start(text: str, start: int, word_start: int) -> int:
+    """``start`` moved before a preposition that is part of a one-word street's name: "Achter de
+    Kerk 12", "over de brug 3", and written with a capital "Aan de Vaart 3"; a plain "aan"/"op"
+    ("ik woon aan de Vaart 3") stays outside."""
+    if not _ARTICLE_ONLY.fullmatch(text, start, word_start):
+        return start
+    before = _PREPOSITION_BEFORE.search(text, max(0, start - 14), start)
+    if not before:
+        return start
+    capital = text[before.start()].isupper() and not _opens_sentence(text, before.start())
+    return before.start() if capital or before.group(1).casefold() not in ("aan", "op", "in", "naar", "bij", "voor") \
+        else start
 
 
 def _district_end(text: str, end: int) -> int:
