@@ -97,7 +97,7 @@ class Redactor:
             nlp_engine=nlp_engine,
             supported_languages=[LANGUAGE],
             default_score_threshold=score_threshold,
-            context_aware_enhancer=LemmaContextAwareEnhancer(context_prefix_count=8, context_suffix_count=3),
+            context_aware_enhancer=_enhancer_class(LemmaContextAwareEnhancer)(context_prefix_count=8, context_suffix_count=3),
         )
         self._common_words = lexicon(nlp_engine.nlp[LANGUAGE])
         self._names = name_gazetteer(rules_dir, nlp_engine.nlp[LANGUAGE])
@@ -215,7 +215,7 @@ class Redactor:
                 while (last := _LAST_WORD.search(text, start, end)) and last.start() > start and (
                     text[last.start() - 1] in " \t"
                 ) and (
-                    last.group().casefold() in self._stop_words or (
+                    (last.group().casefold() in self._stop_words and len(last.group()) > 1) or (
                         last.group().islower() and len(last.group()) >= 4
                         and (last.group() in self._common_words or self._names.verb_form(last.group()))
                         and self._names.kind(last.group()) in (NameKind.WORD, NameKind.NEVER)
@@ -358,6 +358,52 @@ def _presidio_classes():
             return super()._enhance_using_context(text, raw_results, nlp_artifacts, recognizers, context)
 
     return SpacyEngine, Analyzer
+
+
+def _enhancer_class(base):
+    """Presidio's lemma context enhancer without its two costs that change no result: it raises
+    the scores of the results in place instead of deep-copying them first (the analyzer made them
+    for this call only), and it finds a result's token by bisection over the token offsets instead
+    of walking the spaCy document token by token."""
+    import bisect
+
+    class Enhancer(base):
+        def enhance_using_context(self, text, raw_results, nlp_artifacts, recognizers, context=None):
+            if nlp_artifacts is None or not raw_results:
+                return raw_results
+            with_context = {r.id: r for r in recognizers if r.context}
+            if not with_context:
+                return raw_results
+            context = [word.lower() for word in context] if context else []
+            for found in raw_results:
+                metadata = found.recognition_metadata or {}
+                recognizer = with_context.get(metadata.get(found.RECOGNIZER_IDENTIFIER_KEY))
+                if recognizer is None or metadata.get(found.IS_SCORE_ENHANCED_BY_CONTEXT_KEY):
+                    continue
+                words = self._extract_surrounding_words(nlp_artifacts, text[found.start : found.end], found.start)
+                words.extend(context)
+                supportive = self._find_supportive_word_in_context(words, recognizer.context, self.context_matching_mode)
+                if supportive:
+                    found.score = min(max(found.score + self.context_similarity_factor,
+                                          self.min_score_with_context_similarity), self.MAX_SCORE)
+                    if found.analysis_explanation is not None:
+                        found.analysis_explanation.set_supportive_context_word(supportive)
+                        found.analysis_explanation.set_improved_score(found.score)
+            return raw_results
+
+        @staticmethod
+        def _find_index_of_match_token(word, start, tokens, tokens_indices):
+            # the first token that starts at ``start`` or ends after it, as Presidio's own walk finds
+            i = bisect.bisect_right(tokens_indices, start) - 1
+            if i < 0:
+                i = 0
+            elif tokens_indices[i] != start and start >= tokens_indices[i] + len(tokens[i]):
+                i += 1
+            if i >= len(tokens_indices):
+                raise ValueError("a result's start lies after the last token")
+            return i
+
+    return Enhancer
 
 
 @lru_cache(maxsize=2)

@@ -230,7 +230,7 @@ def grow_name(text: str, tokens: list[_Token], first: int, last: int, names: Nam
             with_particles or tokens[last].kind in (NameKind.NAME, NameKind.UNKNOWN) or names.is_first_name(tokens[last].word)
         ):
             pass
-        elif nxt.kind == NameKind.AMBIGUOUS and (
+        elif nxt.kind == NameKind.AMBIGUOUS and not (names.verb_like(nxt.word) and not with_particles) and (
             (with_particles and (names.is_surname(particles_and_word) or _particle_text(tokens, last + 1, j)
                                  not in _PREPOSITIONAL_PARTICLES | _ARTICLE_PARTICLES))
             or (not with_particles and (names.is_first_name(tokens[last].word) or tokens[last].kind == NameKind.NAME)
@@ -269,7 +269,8 @@ def grow_name(text: str, tokens: list[_Token], first: int, last: int, names: Nam
             first = i
             continue
         if (_adjacent(text, before, tokens[first]) and before.kind in (NameKind.NAME, NameKind.AMBIGUOUS)
-                and names.is_first_name(before.word) and tokens[first].kind != NameKind.AMBIGUOUS):
+                and names.is_first_name(before.word) and tokens[first].kind != NameKind.AMBIGUOUS
+                and not names.verb_like(before.word)):  # "dan ahmed": "dan" is "then" here
             first = i
             continue
         if (_adjacent(text, before, tokens[first]) and before.kind == NameKind.UNKNOWN and len(before.word) >= 3
@@ -328,6 +329,12 @@ _NOT_AFTER_TITLE = frozenset(
 )
 # Particle sequences that hardly occur outside names ("van der", "in 't"); "van de" is also prose.
 _NAME_ONLY_PARTICLES = frozenset({"van der", "van den", "van 't", "in 't", "op 't", "op den", "uit den", "ter", "ten"})
+# Words about spelling a name: the word before a spelling remark that is no name.
+_NAME_TALK = frozenset(
+    {"naam", "voornaam", "achternaam", "roepnaam", "meisjesnaam", "tussenvoegsel", "woord", "woorden", "letter",
+     "letters", "hoofdletter", "hoofdletters", "kleine", "grote", "streepje", "koppelteken", "spatie", "puntje",
+     "apostrof", "accent", "trema", "cijfer", "cijfers", "nummer", "adres", "mailadres", "emailadres", "straat"}
+)
 # Words after "met <naam>" that make the unknown word a person: "met gerben die …", "met hylke gesproken".
 _PERSON_FOLLOWERS = frozenset({"die", "gesproken", "gebeld", "afgesproken", "overlegd", "geregeld", "samen"})
 _SURNAME_PARTICLES = frozenset({"de", "van", "van de", "van der", "van den", "ter", "ten", "van 't", "in 't", "op de"})
@@ -510,6 +517,8 @@ def scan_names(text: str, names: NameGazetteer, tokens: list[_Token] | None = No
         if i is None or text[tokens[i].end : match.start()].strip(" \t,"):
             continue
         target = tokens[i]
+        if target.word.casefold() in _NAME_TALK:
+            continue  # "mijn achternaam, met een y", "kleine letters, aan elkaar"
         if target.kind in (NameKind.NAME, NameKind.UNKNOWN, NameKind.AMBIGUOUS) or (
             target.kind == NameKind.WORD and target.word.casefold() not in names.stop_words and len(target.word) >= 3
             and not names.verb_form(target.word)
