@@ -337,11 +337,12 @@ def _presidio_classes():
 
     The engine answers its stop-word and punctuation questions from a set and spaCy's own
     character test instead of ``vocab[word]``, which adds a lexeme to the vocabulary for every new
-    word (slower, and a vocabulary that grows for as long as the process runs). The analyzer skips
+    word (slower, and a vocabulary that grows for as long as the process runs), and reads a
+    document's tokens and entities once instead of twice. The analyzer skips
     context enhancement when no recognizer found anything.
     """
     from presidio_analyzer import AnalyzerEngine
-    from presidio_analyzer.nlp_engine import SpacyNlpEngine
+    from presidio_analyzer.nlp_engine import NlpArtifacts, SpacyNlpEngine
     from spacy.lang.lex_attrs import is_punct
 
     class SpacyEngine(SpacyNlpEngine):
@@ -350,6 +351,18 @@ def _presidio_classes():
 
         def is_punct(self, word: str, language: str) -> bool:
             return is_punct(word)
+
+        def _doc_to_nlp_artifact(self, doc, language: str):
+            # Presidio's own walks the document twice and builds ``doc.ents`` twice
+            lemmas, indices = [], []
+            for token in doc:
+                lemmas.append(token.lemma_)
+                indices.append(token.idx)
+            entities = doc.ents
+            entities, scores = self._get_updated_entities(
+                entities, [self.ner_model_configuration.default_score] * len(entities))
+            return NlpArtifacts(entities=entities, tokens=doc, tokens_indices=indices, lemmas=lemmas,
+                                nlp_engine=self, language=language, scores=scores)
 
     class Analyzer(AnalyzerEngine):
         def _enhance_using_context(self, text, raw_results, nlp_artifacts, recognizers, context=None):
