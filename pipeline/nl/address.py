@@ -141,8 +141,10 @@ _ON_STREET = regex.compile(r"(?i:(?<![\p{L}])(?:op|aan)[ \t]+)$")
 _PLACE_WORDS = regex.compile(
     r"(?i)(?<![\p{L}\d])(?:in|uit|te|vanuit|richting|nabij|vlakbij|dichtbij|omgeving|regio|buurt|wijk|dorp|stad|stadsdeel"
     r"|woonplaats|plaats|woonachtig|wonend|(?:verhuisd|verhuizen|verhuis|verhuist|vertrokken|getrokken)[ \t]+naar)"
-    r"(?:[ \t]+(?:in|te))?[ \t]+(?P<article>(?:de|het)[ \t]+)?"
+    r"(?:[ \t]+(?:in|te|van))?[ \t]+(?P<article>(?:de|het)[ \t]+)?"
 )
+# Words after which a town that is also a surname ("veenendaal", "haarlem") is a town: "naar", "bij".
+_TOWN_WORDS = regex.compile(r"(?i)(?<![\p{L}\d])(?:naar|bij|richting|rond|vanaf|via|tussen|buiten)[ \t]+")
 # Where someone lives, strongly enough for a word the gazetteer does not know ("ik woon in kattendijke").
 _LIVES_IN_WORDS = regex.compile(
     r"(?i)(?<![\p{L}])(?:(?:woon|woont|wonen|woonde|gewoond|wonend|woonachtig|verhuisd|kom|komt|komen|kwam|zit|zitten|zat"
@@ -150,6 +152,11 @@ _LIVES_IN_WORDS = regex.compile(
     r"|logeert|verblijf|verblijft)"
     r"(?:[ \t]+(?:nu|al|ook|eh|sinds|kort|daar|hier|zelf|oorspronkelijk)){0,3}[ \t]+(?:in|te|uit)|vanuit|wijk|dorp"
     r"|stadsdeel|woonplaats(?:[ \t]+is)?)[ \t]+"
+)
+# "ik woon in de …": a neighbourhood's name follows.
+_LIVES_IN_ARTICLE = regex.compile(
+    r"(?i)(?<![\p{L}])(?:woon|woont|wonen|woonde|gewoond|wonend|woonachtig)(?:[ \t]+(?:nu|al|ook|eh|sinds[ \t]+kort|zelf)){0,3}"
+    r"[ \t]+in[ \t]+(?:de|het)[ \t]+"
 )
 # Endings of Dutch and Flemish place names ("-dorp", "-wijk", "-hoven", "-ingen", "-um", "-gem").
 _PLACE_ENDING = regex.compile(
@@ -556,6 +563,9 @@ class DutchAddressRecognizer(EntityRecognizer):
                 if trigger.end() - trigger.start() == 3 and text[trigger.start():trigger.start() + 2].casefold() == "te":
                     after_te.add(trigger.end())
         after_lives_in = {m.end() for m in _LIVES_IN_WORDS.finditer(text)}  # "ik woon in", "uit"
+        after_town_word = {m.end() for m in _TOWN_WORDS.finditer(text)}
+        # "ik woon in de hurk": a word no dictionary knows after living words and an article
+        after_lives_article = {m.end() for m in _LIVES_IN_ARTICLE.finditer(text)}
         for token in _TOKEN.finditer(text):
             start = token.start()
             if start < covered:
@@ -564,6 +574,10 @@ class DutchAddressRecognizer(EntityRecognizer):
             found = self._places.match(text, start) if self._places.knows(token.group()) else None
             if found:
                 end, kind = found
+                if (kind == "ambiguous" and not context and start in after_town_word
+                        and text[start:end].casefold() not in self._ordinary and text[start:end].casefold() not in common
+                        and text[start:end].casefold() not in stops and not _SPACE_DIGITS.match(text, end)):
+                    context = True  # "naar veenendaal", "bij haarlem": a surname-like town, no ordinary word
                 lead = start - 1 if start > 0 and text[start - 1] in "'’" else start
                 first_word = text[start:end]
                 capital = first_word[0].isupper() and not _opens_sentence(text, lead)
@@ -615,7 +629,16 @@ class DutchAddressRecognizer(EntityRecognizer):
                 elif word and start in after_place_article and self._neighbourhood_word(word.group().casefold(), common, stops):
                     spans.append((start, word.end(), _SCORE_PLACE))  # "in de componistenbuurt"
                     covered = word.end()
+                elif word and start in after_lives_article and self._unknown_neighbourhood(word.group().casefold(), common,
+                                                                                            stops):
+                    spans.append((after_place_article[start], word.end(), _SCORE_PLACE))  # "ik woon in de hurk"
+                    covered = word.end()
         return spans
+
+    def _unknown_neighbourhood(self, folded: str, common: frozenset[str], stops: frozenset[str]) -> bool:
+        """A word after "ik woon in de" that no word list knows: the name of a neighbourhood."""
+        return (len(folded) > 3 and folded not in self._ordinary and folded not in self._not_streets
+                and not _NOUN_ENDING.search(folded) and self._unknown_place_word(folded, common, stops))
 
     def _neighbourhood_word(self, folded: str, common: frozenset[str], stops: frozenset[str]) -> bool:
         """A compound naming a neighbourhood ("componistenbuurt", "bloemenwijk"), not a generic one
