@@ -2,6 +2,7 @@
 birth and customer numbers, written or spoken, whole or in pieces (golden cases per entity type in
 ``tests/golden/nl_<type>.json``), and the number tokenizer they share."""
 
+import importlib.util
 import json
 from pathlib import Path
 
@@ -21,6 +22,18 @@ CASES = [
 ]
 
 
+
+
+def _asr_text():
+    spec = importlib.util.spec_from_file_location("asr_style", REPO_ROOT / "benchmarks" / "asr_style.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.asr_text
+
+
+asr_text = _asr_text()
+
+
 @pytest.fixture(scope="module")
 def redactor() -> Redactor:
     return get_redactor(REPO_ROOT / "nlp_models" / "nl_callscribe", REPO_ROOT / "redaction_rules", 0.35)
@@ -35,6 +48,20 @@ def test_golden_numbers(redactor, kind, case):
     for value_ in case["visible"]:
         assert value_ in out.text, f"{value_!r} redacted but is not personal data: {out.text!r}"
     assert set(case["types"]) <= {e.type for e in out.entities}
+
+
+@pytest.mark.parametrize("kind, case", CASES, ids=[f"asr-{kind}:{case['text'][:40]}" for kind, case in CASES])
+def test_golden_numbers_in_speech_recogniser_style(redactor, kind, case):
+    """The same case lower case and without sentence punctuation: the same data is found."""
+    turns = ([("medewerker", asr_text(case["before"])[0])] if "before" in case else []) + [
+        ("klant", asr_text(case["text"])[0])]
+    out = redactor.redact(turns).segments[-1]
+    for value_ in case["hidden"]:
+        hidden = asr_text(value_)[0]
+        assert hidden not in out.text, f"{hidden!r} left visible in {out.text!r}"
+    for value_ in case["visible"]:
+        visible = asr_text(value_)[0]
+        assert visible in out.text, f"{visible!r} redacted but is not personal data: {out.text!r}"
 
 
 def test_pieces_and_groups():

@@ -153,6 +153,43 @@ def _repaired(analysis: sn.Analysis, first: int) -> int | None:
     return None
 
 
+def _years_around(analysis: sn.Analysis, first: int, last: int) -> Iterable[sn.Piece]:
+    """Years said with a date of birth at tokens ``first..last``: the year after a date said
+    without one ("zeventien oktober. Tweeënnegentig."), a corrected year after a repair
+    ("negentienhonderdvierenveertig, eh, nee, wat zeg ik nou, vijfenveertig"), and a two-digit year
+    repeated next to the full year ("Zesendertig. Negentienhonderdzesendertig.")."""
+    tokens = analysis.tokens
+    year_digits = tokens[last].digits if tokens[last].kind in (sn.DIGITS, sn.NUMBER) else ""
+    for piece in analysis.pieces:
+        if piece.count > 2 or not _year_digits(piece.digits) or analysis.is_quantity(piece):
+            continue
+        if piece.first > last:
+            between = tokens[last + 1 : piece.first]
+            repaired = any(t.folded in _YEAR_REPAIRS for t in between)
+            if len(between) <= _YEAR_GAP and all(t.kind == sn.FILLER or t.folded in _YEAR_GAP_WORDS for t in between) \
+                    and (repaired or not between and _sentence_gap(analysis, last, piece)) \
+                    and (repaired or not year_digits or piece.digits[-2:] == year_digits[-2:]):
+                yield piece
+        elif piece.last < first and first - piece.last - 1 <= 1 and year_digits and len(piece.digits) == 2 \
+                and piece.digits == year_digits[-2:] and all(t.kind == sn.FILLER for t in tokens[piece.last + 1 : first]):
+            yield piece  # "Zesendertig. Negentienhonderdzesendertig."
+
+
+def _year_digits(digits: str) -> bool:
+    return len(digits) == 2 or len(digits) == 4 and digits[:2] in ("19", "20")
+
+
+def _sentence_gap(analysis: sn.Analysis, last: int, piece: sn.Piece) -> bool:
+    """Only punctuation between a date and a number: a year said as its own sentence."""
+    return bool(_PUNCTUATION_GAP.fullmatch(analysis.text, analysis.tokens[last].end, piece.start))
+
+
+_PUNCTUATION_GAP = regex.compile(r"[\s.,;:\u2026-]*")
+_YEAR_GAP = 7
+_YEAR_REPAIRS = frozenset({"nee", "sorry", "pardon", "excuus", "bedoel", "correctie", "wacht"})
+_YEAR_GAP_WORDS = _YEAR_REPAIRS | frozenset({"eh", "uh", "ik", "wat", "zeg", "nou", "of", "dus", "ja", "toch", "niet"})
+
+
 _REPAIR_WORDS = frozenset({"nee", "sorry", "wacht", "of", "ik", "bedoel", "pardon", "eh", "uh", "excuus"})
 _AFTER = 4  # words after a date in which "geboren" counts
 
@@ -164,6 +201,7 @@ class DateOfBirthRecognizer(sn.NumberRecognizer):
 
     def find(self, analysis: sn.Analysis) -> Iterable[tuple[int, int, float, float]]:
         found = []
+        anchors = []  # (first token, last token, score, boost) of each date or year found
         tokens = analysis.tokens
         for first, last, year in _dates(analysis):
             start, end = tokens[first].start, tokens[last].end
@@ -178,6 +216,7 @@ class DateOfBirthRecognizer(sn.NumberRecognizer):
             else:
                 continue
             found.append((start, end, score, boost))
+            anchors.append((first, last, score, boost))
             wrong = _repaired(analysis, first)
             if wrong is not None:
                 found.append((tokens[wrong].start, tokens[wrong].end, score, boost))
@@ -189,11 +228,19 @@ class DateOfBirthRecognizer(sn.NumberRecognizer):
             year = len(piece.digits) == 4 and piece.digits[:2] in ("19", "20")
             short_year = len(piece.digits) == 2 and piece.count == 1
             age = analysis.words_before(piece.first, 1) in (["ben"], ["bent"], ["word"], ["wordt"], ["wel"])
-            if (year or short_year and not age) and _cued(analysis, piece.first, piece.last,
+            if (year or short_year and not age and not analysis.is_quantity(piece)) and _cued(analysis, piece.first, piece.last,
                                                           _NEAR_YEAR if year else _NEAR_SHORT_YEAR):
                 found.append((piece.start, piece.end, _CUED_SCORE, 0.0))
+                anchors.append((piece.first, piece.last, _CUED_SCORE, 0.0))
             elif year and not analysis.is_quantity(piece) or only_numbers and short_year:
                 found.append((piece.start, piece.end, _NO_YEAR_SCORE, _BOOST))  # the answer to "uw geboortejaar?"
+                anchors.append((piece.first, piece.last, _NO_YEAR_SCORE, _BOOST))
+        taken = {(a, b) for a, b, _, _ in found}
+        for first, last, score, boost in anchors:
+            for piece in _years_around(analysis, first, last):
+                if (piece.start, piece.end) not in taken:
+                    taken.add((piece.start, piece.end))
+                    found.append((piece.start, piece.end, score, boost))
         return found
 
 

@@ -52,9 +52,20 @@ _REMARKS = (
     ("kleine", "letter"), ("alles", "klein"), ("klein",), ("groot",),
 )
 _CONNECTORS = (("en", "dan"), ("en",), ("dan",), ("nog",), ("daarna",))
-_REPAIRS = (("nee", "wacht"), ("nee", "sorry"), ("of", "nee"), ("ik", "bedoel"), ("sorry",), ("nee",), ("wacht",),
+_REPAIRS = (("nee", "wacht"), ("nee", "sorry"), ("of", "nee"), ("nee", "niet"), ("niet",), ("ik", "bedoel"), ("sorry",), ("nee",), ("wacht",),
             ("correctie",), ("excuus",), ("pardon",))
 _WORD_LETTERS = frozenset({"u", "o"})
+# Dutch letter names a speech recogniser writes as words: "ka tee", "bee en", "pee ha". Only names
+# that are no common word; they are letters next to a dictated item or another letter name.
+LETTER_NAMES = {
+    "bee": "B", "cee": "C", "dee": "D", "ef": "F", "gee": "G", "ha": "H", "jee": "J", "ka": "K", "el": "L",
+    "em": "M", "pee": "P", "kuu": "Q", "ku": "Q", "tee": "T", "vee": "V", "wee": "W", "iks": "X", "ex": "X",
+    "ypsilon": "Y", "zet": "Z", "zed": "Z", "es": "S", "er": "R", "en": "N", "ie": "I", "ee": "E", "aa": "A",
+    "oo": "O", "uu": "U",
+}  # "ij" is read with the single letters
+# Letter names that are also common words ("en", "er", "es", "ie"): letters only between two
+# other letters or letter names ("ka en tee", "b en m").
+_WEAK_LETTER_NAMES = frozenset({"en", "er", "es", "ie", "ee", "ex", "ku", "ha", "el", "em"})
 _WORD_AFTER = regex.compile(r" \p{L}*[aeiouy]\p{L}*(?!\p{L})")
 # Spoken symbols between two items: "k streepje 2024", "j a n at g m a i l punt c o m".
 _SYMBOL_WORDS = {
@@ -190,6 +201,8 @@ def _item(analysis: sn.Analysis, index: int, before: str, after_letter: bool = F
             kind = sn.LETTER
     if kind in (sn.DIGITS, sn.NUMBER):
         return Item(token.start, token.end, token.digits, index, index, kind == sn.NUMBER, False), index + 1
+    if kind == sn.WORD and token.folded in LETTER_NAMES and _letter_name(analysis, index, before):
+        return Item(token.start, token.end, LETTER_NAMES[token.folded], index, index, True, True), index + 1
     if kind in (sn.WORD, sn.CAPS) and _ends_with_check_digits(before):  # the bank after "NL" and check digits
         folded = token.folded
         if folded == "abn" and index + 1 < len(tokens) and tokens[index + 1].folded == "amro":
@@ -222,6 +235,42 @@ def _item(analysis: sn.Analysis, index: int, before: str, after_letter: bool = F
     return None, index
 
 
+def _letter_name(analysis: sn.Analysis, index: int, before: str) -> bool:
+    """A letter name is a letter after a dictated item ("negen vijf nul twee, ka tee") or before
+    a letter or another letter name ("ka tee"); a weak one ("en", "er") only with a letter on
+    both sides ("b en m")."""
+    tokens = analysis.tokens
+    following = tokens[index + 1] if index + 1 < len(tokens) else None
+    letter_next = following is not None and sn.joined(analysis.text, tokens[index], following) and (
+        following.kind == sn.LETTER or following.kind == sn.WORD and following.folded in LETTER_NAMES
+        and following.folded not in _WEAK_LETTER_NAMES)
+    letter_before = before[-1:].isalpha() and _after_item(analysis, index)
+    if tokens[index].folded in _WEAK_LETTER_NAMES:  # "b en m", "pee ha." closing the stretch
+        return letter_before and (letter_next or following is None
+                                  or bool(_CLAUSE_END.match(analysis.text, tokens[index].end)))
+    return bool(before) and _after_item(analysis, index) or letter_next
+
+
+def _after_item(analysis: sn.Analysis, index: int) -> bool:
+    """True when only hesitations lie between a dictated item and token ``index`` ("twee, eh...
+    ka"), not a connecting word or a sentence end ("93. En zet er ...")."""
+    tokens = analysis.tokens
+    previous = index - 1
+    while previous >= 0 and (tokens[previous].kind == sn.FILLER or tokens[previous].folded in _FILLER_WORDS):
+        previous -= 1
+    folded = tokens[previous].folded if previous >= 0 else ""
+    if previous < 0 or not (tokens[previous].kind in _ITEM_KINDS
+                            or folded in LETTER_NAMES and folded not in _WEAK_LETTER_NAMES):
+        return False
+    gap = analysis.text[tokens[previous].end : tokens[index].start]
+    return not (_SENTENCE_GAP.search(gap) and tokens[index].text[:1].isupper())
+
+
+_ITEM_KINDS = frozenset({sn.DIGITS, sn.NUMBER, sn.LETTER, sn.CAPS, sn.CODE})
+_SENTENCE_GAP = regex.compile(r"[.!?]")
+
+
+_CLAUSE_END = regex.compile(r"\s*[.,;:!?\u2026]")
 _CHECK_DIGITS = regex.compile(r"NL\d\d?$")
 _CODE_LETTERS = regex.compile(r"[A-Za-z]{1,3}")
 _HYPHEN_DIGIT = regex.compile(r"-\d")

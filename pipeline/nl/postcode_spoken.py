@@ -43,6 +43,21 @@ _COMMON = frozenset({
 _GLUE = frozenset({"en", "of", "is"})
 
 
+def _corrected_letters(reading: dictation.Reading, last: int) -> int:
+    """The last item of a postcode with the corrections of its letters after it: "8441 B M, nee,
+    niet M. B, N van Nico", "1234 AB sorry AC"."""
+    parts = reading.parts()
+    following = [p for p in parts if p[0] > last]
+    if not following or reading.items[following[0][0]].link != dictation.REPAIRED:
+        return last
+    for a, b in following[:2]:
+        chars = "".join(item.chars for item in reading.items[a : b + 1])
+        if not (chars.isalpha() and len(chars) <= 3):  # "niet k d l": the wrong letter said again
+            break
+        last = b
+    return last
+
+
 class SpokenPostcodeRecognizer(sn.NumberRecognizer):
     ENTITY = "POSTCODE"
     NAME = "Dutch postcode (spoken or spelled)"
@@ -56,6 +71,7 @@ class SpokenPostcodeRecognizer(sn.NumberRecognizer):
             for first, last, chars in reading.runs():
                 if claimed.intersection(range(first, last + 1)) or not _POSTCODE.fullmatch(chars.replace("-", "")):
                     continue
+                last = _corrected_letters(reading, last)
                 claimed.update(range(first, last + 1))
                 covered.update(range(reading.items[first].first, reading.items[last].last + 1))
                 spelled = any(item.last > item.first for item in reading.items[first : last + 1])

@@ -38,7 +38,8 @@ _ALPHABET = (
 )
 _SPELLED = rf"(?:{_LETTER}(?:(?:-|[,.][ \t]*|[ \t]+){_LETTER}(?![\p{{L}}\d])){{2,}})"
 _UNIT = r"(?:[\p{L}\p{M}\d]+(?:[._-][\p{L}\p{M}\d]+)*)"
-_PARTICLE = r"(?:van der|van den|van de|van 't|van|de|der|den|ter|ten|te|el|al)"
+_PARTICLE = (r"(?:van der|van den|van de|van 't|van het|op den|op de|op 't|op het|in 't|in den|in de|uit den|uit de"
+             r"|aan de|aan den|bij de|von der|von|van|de|der|den|ter|ten|te|el|al|la|le|du|da|di|dos|das|del)")
 # Remarks a caller makes while spelling, inside the address: "aan elkaar", "met een z", "met twee
 # l-en", "zonder spatie", hesitations.
 _REMARK = (
@@ -47,15 +48,18 @@ _REMARK = (
     r"|eh|ehm|uh|uhm)(?![\p{L}\d])[ \t]*,?)"
 )
 _NUMBER_WORD = (
-    r"(?:(?:een|twee|drie|vier|vijf|zes|zeven|acht|negen)(?:en|ën)(?:twintig|dertig|veertig|vijftig|zestig|zeventig"
+    r"(?:nul|een|twee|drie|vier|vijf|zes|zeven|acht|negen|(?:een|twee|drie|vier|vijf|zes|zeven|acht|negen)(?:en|ën)(?:twintig|dertig|veertig|vijftig|zestig|zeventig"
     r"|tachtig|negentig)|twintig|dertig|veertig|vijftig|zestig|zeventig|tachtig|negentig|tien|elf|twaalf"
-    r"|(?:der|veer|vijf|zes|zeven|acht|negen)tien)"
+    r"|(?:der|veer|vijf|zes|zeven|acht|negen)tien)(?![\p{L}\d])"
 )
 _LOCAL_UNIT = rf"(?:{_ALPHABET}|{_SPELLED}|(?:{_PARTICLE}[ \t]+)?{_UNIT})"
 # A local part: units joined by a separator word; a single letter or a number may follow a
 # unit with only a space ("sjoukje w", "jan 85"), and so may a surname with its particle
 # ("lotte streepje de boer").
+# Initials said before a surname: "k, m, jansen at ...", "k.m. jansen at ...".
+_INITIALS = rf"(?:{_LETTER}(?:[.,]?[ \t]+|\.)){{1,3}}(?=\p{{L}}{{2}})"
 _LOCAL = (
+    rf"(?:{_INITIALS})?"
     rf"(?:\p{{L}}+[ \t]+(?=\p{{L}}+{_SPOKEN_AT}))?"  # a first name before the surname: "jan jansen at ..."
     rf"{_LOCAL_UNIT}(?:{_REMARK}*{_SEP}{_LOCAL_UNIT}|[ \t]+(?:\p{{L}}|\d+|{_NUMBER_WORD})(?![\p{{L}}\d])"
     rf"|[ \t]+{_PARTICLE}[ \t]+{_UNIT})*"
@@ -121,14 +125,18 @@ class DutchSpokenEmailRecognizer(EntityRecognizer):
 _WORD_TLDS = frozenset({"de", "nu", "me", "at", "no"})
 _PLAIN_AT = regex.compile(r"[ \t,]*(?:at|et|ad)[ \t,]", regex.IGNORECASE)
 _WORD_NEXT = regex.compile(r"[ \t]+\p{L}")
+_PROVIDER_START = regex.compile(rf"(?:{_PROVIDER_NAME}|(?:proton|pm|gmx|kpn|telfort|tele2|tiscali|caiway|solcon)"
+                                rf"(?![\p{{L}}\d]))", regex.IGNORECASE)
 
 
 def _ordinary_words(text: str, match: regex.Match) -> bool:
     """True for an "address" read from ordinary words: the at-word "at", a top-level domain that
-    is also a Dutch word, and more words after it in the same sentence."""
-    tld = regex.search(r"[\p{L}]+$", match.group("domain") or "")
-    return bool(tld and tld.group().casefold() in _WORD_TLDS and _PLAIN_AT.match(text, match.end("local"))
-                and _WORD_NEXT.match(text, match.end()))
+    is also a Dutch word, and more words after it in the same sentence. A mail provider's domain
+    ("proton punt me") is always an address."""
+    domain = match.group("domain") or ""
+    tld = regex.search(r"[\p{L}]+$", domain)
+    return bool(tld and not _PROVIDER_START.match(domain) and tld.group().casefold() in _WORD_TLDS
+                and _PLAIN_AT.match(text, match.end("local")) and _WORD_NEXT.match(text, match.end()))
 
 
 def recognizers(rules_dir: Path) -> list[EntityRecognizer]:

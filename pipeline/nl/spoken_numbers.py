@@ -57,6 +57,8 @@ _WORD_LETTERS = frozenset({"u", "o"})
 # Short consonant clusters that are abbreviations of words, not spelled letters.
 _ABBREVIATIONS = frozenset({"nr", "tv", "pc", "cv", "wc", "km", "kwh", "kw", "ps", "st", "mvg", "bv", "hr", "gr",
                             "ml", "cm", "mm", "kg", "pvd", "ww", "hbo", "mbo", "vwo", "btw"})
+# Words that label a number ("IBAN NL91 ...", "BSN 1234..."), never letters of the code after them.
+_LABEL_WORDS = frozenset({"iban", "bsn", "bic", "swift", "cvc", "cvv", "sofi", "postcode", "nummer", "kenteken"})
 _VOWELS = frozenset("aeiouyáéíóúäëïöüàèìòù")
 _PREFIXES_OF_TENS = ("twintig", "dertig", "veertig", "vijftig", "zestig", "zeventig", "tachtig", "negentig")
 # Words that may sit between the pieces of one dictated number ("0863 9369... en dan 89").
@@ -198,6 +200,8 @@ def _kind(word: str) -> tuple[str, str]:
         return FILLER, ""
     if len(word) == 1 and word.isascii() and word.isalpha():
         return (WORD if folded in _WORD_LETTERS and word.islower() else LETTER), ""
+    if folded in _LABEL_WORDS:
+        return WORD, ""
     if word.isascii() and word.isalpha() and len(word) <= 5 and (
             word.isupper() or len(word) <= 4 and not _VOWELS.intersection(folded) and folded not in _ABBREVIATIONS):
         return CAPS, ""
