@@ -48,7 +48,7 @@ _TOKEN = regex.compile(r"[\p{L}\d]+")
 _GAP = regex.compile(r"[ \t]+")
 _ARTICLE = regex.compile(r"(?i)(?:(?:de|het|'t)[ \t]+)?")
 _NEXT_WORD = regex.compile(r"[ \t]+([\p{L}%'’]+)")
-_SPACE_DIGITS = regex.compile(r"(?i)[ \t]+\d{1,5}(?:[ \t]?[a-z](?![\p{L}\d'’]))?(?![\d]|[.,:]\d)")
+_SPACE_DIGITS = regex.compile(r"(?i)[ \t]+\d{1,5}(?:[ \t]?[a-z](?![\p{L}\d'’]|(?<=t)/m(?![\p{L}])))?(?![\d]|[.,:]\d)")
 _SPACE_NUMBER_WORD = regex.compile(
     r"(?i)[ \t]+(?:een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|dertien|veertien|vijftien|zestien"
     r"|zeventien|achttien|negentien|twintig|dertig|veertig|vijftig|zestig|zeventig|tachtig|negentig|honderd"
@@ -77,7 +77,7 @@ _NUMBER_INTRO = regex.compile(
     r"(?i)(?:[ \t]*,?[ \t]+(?:(?:eh+m?|ehm|uhm?|dus|en|dan|op|dat|het|is|de|met|op)[ \t]*,?[ \t]+){0,3}(?:huisnummers?|nummers?|nr\.?|no\.?)"
     r"|[ \t]*,?[ \t]*(?:huisnummers?|nummers?)|[ \t]+(?:eh+m?|ehm|uhm?)[ \t]*,?(?=[ \t]+\d))?[ \t]*"
 )
-_DIGITS = regex.compile(r"(?i)\d{1,5}(?:[ \t]?[a-z](?![\p{L}\d'’]))?(?![\d]|[.,:]\d)")
+_DIGITS = regex.compile(r"(?i)\d{1,5}(?:[ \t]?[a-z](?![\p{L}\d'’]|(?<=t)/m(?![\p{L}])))?(?![\d]|[.,:]\d)")
 _NUMBER_WORD = regex.compile(r"(?i)[\p{L}]+(?![\p{L}\d'’])")
 _FLOOR = (r"(?:\d{1,2}(?:e|ste|de)?|een|één|eerste|twee|tweede|drie|derde|vier|vierde|vijf|vijfde|zes|zesde|zeven"
           r"|zevende|acht|achtste|negen|negende|tien|tiende)")
@@ -88,11 +88,12 @@ _ADDITION = regex.compile(
         |grijs|bruin|paars|links|rechts|begane[ \t]+grond)(?![\p{{L}}\d])
     | [ \t]*[-/][ \t]?(?:\d{{1,4}}|[a-z]|i{{1,3}}|iv)(?![\p{{L}}\d])
     | [ \t]+(?-i:I{{1,3}}|IV|ii|iii|iv)(?![\p{{L}}\d])
-    | [ \t]+(?![uo](?![\p{{L}}\d]))[a-z](?:[ \t]+van[ \t]+\p{{L}}+)?(?![\p{{L}}\d'’])
+    | [ \t]+(?![uo](?![\p{{L}}\d]))[a-z](?:[ \t]+van[ \t]+\p{{L}}+)?(?![\p{{L}}\d'’]|(?<=t)/m(?![\p{{L}}]))
     | ,?[ \t]*-?[ \t]*(?:{_FLOOR}[ \t]*-?[ \t]*)?(?:hoog|hg)(?:[ \t]+(?:achter|voor|links|rechts)(?![ \t]+(?:de|het|een|die|dat|mijn|ons|onze)(?![\p{{L}}])))?(?![\p{{L}}\d])
     | ,?[ \t]+(?:een|één|twee|drie|vier|vijf|zes|zeven|acht|negen|tien)hoog(?![\p{{L}}\d])
     | ,?[ \t]+(?:op[ \t]+)?(?:de[ \t]+)?{_FLOOR}[ \t]+(?:etage|verdieping|woonlaag)(?![\p{{L}}\d])
     | ,?[ \t]+(?:bus|chalet|unit|woning|appartement|app\.?|kamer|flat|box|huisnummer|nummer|nr\.?)[ \t]+{_NUMBER_WORDS}(?![\p{{L}}\d])
+    | [ \t]+achter(?![\p{{L}}\d]|[ \t]+(?:de|het|een|die|dat|mijn|ons|onze|'t|m'n|zijn|haar)(?![\p{{L}}]))
     | [ \t]+(?:tot[ \t]+en[ \t]+met|t/m|tm|t\.m\.)[ \t]+{_NUMBER_WORDS}(?![\p{{L}}\d])
     | [ \t]+(?:tot|en|of)[ \t]+\d{{1,4}}[a-z]?(?![\p{{L}}\d]|[ \t]+(?:uur|euro|keer|jaar|dagen|minuten|procent))
     """
@@ -200,7 +201,7 @@ _STREET_ADJECTIVES = frozenset(
      "vrouwe", "stille", "verlengde", "hoofd", "klein", "groot", "nieuw", "oud", "laan", "ir.", "ing."}
 )
 _NAME_PARTICLES = frozenset({"van", "de", "der", "den", "het", "'t", "'s", "ter", "ten", "te", "la", "le", "du", "da",
-                             "a", "à"})
+                             "a", "à", "v", "vd", "v.d"})
 # Words that start an answer and are not part of a street ("Klopt, Kerkstraat 5").
 _INTERJECTIONS = frozenset(
     {"klopt", "juist", "precies", "genoteerd", "goed", "prima", "correct", "inderdaad", "adres", "straat",
