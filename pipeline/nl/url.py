@@ -1,5 +1,5 @@
 """Web addresses (URL), written or dictated, in any case: "www.jansen-loodgieter.nl",
-"https://instagram.com/janvries", "w w w punt jansen punt nl", "mijn website is bakkerij de vries punt nl", "instagram punt com slash
+"https://instagram.com/janvries", "w w w punt jansen punt nl", "www punt dakdekkerij de vries punt nl", "mijn website is bakkerij de vries punt nl", "instagram punt com slash
 janvries", "facebook punt com schuine streep sanne punt de wit".
 
 A personal site or a profile page names a person; the service desk's own sites and those of the
@@ -59,6 +59,15 @@ _INTRODUCED = regex.compile(
     (?![\p{{L}}\d])
     """
 )
+# After a said "www punt", a domain of several words ("www punt dakdekkerij de vries punt nl").
+_WWW_WORDS = regex.compile(
+    rf"""(?ix)(?<![\p{{L}}\d@.])
+    (?P<url>(?:w[ \t]+w[ \t]+w|www|wee[ \t]+wee[ \t]+wee)[ \t]+punt[ \t]+
+      (?P<host>(?:{_LABEL}[ \t]+){{1,4}}punt[ \t]+(?:{_SPOKEN_WWW_TLDS}))
+      (?P<path>(?:[ \t]+{_SLASH}[ \t]+{_LABEL})*))
+    (?![\p{{L}}\d])
+    """
+)
 # Words that make what follows part of an e-mail address, not a web address.
 _EMAIL_BEFORE = regex.compile(r"(?i)(?:@|apenstaartje|\bat|\bapestaartje|\bapenstaart)[ \t]*$")
 
@@ -86,8 +95,17 @@ class DutchUrlRecognizer(EntityRecognizer):
             if bare and match.group("host").rsplit(".", 1)[-1].casefold() not in _BARE_TLDS:
                 continue  # "zie.de": a typo, not a site
             if self._personal(text, match, match.group("host").split(".")):
-                found.append(result(self, "URL", match.start("url"), match.end("url"), _SCORE_WRITTEN))
+                end = match.end("url")
+                while end > match.end("host") and text[end - 1] in ".,!?:;":
+                    end -= 1  # "kijk op https://jansen.nl/contact." : the full stop ends the sentence
+                found.append(result(self, "URL", match.start("url"), end, _SCORE_WRITTEN))
         for match in _INTRODUCED.finditer(text):
+            labels = [regex.sub(r"(?i)[ \t]+punt[ \t]+.*$", "", match.group("host")).replace(" ", ""), "nl"]
+            if self._personal(text, match, labels):
+                found.append(result(self, "URL", match.start("url"), match.end("url"), _SCORE_SPOKEN))
+        for match in _WWW_WORDS.finditer(text):
+            if any(r.start <= match.start("url") < r.end for r in found):
+                continue
             labels = [regex.sub(r"(?i)[ \t]+punt[ \t]+.*$", "", match.group("host")).replace(" ", ""), "nl"]
             if self._personal(text, match, labels):
                 found.append(result(self, "URL", match.start("url"), match.end("url"), _SCORE_SPOKEN))
