@@ -35,12 +35,12 @@ MAGHREB_STEM = [
 SURINAME_FIRST = [
     "Ravi", "Sunil", "Anand", "Rakesh", "Shanti", "Sita", "Priya", "Kiran", "Roshni", "Vikash",
     "Ashwin", "Reshma", "Glenn", "Marlon", "Romano", "Jerrel", "Shirley", "Sharon", "Denise",
-    "Ricardo", "Clyde", "Errol", "Humphrey", "Iwan", "Natasha", "Gaitree", "Soenita",
+    "Clyde", "Errol", "Humphrey", "Iwan", "Natasha", "Gaitree", "Soenita",
 ]
 SURINAME_LAST = [
     "Ramdin", "Sewnath", "Jagessar", "Ramlal", "Baldewsingh", "Mohan", "Kalloe", "Ramsaran",
     "Soekhai", "Bhoendie", "Lachman", "Doekhie", "Biharie", "Pinas", "Kromodimedjo",
-    "Wongsodikromo", "Sastro", "Martina", "Rosario", "Isenia", "Cijntje", "Koeiman",
+    "Wongsodikromo", "Sastro", "Martina", "Rosario", "Cijntje", "Koeiman",
     "Brandon", "Fraser", "Linger", "Nelom", "Amatdjais", "Sabajo", "Zeefuik", "Wijngaarde",
 ]
 CHINESE_STYLE_LAST = ["Chen", "Wong", "Li", "Zhang", "Liu", "Lam", "Tang", "Cheung", "Ho", "Wu"]
@@ -257,4 +257,176 @@ GREETINGS = [
 SPOKEN_NUMBERS = [
     "twee", "drie", "vijf", "zeven", "twaalf", "vijftien", "achttien", "twintig", "vijfendertig",
     "tweeënveertig", "zesenzestig", "honderd", "tweehonderd", "duizend", "dertien", "negentien",
+]
+
+# Short answers and interjections that open or make up a turn (O even when capitalised).
+INTERJECTIONS = [
+    "Mooi", "Sorry", "Excuses", "Fijn", "Succes", "Bedankt", "Top", "Prima", "Zeker", "Jazeker",
+    "Moment", "Momentje", "Ah", "O", "Hè", "Haha", "Sterkte",
+    "Begrijpelijk", "Genoteerd", "Helaas", "Klopt", "Precies", "Natuurlijk", "Inderdaad", "Goed",
+    "Duidelijk", "Super", "Perfect", "Geweldig", "Vervelend", "Jammer", "Doei",
+    "Tot ziens", "Welkom", "Gelukkig", "Echt", "Serieus", "Eerlijk gezegd",
+    "Trouwens", "Overigens", "Tja", "Hm", "Nogmaals", "Ter controle", "Even herhalen", "Let op",
+    "Wacht", "Sorry hoor", "Pardon", "Wat", "Waar", "Wanneer", "Hoe", "Wie", "Waarom",
+    "Stuur maar", "Zeg het maar", "Vertelt u maar", "Gaat uw gang", "Ogenblikje", "Nou nee",
+    "Absoluut", "Helemaal goed", "Keurig", "Netjes", "Oeps", "Oei", "Jeetje", "Tjonge", "Nee hè",
+    "Och", "Hè hè", "Gaaf", "Lekker", "Rustig aan", "Geen idee", "Geen zorgen", "Uiteraard",
+    "Akkoord", "Afgesproken", "Dat klopt", "Graag", "Alsjeblieft", "Dankjewel", "Merci",
+]
+# Departments said before "met <name>" (O).
+DEPARTMENTS = [
+    "klantenservice", "meldkamer", "planning", "servicedesk", "storingsdienst", "receptie",
+    "facilitaire zaken", "afdeling onderhoud", "debiteurenbeheer", "de helpdesk", "verhuur",
+    "technische dienst", "klachtenafdeling", "de buitendienst", "administratie",
+]
+# Ordinary call sentences without names or places: verbs at the end, "jullie", "met" and "in"
+# before things that are not names or places, questions, complaints.
+PLAIN_SENTENCES = [
+    "Wilt u uw achternaam voor mij spellen?", "Kunt u de straatnaam spellen?",
+    "Wilt u dat herhalen?", "Op welk nummer kan de planner u straks bereiken?",
+    "Op welk nummer bent u bereikbaar?", "Ik ben er klaar mee met jullie bedrijf.",
+    "De ketel is destijds via jullie geplaatst.", "Ik heb een contract bij jullie.",
+    "Kunnen jullie de herinneringen stopzetten?", "Hoe lang houden jullie de opnames?",
+    "Ik heb al eerder iemand van jullie gesproken.", "Jullie hebben niks gerepareerd.",
+    "Hoe gaat dat bij jullie met een klacht?", "Jullie monteur staat voor de deur.",
+    "Een busje met jullie naam op de zijkant.", "Jullie hebben daar vast verstand van.",
+    "Dat zoeken we samen uit.", "Waarover belt u?", "Waarmee kan ik u helpen?",
+    "Ik haal uw dossier even op.", "Ter controle vraag ik uw geboortedatum.",
+    "En uw huisadres, ter controle.", "Het liefst zo snel mogelijk.", "Het is ijskoud in huis.",
+    "Is alles met u in orde?", "Houdt u contact met de mensen binnen?", "Er zit iemand in de lift.",
+    "Ik zet er met spoed iemand op.", "Er komt vandaag nog iemand.", "Wie is er op locatie?",
+    "Drukt u op de resetknop om te resetten.", "Zal ik iemand inplannen?",
+    "De technicus adviseert vervanging.", "Kun je zien welke melding er staat?",
+    "Dat moet ik nazoeken.", "Dat kunt u naar de verzekeraar sturen.", "Dat kost u niets.",
+    "Het is gratis voor huurders.", "Dat duurt wel erg lang.",
+    "Ik moet het eerst met mijn vrouw overleggen.", "Eerst een paar vragen om u te verifiëren.",
+    "Iemand van ons neemt contact met u op.", "Ik ben woedend.", "Ik heb een dag vrij moeten nemen.",
+    "Dat lijkt op een pasnummer.", "U kunt ook met iDEAL betalen.", "Betalen met pin kan ook.",
+    "Stuur het maar per post.", "Ik zoek mijn bankpasje even.", "Ik probeer zijn mobiele nummer.",
+    "Blijft u even aan de lijn?", "Ik heb de voicemail ingesproken.", "Hij neemt niet op.",
+    "Ik moet zo weg.", "Dat begrijp ik helemaal.", "Dat klinkt vervelend.",
+    "Er is nog ruimte op {day}.", "Is het toestel uw eigendom of van de verhuurder?",
+    "Ziet u een code op het scherm?", "Het ledje brandt nu groen.", "Het lampje is rood.",
+    "Ik werk als stratenmaker.", "Mijn kleinzoon regelt dat voor me.", "Belt u mij direct terug.",
+    "Dat nummer is te kort.", "Dat is een oude rekening.", "Een brief van het waterschap.",
+    "Dank je, meid.", "Bedankt, jongeman.", "Thanks, makker.", "Wat lief van u.",
+    "Dat heeft de buurvrouw ook.", "Ik rijd een elektrische auto.", "Zij spreekt weinig Nederlands.",
+    "Ik vertaal het voor haar.", "Wij wonen hier sinds de bouw.",
+    "De stekker zit in het stopcontact.", "Mail het maar naar kantoor.",
+    "Eerst moet ik iets nagaan.", "Wat is het adres?", "Wat is uw telefoonnummer?",
+    "Het mobiele nummer van de bewoner?", "Even herhalen, dan weet ik het zeker.",
+    "Klopt dat zo?", "Het gaat om een flink bedrag.", "De dubbele boeking wordt teruggestort.",
+    "Dat duurt enkele werkdagen.", "Het contract gaat over op de achterblijvende partner.",
+    "Zet het maar op de naam van de stichting.", "Op naam van de vereniging.",
+    "Ik ben de contactpersoon.", "Wie is uw contactpersoon?", "Met wie spreek ik?",
+    "Met wie heb ik het genoegen?", "Met de monteur.", "Met de planning, zegt u?",
+    "Met spoed, alstublieft.", "Met plezier.", "Met vriendelijke groet.", "Met z'n tweeën.",
+    "Met een collega.", "Met de buurman erbij.", "Met pin of contant?", "Met korting?",
+    "Met het team van de nachtdienst.", "Met iemand van de woningcorporatie.",
+    "Met mijn man erbij.", "In orde.", "In de garage.", "In de kelder.", "In het trappenhuis.",
+    "In de meterkast.", "In de badkamer.", "In huis is het koud.", "In de keuken lekt het.",
+    "Uit de kraan komt koud water.", "Uit de ketel komt een piep.", "Van de gemeente.",
+    "Van uzelf?", "Van de verhuurder.", "Van mijn werk.", "Naar mijn persoonlijke mailadres.",
+    "Mijn zakelijke mail werkt niet.", "Zonder accent.", "Met een gewone e.",
+    "Met een streepje ertussen.", "Aan elkaar geschreven.", "Met een hoofdletter.",
+    "Met twee l'en.", "Met een puntje erop.", "Ik heb geen idee.", "Dat weet ik niet.",
+    "Laten we het hopen.", "Kan ik nog iets voor u doen?", "Dat was alles.", "Verder nog iets?",
+    "Nee, verder niks.", "Nog een prettige dag.", "Fijne avond.", "Mijn vader is zesentachtig.",
+    "Ik ben vijfenzeventig.", "Het is een oud systeem.", "Een alarmsysteem met een app.",
+    "Dat kastje aan de wand.", "Dat ding piept de hele tijd.", "Ik heb een monteur gevraagd.",
+    "Hij komt toch niet.", "Zij is al onderweg.", "Ik wacht al sinds vanochtend.",
+    "Kunt u dat noteren?", "Ik stuur u een bevestiging.", "U krijgt een sms als hij onderweg is.",
+    "Wilt u de kraan dichtdraaien?", "Heeft u de stoppen gecontroleerd?", "Zet u hem maar uit.",
+    "Dat hoeft niet.", "Dat mag niet van ons.", "Dat regel ik voor u.", "Daar ga ik achteraan.",
+    "Ik zet het in het systeem.", "Ik maak een melding aan.", "Ik kijk met u mee.",
+]
+# Hyphenated Dutch first names and double surnames.
+DOUBLE_FIRST = [
+    "Gert-Jan", "Jan-Willem", "Anne-Marie", "Marie-José", "Jan-Peter", "Pieter-Jan", "Klaas-Jan",
+    "Hendrik-Jan", "Anne-Sophie", "Eva-Maria", "Marie-Louise", "Jan-Hein", "Ruud-Jan", "Ann-Sofie",
+    "Lisa-Marie", "Jean-Paul", "Jan-Kees", "Dirk-Jan", "Geert-Jan", "Mary-Ann",
+]
+# Particles Faker rarely produces, put before a surname stem ("in 't Veld", "ter Horst").
+RARE_PARTICLES = [
+    "in 't", "ter", "ten", "te", "op den", "op de", "uit den", "uit de", "van het", "van 't",
+    "Oude", "de la", "du", "le", "d'", "van der", "van den", "de", "van", "'t",
+]
+RARE_PARTICLE_STEMS = [
+    "Veld", "Horst", "Brink", "Kamp", "Bos", "Hof", "Egberink", "Haar", "Woud", "Hout", "Velde",
+    "Kuile", "Beek", "Heide", "Maat", "Braak", "Loo", "Nijhof", "Steege", "Riet", "Zand", "Hoeve",
+    "Bosch", "Molen", "Laar", "Wal", "Poel", "Meer", "Akker", "Goor", "Rot", "Haan", "Linde",
+]
+
+# Run 3: "Met …" sentences without a name taught the model to skip "<firma> met <voornaam>" in
+# lower case; the plain sentences keep their other negatives but not these.
+PLAIN_SENTENCES = [s for s in PLAIN_SENTENCES if not s.startswith("Met ")]
+
+# Places whose name starts with an article or "'s-": in lower case "in de meern" looks like
+# "in de keuken", so these get their own share of the village slot.
+ARTICLE_PLACES = [
+    "De Meern", "Den Dolder", "Den Helder", "De Lier", "De Rijp", "De Koog", "De Kwakel",
+    "De Wijk", "De Lutte", "De Steeg", "De Glind", "De Goorn", "De Knipe", "De Westereen",
+    "Den Ham", "Den Burg", "Den Dungen", "Den Hoorn", "Den Oever", "Het Zand", "Ter Aar",
+    "Ter Apel", "Ten Boer", "Ter Heijde", "Ter Idzard", "'s-Gravenzande", "'s-Heerenberg",
+    "'s-Gravendeel", "De Heen", "De Cocksdorp", "De Pol", "Het Veld", "De Hoeve", "De Veenhoop",
+    "De Zilk", "De Krim", "De Punt", "De Weere", "De Woude", "De Mortel", "De Heurne",
+    "Den Andel", "De Moer", "De Heeg", "De Vecht", "De Haar", "De Hulk", "De Waal",
+]
+# Neighbourhoods and business parks with an article in their name ("in de <wijk>").
+ARTICLE_HOODS = [
+    "De Baarsjes", "De Pijp", "De Aker", "De Vaart", "De Hoven", "De Horsten", "De Reit",
+    "De Vogelaar", "De Esch", "De Schilders", "De Kroeten", "Het Zuiden", "De Akkers",
+    "De Burgen", "De Gaarden", "De Vlieger", "De Rietlanden", "De Laak", "De Bongerd",
+    "De Schans", "De Venen", "De Gagel", "De Wetering", "De Driesprong", "De Kamp",
+]
+# Words of the Dutch telephone spelling alphabets, several per letter ("T van Theo").
+ALPHABET_WORDS = {
+    "A": ["Anton", "Anna", "Arie"], "B": ["Bernard", "Bertus"], "C": ["Cornelis", "Carel"],
+    "D": ["Dirk", "David"], "E": ["Eduard", "Emma", "Eva"], "F": ["Ferdinand", "Frits"],
+    "G": ["Gerard", "Gijs"], "H": ["Hendrik", "Henk"], "I": ["Izaak", "Ida"],
+    "J": ["Jan", "Johannes", "Johan"], "K": ["Karel", "Kees"], "L": ["Lodewijk", "Lucas"],
+    "M": ["Maria", "Marie", "Mies"], "N": ["Nico", "Nel"], "O": ["Otto", "Olga"],
+    "P": ["Pieter", "Paul"], "Q": ["Quirinus", "Quinten"], "R": ["Rudolf", "Richard", "Rob"],
+    "S": ["Simon", "Sara"], "T": ["Teunis", "Theo", "Theodoor"], "U": ["Utrecht", "Ursula"],
+    "V": ["Victor", "Vincent"], "W": ["Willem", "Wim"], "X": ["Xantippe", "Xavier"],
+    "Y": ["Ypsilon", "Yvonne"], "IJ": ["IJmuiden", "IJsbrand"], "Z": ["Zaandam", "Zacharias"],
+}
+# Remarks said in the middle of a spelled name; inside the PER span.
+SPELL_REMARKS = ["streepje", "spatie", "koppelteken", "hoofdletter", "apostrof"]
+
+# Run 4: small firms named after a trade and a region or a family ("Klimaattechniek Veluwe",
+# "Verbeek Elektro", "Jansen & Zonen"): ORG, also when they follow "monteur van" or "bij".
+TRADE_WORDS = [
+    "Liftservice", "Liftonderhoud", "Alarmtechniek", "Brandbeveiliging", "Beveiligingsgroep",
+    "Installatietechniek", "Klimaattechniek", "Elektrotechniek", "Dakwerken", "Loodgieters",
+    "Ventilatietechniek", "Warmtetechniek", "Zonnetechniek", "Laadpaalservice", "Schoonmaak",
+    "Glasservice", "Rioolservice", "Onderhoudsgroep", "Bouwgroep", "Vastgoedbeheer",
+    "Installatiebedrijf", "Elektro", "Sanitair", "Tegelwerken", "Schilderwerken", "Hekwerk",
+    "Sleutelservice", "Keuringsdienst", "Storingsdienst", "Facilitair",
+]
+TRADE_REGIONS = [
+    "Noord", "Zuid", "Oost", "West", "Midden", "Holland", "Twente", "Brabant", "Limburg",
+    "Veluwe", "Rijnmond", "Achterhoek", "Drenthe", "Friesland", "Zeeland", "Gooi",
+    "Kennemerland", "Westland", "Betuwe", "Peel", "Kempen", "Delfland", "Noord-Oost",
+    "Zuid-West", "Randstad", "Nederland", "Benelux", "Service", "Groep", "Partners",
+]
+# Building and association names after "VvE" (the whole name is ORG).
+BUILDING_NAMES = [
+    "De Linde", "Zonnehof", "Het Baken", "Parkzijde", "Zuiderhof", "Rivierstaete", "De Meeuw",
+    "Vondelhof", "De Kroon", "Het Anker", "Waterrijk", "Lindenhof", "De Eikenhorst", "Kastanjehof",
+    "De Statenhof", "Het Kompas", "Molenzicht", "De Havenmeester", "Singelzicht", "Beukenrode",
+]
+# Greetings and thanks in other languages and dialects, said in Dutch calls (O).
+FOREIGN_GREETINGS = [
+    "Bon dia", "Bon tardi", "Danku", "Merhaba", "Teşekkürler", "Shukran", "Salaam", "Dziękuję",
+    "Dzień dobry", "Thanks", "Thank you", "Cheers", "Bye", "Danke", "Tschüss", "Gracias",
+    "Obrigado", "Grazie", "Houdoe", "Ajuus", "Doei", "Hoi hoi", "Goeie", "Tot kijk", "Hallo hallo",
+    "Hello", "Hi", "Okido", "Okidoki", "Yes", "Sorry hoor", "Inshallah", "Mashallah", "Hey",
+]
+# Nationality and language adjectives (O, not places): "Nederlandse tijd", "de Engelse versie".
+NATIONALITY_PHRASES = [
+    "Nederlandse tijd", "de Engelse versie", "een Duitse klant", "een Poolse collega",
+    "de Turkse bakker", "in het Frans", "in het Engels", "Belgische tijd", "de Spaanse kust",
+    "een Marokkaanse buurvrouw", "Surinaamse roti", "een Franse fabrikant", "het Duitse merk",
+    "Nederlands", "Engels", "Turks", "Arabisch", "Pools", "Fries", "Limburgs", "Brabants",
 ]
