@@ -50,6 +50,7 @@ _NAME_WITH_PARTICLES = re.compile(r"\b[^\W\d_]+ (?:van der|van den|van 't|in 't|
 _LAST_WORD = re.compile(r"[^\W\d_]+$")
 _FIRST_WORD = re.compile(r"[^\W\d_]+(?=[ \t])")
 _PARTICLE_BEFORE = re.compile(r"(?i:(?:^|\s)(?:van|de|der|den|ter|ten|te|['’]t|het|in|op|la|le|du|el|al|oude))\s+$")
+_INITIAL_BEFORE = re.compile(r"(?<![^\W\d_])[^\W\d_]\.?\s+$")  # "g pinas": an initial and a surname that is a word
 _ARTICLE_BEFORE = re.compile(r"(?i:\b(?:de|het|een|die|deze|dat|dit))$")
 _NER_IGNORED = ("ORGANIZATION", "ORG", "MISC", "CARDINAL", "DATE", "TIME", "MONEY", "NORP")
 
@@ -212,14 +213,20 @@ class Redactor:
         for span in spans:
             if span.type == "PERSON":
                 start, end = span.start, span.end
+                for word in _WORD.finditer(text, start, end):
+                    if word.start() > start and self._clause_word(word.group()):
+                        end = len(text[: word.start()].rstrip(" \t,"))  # "simon u krijgt de bevestiging"
+                        break
                 while (last := _LAST_WORD.search(text, start, end)) and last.start() > start and (
                     text[last.start() - 1] in " \t"
                 ) and (
-                    (last.group().casefold() in self._stop_words and len(last.group()) > 1) or (
+                    # a letter closing a spelling ("c van cornelis u") stays; "u" before words taken off goes
+                    (last.group().casefold() in self._stop_words and (len(last.group()) > 1 or end < span.end)) or (
                         last.group().islower() and len(last.group()) >= 4
                         and (last.group() in self._common_words or self._names.verb_form(last.group()))
                         and self._names.kind(last.group()) in (NameKind.WORD, NameKind.NEVER)
-                        and not _PARTICLE_BEFORE.search(text, start, last.start()))
+                        and not _PARTICLE_BEFORE.search(text, start, last.start())
+                        and not _INITIAL_BEFORE.search(text, start, last.start()))
                 ):  # "Rumahlatu die", "mark spreken": the NER took a following word along
                     end = len(text[: last.start()].rstrip(" \t,"))
                 while (first := _FIRST_WORD.match(text, start, end)) and first.end() < end and (
@@ -233,6 +240,14 @@ class Redactor:
                     changed = True
             grown.append(span)
         return _merge(grown, text) if changed else spans
+
+    def _clause_word(self, word: str) -> bool:
+        """A lower-case stop word or conjugated verb that is no name word: the NER's name ran on
+        into the sentence ("at home", "simon u krijgt de bevestiging")."""
+        folded = word.casefold()
+        return (word.islower() and len(word) >= 2 and folded not in _PARTICLES and folded not in NAME_PARTICLES
+                and self._names.kind(word) in (NameKind.WORD, NameKind.NEVER)
+                and (folded in self._stop_words or self._names.verb_form(folded)))
 
     def _ordinary_lower(self, word: str) -> bool:
         folded = word.casefold()

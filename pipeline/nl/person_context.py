@@ -548,6 +548,18 @@ def scan_names(text: str, names: NameGazetteer, tokens: list[_Token] | None = No
                 listed = tokens[j].kind == NameKind.AMBIGUOUS and not names.verb_like(tokens[j].word) or (
                     tokens[j].kind == NameKind.UNKNOWN and score >= _SCORE_GAZETTEER and len(tokens[j].word) >= 3
                     and _CONJUNCTION_GAP.fullmatch(text, a.end, b.start))  # "anouk of annemiek", not "jan, facility"
+                if not listed and _CONJUNCTION_GAP.fullmatch(text, a.end, b.start) and _is_initial(
+                        text, tokens[first], tokens[first + 1]) if first + 1 < len(tokens) else False:
+                    # "g pinas en r sabajo": initials and a word, listed with initials and a name
+                    pair = (j - 1, j) if step < 0 else (j, j + 1)
+                    if (pair[0] >= 0 and pair[1] < len(tokens) and pair[1] not in found
+                            and _is_initial(text, tokens[pair[0]], tokens[pair[1]])
+                            and tokens[pair[1]].kind != NameKind.NEVER and len(tokens[pair[1]].word) >= 3
+                            and tokens[pair[1]].word.casefold() not in names.stop_words):
+                        spans.append([pair[0], pair[1], _SCORE_WEAK])
+                        found |= set(pair)
+                        added = True
+                    continue
                 if listed and _LIST_GAP.fullmatch(text, a.end, b.start):
                     f, l = grow_name(text, tokens, j, j, names)
                     spans.append([f, l, _SCORE_WEAK])
