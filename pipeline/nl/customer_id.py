@@ -45,6 +45,9 @@ def _prefix(analysis: sn.Analysis, piece: sn.Piece) -> tuple[int | None, bool]:
     spelled = True
     while index >= 0 and letters < 4:
         token = analysis.tokens[index]
+        if token.kind == sn.CODE and not letters and len(token.text) <= 4 and token.text[:1].isalpha() \
+                and sn.joined(analysis.text, token, analysis.tokens[index + 1]):
+            return token.start, False  # a code's head with a digit: "R6 22 0471 93"
         if token.kind not in (sn.LETTER, sn.CAPS) or not sn.joined(analysis.text, token, analysis.tokens[index + 1]):
             break
         if token.text == "NL" or token.kind == sn.CAPS and len(token.text) > 3:
@@ -71,7 +74,7 @@ def word_prefix(analysis: sn.Analysis, first: int, start: int) -> int | None:
     token = analysis.tokens[index]
     folded = token.folded
     if (token.kind != sn.WORD or not 2 <= len(folded) <= 4 or not folded.isascii() or not folded.isalpha()
-            or folded in STOP_WORDS or folded in _NOT_PREFIXES or _ANY_CUE.search(folded)
+            or folded in STOP_WORDS or folded in _NOT_PREFIXES or _ANY_CUE.search(folded) and folded not in _CODE_CUES
             or analysis.text[token.end : start] not in (" ", "-")):
         return None
     return token.start
@@ -84,6 +87,8 @@ _NOT_PREFIXES = frozenset({
     "welk", "hier", "daar", "ook", "nog", "dus", "maar", "want", "juist", "prima", "fijn", "mooi", "thuis", "mee",
     "weer", "eens", "even", "toch", "heel", "erg", "veel", "paar", "alle", "elke", "sinds", "rond", "bon", "straat",
 })
+# Cue words that are also the letters of the code after them: "avg 2024 1177" (an AVG request).
+_CODE_CUES = frozenset({"avg"})
 _ANY_CUE = sn.cues(*sn.ID_WORDS, *sn.PHONE_WORDS, *sn.BSN_WORDS, *sn.IBAN_WORDS, *sn.CARD_WORDS, *sn.BIRTH_WORDS,
                    "postcode", "huisnummer", "kenteken")
 # Words near a code written with a prefix that make it one (the context words of customer_id_nl.yaml).

@@ -24,7 +24,7 @@ _TLDS = (
     r"|n[ \t.-]l|en[ \t]+el|c[ \t.-]o[ \t.-]m|kom|b[ \t.-]e)"
 )
 # Mail providers a speech recogniser writes in two words: "g mail", "kpn mail", "hot mail".
-_PROVIDER = r"(?:g|kpn|hot|proton|upc|ya|x[ \t]?s[ \t]?4|x[ \t]?s[ \t]?for)[ \t]+(?:mail|all|hoo)"
+_PROVIDER = r"(?:g|kpn|k[ \t]p[ \t]n|hot|proton|upc|ya|x[ \t]?s[ \t]?4|x[ \t]?s[ \t]?for)[ \t]+(?:mail|all|hoo)"
 # Commas, full stops and pauses ("...") may stand around each spoken symbol.
 _SEP = r"(?:[ \t]*[,.\u2026]*[ \t]+(?:punt|puntje|dot|streepje|streep|liggend streepje|liggende streep|laag streepje|lage streep|tussenstreepje|koppelteken|min(?:teken|netje)?|underscore|onderstreepje|onderstrepingsteken|underscoretje)[ \t]*[,.\u2026]*[ \t]+)"
 _AT = r"(?:[ \t]*[,.\u2026]*[ \t]+(?:apenstaartje|apestaartje|apenstaart|apestaart|aapje|at-teken|at|et|ad|@)[ \t]*[,.\u2026]*[ \t]+|[ \t]*@[ \t]*)"
@@ -60,11 +60,13 @@ _LOCAL_UNIT = rf"(?:{_ALPHABET}|{_SPELLED}|(?:{_PARTICLE}[ \t]+)?{_UNIT})"
 _INITIALS = rf"(?:{_LETTER}(?:[.,]?[ \t]+|\.)){{1,3}}(?=\p{{L}}{{2}})"
 _LOCAL = (
     rf"(?:{_INITIALS})?"
-    rf"(?:\p{{L}}+[ \t]+(?=\p{{L}}+{_SPOKEN_AT}))?"  # a first name before the surname: "jan jansen at ..."
+    # a first name before the surname: "jan jansen at ...", "piet bakker 1980 at ..."
+    rf"(?:\p{{L}}+[ \t]+(?=\p{{L}}+(?:[ \t]+(?:\d+|{_NUMBER_WORD}))?{_SPOKEN_AT}))?"
     rf"{_LOCAL_UNIT}(?:{_REMARK}*{_SEP}{_LOCAL_UNIT}|[ \t]+(?:\p{{L}}|\d+|{_NUMBER_WORD})(?![\p{{L}}\d])"
     rf"|[ \t]+{_PARTICLE}[ \t]+{_UNIT})*"
+    rf"(?:[ \t]+\p{{L}}+(?={_SPOKEN_AT}))?"  # the last word of a double name: "jansen-de vries at ..."
 )
-_DOMAIN = rf"(?:{_SPELLED}|{_PROVIDER}|{_UNIT})(?:{_SEP}{_UNIT})*?(?:{_SEP}{_TLDS}|\.{_TLDS})(?![\p{{L}}\d])"
+_DOMAIN = rf"(?:{_SPELLED}|{_PROVIDER}|{_UNIT})(?:{_REMARK}*{_SEP}{_UNIT})*?(?:{_REMARK}*{_SEP}{_TLDS}|\.{_TLDS})(?![\p{{L}}\d])"
 # A mail provider named without its top-level domain: "jan at gmail", "apenstaartje hotmail".
 _PROVIDER_NAME = (
     r"(?:gmail|g[ \t]mail|hotmail|outlook|live|ziggo|kpnmail|kpn[ \t]mail|planet|xs4all|icloud|yahoo|telenet|skynet"
@@ -73,10 +75,13 @@ _PROVIDER_NAME = (
 # After "apenstaartje" or "@" (never an ordinary word) a company domain may be said in words:
 # "info apenstaartje bakkerij jansen punt nl".
 _WORDS_DOMAIN = rf"{_UNIT}(?:[ \t]+{_UNIT}){{1,2}}{_SEP}{_TLDS}(?![\p{{L}}\d])"
+# After a spoken "at" only with a top-level domain that is no word: "info at schilders de groot punt nl".
+_STRONG_WORDS_DOMAIN = rf"{_UNIT}(?:[ \t]+{_UNIT}){{1,2}}{_SEP}(?:nl|com|net|org|be|eu|info)(?![\p{{L}}\d])"
 _SIGN_AT = r"(?:[ \t]*[,.\u2026]*[ \t]+(?:apenstaartje|apestaartje|apenstaart|apestaart|at-teken)[ \t]*[,.\u2026]*[ \t]+|[ \t]*@[ \t]*)"
 _SPOKEN_EMAIL = regex.compile(
     rf"(?<![\p{{L}}\d@.])(?P<local>{_LOCAL}){_REMARK}*(?:{_AT}(?P<domain>{_DOMAIN}|{_PROVIDER_NAME})"
-    rf"|{_SIGN_AT}(?P<domain_words>{_WORDS_DOMAIN}))", regex.IGNORECASE)
+    rf"|{_SIGN_AT}(?P<domain_words>{_WORDS_DOMAIN})|{_SPOKEN_AT}[ \t]*(?P<spoken_words>{_STRONG_WORDS_DOMAIN}))",
+    regex.IGNORECASE)
 _WORD = regex.compile(r"\S+")
 # Words that introduce an address and are not part of it.
 _LEAD_WORDS = frozenset(
