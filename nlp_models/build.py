@@ -39,7 +39,7 @@ SPEED_WORDS = 20_000
 SPEED_SEED = 7
 META = {
     "name": "nl_callscribe",
-    "version": "0.3.0",
+    "version": "0.2.0",
     "description": (
         "Dutch pipeline for redacting call-centre transcripts: tokenizer, lookup lemmatizer "
         "(tables from spacy-lookups-data, saved inside), CNN NER with PER, LOC, ORG."

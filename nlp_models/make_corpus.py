@@ -269,8 +269,6 @@ FILLERS = ["eh", "ehm", "eh,", "ja,", "nou,", "uh", "hè", "zeg maar,", "even ki
 OPENERS = [
     "", "", "", "Ja, ", "Ja ", "Eh, ", "Ehm, ", "Nou, ", "Oké, ", "Ja nee, ", "Ja, eh, ",
     "Goedemorgen, ", "Goedemiddag, ", "Hallo, ", "Oké, eh, ", "Ja precies, ", "Kijk, ",
-    "Goeiemorgen, ", "Goeiemiddag, ", "Goeienavond, ", "Moi, ", "Daag, ", "Hoi, ", "Hee, ",
-    "Dag, ", "Ja, hallo, ", "Hallo, goeiemiddag, ",
 ]
 CLOSERS = ["", "", "", "", " Ja.", " Oké.", " Dank u wel.", " Klopt dat?", " Toch?"]
 
@@ -661,86 +659,12 @@ NEGATIVE_TEMPLATES += [
     "Is dat met een p van Pieter?",
     "Nee, met een t van Teunis.",
 ]
-PERSON_TEMPLATES += [
-    "{first} zit hier vlakbij en komt eraan.",
-    "{first} komt zo bij u.",
-    "Vraag maar naar {first} bij de receptie.",
-    "Ik had een zekere {first} aan de telefoon.",
-    "Die {first} beweerde hetzelfde.",
-    "Die {first} van de planning, die was heel aardig.",
-    "{first} van hiernaast heeft een sleutel.",
-    "{wlast} kan {day}, {last} pas {day}.",
-    "{Last} is verhuisd, {initials} is de nieuwe huurder.",
-    "Op {num} woont nu {initials}, op {num} {last}.",
-    "Haal {Last} van de lijst en zet {Last} erbij.",
-    "Ik tik {last} in, {spelled}.",
-    "Dat staat op mijn naam, {spelled}.",
-    "Op naam van {full}, {spelled}.",
-    "{first} met {spelled}.",
-    "Met ij, dus {spelled}.",
-    "Zet de factuur op naam van de heer {last}.",
-    "Noteer mevrouw {last} als aanspreekpunt.",
-    "{last} hier, uit {city}.",
-    "{full} hier, uit {city}.",
-    "{Last} hier.",
-    "Officieel {first}, maar zeg maar {nick}.",
-    "Mijn echte naam is {first}, iedereen noemt me {nick}.",
-    "{dept}, met {first}.",
-    "{org}, {dept}, met {first}.",
-    "{org}, {dept}, u spreekt met {full}.",
-    "Met {first} {last}, {dept} van {org}.",
-    "Met {full}, conciërge van de basisschool hier.",
-    "Met {full}, beheerder bij {org}.",
-    "Bel {first} maar, op {phone}.",
-    "Bel maar naar {first}, {phone}.",
-    "{first}, mijn schoonzoon, is er ook.",
-    "Wij zijn met {first} en {pfirst}.",
-    "{interj}. Met {full}.",
-    "{interj}, {first}, dank je.",
-    "{interj}, meneer {Last}.",
-    "{interj}, mevrouw {WLast}.",
-    "Nogmaals excuses, meneer {Last}.",
-    "Het e-mailadres is van {first}, {first} met een {letter}.",
-]
-LOCATION_TEMPLATES += [
-    "We hebben een vakantiehuisje in {village}.",
-    "Bij de ingang van de camping in {village}.",
-    "Ik heb eerst nog een klus in {village}.",
-    "Het pand aan de {street} {num} in {hood}.",
-    "Het zorgcentrum aan de {street} in {hood}.",
-    "{street} {num}, in de {hood}.",
-    "Ik huur een flat in {city}.",
-    "Met {full} uit {village}.",
-    "Met {first} uit {city}, ik bel over de lift.",
-    "Ik woon in {city} en mijn moeder in {village}.",
-    "De storing is in {city}, bij de school.",
-    "Het inbraakalarm gaat af, bij ons in {city}.",
-    "Wij zitten in {village}, vlak bij {city}.",
-    "Het gaat om een woning in {village}.",
-    "In {hood}, {city}.",
-    "Uit {city}, ja.",
-    "{city}, zei u? Ja, {city}.",
-    "De vestiging in {city}-{compass}.",
-    "Ik bel vanuit {fcity}, mijn huis staat in {city}.",
-]
-NEGATIVE_TEMPLATES += names.PLAIN_SENTENCES + [
-    "{interj}.",
-    "{interj}.",
-    "{interj}, dank u.",
-    "{interj}, {eh} ik kijk het na.",
-    "{interj}. Dan plan ik het in.",
-    "{interj}, {interj}.",
-    "{dept}, goedemorgen.",
-    "Op naam van {org}.",
-    "Het staat op naam van {org}.",
-    "De rekening staat op naam van {org} B.V.",
-]
 SLOT_LABELS = {
     "first": "PER", "last": "PER", "Last": "PER", "full": "PER", "initials": "PER",
-    "spelled": "PER", "spelled_alpha": "PER", "spelled_first": "PER", "prof_surname": "PER", "nick": "PER",
+    "spelled": "PER", "spelled_alpha": "PER", "prof_surname": "PER", "nick": "PER",
     "wfirst": "PER", "wlast": "PER", "WLast": "PER", "pfirst": "PER",
     "city": "LOC", "hood": "LOC", "village": "LOC", "bcity": "LOC", "fcity": "LOC",
-    "org": "ORG", "gorg": "ORG", "vve": "ORG",
+    "org": "ORG",
 }
 ALL_COMPANIES = COMPANIES + [c for c in names.COMPANIES_MORE if c not in COMPANIES]
 ALL_NEIGHBOURHOODS = NEIGHBOURHOODS + names.NEIGHBOURHOODS_MORE
@@ -752,101 +676,6 @@ class Names:
 
     first: str
     last: str
-
-
-# Run 3: the agent's opening "<firma> met <voornaam>" (also lower case, without commas), first
-# names said in passing without a cue word, spelled first names, initials in passing, names
-# with particles and double surnames in running text, places with an article ("in de meern").
-PERSON_TEMPLATES += [
-    "{org} met {first}.",
-    "{org} met {first}, goedemorgen.",
-    "{org} goedemiddag met {first}.",
-    "{greet}, {org}, met {first}.",
-    "{greet} {org} met {first} wat kan ik voor u doen?",
-    "{org} {dept} met {first}.",
-    "{org}, {dept}, u spreekt met {first}.",
-    "Goedemorgen {org} met {first} {last}.",
-    "Met {nick} van nummer {num}.",
-    "{first} en ik zijn allebei thuis.",
-    "Dat hebben {first} en ik samen besloten.",
-    "{nick} kijkt even mee op de brief.",
-    "Wacht, {first} pakt de brief erbij.",
-    "{first} weet daar meer van.",
-    "Dat heeft {first} allemaal geregeld.",
-    "Ik was er met {first}, die heeft de meter afgelezen.",
-    "Het was een mevrouw, ik dacht {first}.",
-    "Ik had {first} of {pfirst} aan de lijn.",
-    "Was het {first}? Of {pfirst}?",
-    "Ik vraag het even aan {first} hiernaast.",
-    "Dan komt {first} of {pfirst} bij u langs.",
-    "Nee, {first}, {spelled_first}.",
-    "Voornaam {first}, {spelled_first}.",
-    "Mijn roepnaam is {nick}, {spelled_first}.",
-    "Bij dit adres staat {initials} geregistreerd.",
-    "De huurders zijn {initials} en {initials}.",
-    "Het contract is van {initials}, op de {street} {num}.",
-    "Zijn vrouw heet {first} {last}.",
-    "De eigenaar is {full}, de huurder {full}.",
-    "Ik heb hier {full} staan.",
-    "Dat is {full}, niet {full}.",
-    "Op die postcode zie ik geen {last}.",
-]
-LOCATION_TEMPLATES += [
-    "Ons kantoor zit in {village}.",
-    "In {village}, bij {city}.",
-    "Op de {street} {num} in {village}.",
-    "Het bedrijventerrein in {hood}, in {city}.",
-    "Wij zitten in {hood}.",
-    "Het gaat om een woning in {hood}.",
-    "Het adres is {street} {num} in {village}.",
-    "{street} {num}, {village}.",
-]
-# Run 4: firms of a trade and a region after "monteur van" / "bij" (ORG, the name before them
-# PER), VvE names, names in lists with "dan", someone in the room addressed with an order,
-# a title and name followed by a floor, greetings in other languages, nationality words.
-PERSON_TEMPLATES += [
-    "Met {first}, {role} van {gorg}.",
-    "Goedemorgen, met {first}, monteur bij {gorg}, ik sta bij een klant.",
-    "{full}, van {gorg}.",
-    "Met {full} van {gorg}, ik bel over een werkbon.",
-    "Ja hoi, met {first} van {gorg}.",
-    "{full}, {role} bij {gorg}.",
-    "Met {full}, {role} van de {vve}.",
-    "Ik ben {first} {last}, {role} bij {gorg} in {city}.",
-    "En dan {full}, die is {role}.",
-    "Daarna {first}, en dan {pfirst}.",
-    "Dan {full}, met telefoonnummer {phone}.",
-    "Dan {first} {last}, {eh} {spelled}.",
-    "{first}, pak jij de ladder even?",
-    "{first}, doe jij even open?",
-    "{first}, kom even kijken.",
-    "De buurvrouw, mevrouw {Last} van {floor}, heeft een sleutel.",
-    "Meneer {Last} van nummer {num} en mevrouw {WLast} van {floor}.",
-    "{foreign}, met {first}.",
-    "{foreign}, u spreekt met {full}.",
-]
-NEGATIVE_TEMPLATES += [
-    "{gorg} komt {day}.",
-    "De monteur van {gorg} is geweest.",
-    "Het onderhoud doet {gorg}.",
-    "We hebben een contract met {gorg}.",
-    "Op naam van de {vve}.",
-    "De {vve} betaalt de rekening.",
-    "{foreign}.",
-    "{foreign}, dank u wel.",
-    "{foreign}, tot ziens.",
-    "Is dat {nat}?",
-    "Ik bedoel {nat}.",
-    "Dat is {nat}, geloof ik.",
-    "Het staat er in het {lang}.",
-    "En dan de voornaam?",
-    "En uw voornaam, met een {letter}?",
-    "De achternaam met een hoofdletter.",
-    "Eerst de postcode, dan het huisnummer.",
-    "Het is op {floor}.",
-]
-
-SECOND_TEMPLATES = NEGATIVE_TEMPLATES + PERSON_TEMPLATES + LOCATION_TEMPLATES
 
 
 class TurnGenerator:
@@ -884,25 +713,13 @@ class TurnGenerator:
         else:
             faker = self.fakers[r.choices(self.locales, weights=self.locale_weights)[0]]
             first, last = faker.first_name(), faker.last_name()
-        if "," in last or "," in first:  # Faker nl_NL has a few historic "X van Y, Z" names
-            last = self.fakers["nl_NL"].last_name().replace(",", "")
-            first = first.replace(",", "")
-        draw = r.random()
-        if draw < 0.12:
+        if r.random() < 0.12:
             last = r.choice(names.WORD_SURNAMES)
-        elif draw < 0.17:
-            last = f"{r.choice(names.RARE_PARTICLES)} {r.choice(names.RARE_PARTICLE_STEMS)}"
-            last = last.replace("d' ", "d'")
-        if r.random() < 0.05:
-            other = self.fakers["nl_NL"].last_name()
-            last = f"{last}-{other}"
         roll = r.random()
         if roll < 0.07:
             first = r.choice(names.NICKNAMES)
         elif roll < 0.10:
             first = r.choice(names.WORD_FIRST)
-        elif roll < 0.14:
-            first = r.choice(names.DOUBLE_FIRST)
         return Names(first=first, last=last)
 
     def capitalised(self, surname: str) -> str:
@@ -910,37 +727,12 @@ class TurnGenerator:
         return surname[:1].upper() + surname[1:]
 
     def spelled(self, surname: str) -> str:
-        """Letter by letter ("J-A-N-S-E-N", "J, A, N"), "ij" sometimes as one letter."""
-        compact = surname.replace(" ", "").replace("-", "").lower()
-        if self.random.random() < 0.5:
-            compact = compact.replace("ij", "\x00")
-        letters = [
-            ("ij" if c == "\x00" else c).upper() for c in compact if c == "\x00" or c.isalpha()
-        ]
-        return self.random.choice(["-", ", ", " ", "-"]).join(letters)
+        letters = [c.upper() for c in surname.replace(" ", "") if c.isalpha()]
+        return self.random.choice(["-", ", ", " "]).join(letters)
 
     def spelled_alpha(self, surname: str) -> str:
-        """Spelled with the telephone alphabet ("A van Anton, L van Lodewijk"), half of the
-        time the whole name with some letters said bare and remarks such as "streepje"."""
-        r = self.random
-        if r.random() < 0.5:
-            letters = [c.upper() for c in surname.replace(" ", "") if c.isalpha()][:6]
-            return ", ".join(f"{c} van {SPELLING_ALPHABET.get(c, 'Anton')}" for c in letters)
-        compact = surname.replace(" ", "").lower().replace("ij", "\x00")
-        parts: list[str] = []
-        for char in compact:
-            if char == "-":
-                parts.append(r.choice(names.SPELL_REMARKS[:3]))
-                continue
-            letter = "IJ" if char == "\x00" else char.upper()
-            if not (char == "\x00" or char.isalpha()):
-                continue
-            words = names.ALPHABET_WORDS.get(letter)
-            if words and r.random() < 0.7:
-                parts.append(f"{letter} van {r.choice(words)}")
-            else:
-                parts.append(letter)
-        return r.choice([", ", " ", ", "]).join(parts)
+        letters = [c.upper() for c in surname.replace(" ", "") if c.isalpha()][:6]
+        return ", ".join(f"{c} van {SPELLING_ALPHABET.get(c, 'Anton')}" for c in letters)
 
     def initials(self, person: Names) -> str:
         count = self.random.choice([1, 1, 2, 3])
@@ -949,17 +741,6 @@ class TurnGenerator:
         return f"{joined} {person.last}" if self.random.random() < 0.5 else (
             f"{joined} {self.capitalised(person.last)}"
         )
-
-    def trade_firm(self) -> str:
-        """A small firm: trade and region, family and trade, or "<family> & Zonen"."""
-        r = self.random
-        family = self.capitalised(self.person().last)
-        draw = r.random()
-        if draw < 0.5:
-            return f"{r.choice(names.TRADE_WORDS)} {r.choice(names.TRADE_REGIONS)}"
-        if draw < 0.8:
-            return f"{family} {r.choice(names.TRADE_WORDS)}"
-        return f"{family} & {r.choice(['Zonen', 'Partners', 'Zn', 'Co'])}"
 
     def street(self) -> str:
         """A street name, a third of them named after an invented person ("Pieter Calandlaan")."""
@@ -1006,10 +787,6 @@ class TurnGenerator:
             return self.spelled(person.last)
         if slot == "spelled_alpha":
             return self.spelled_alpha(person.last)
-        if slot == "interj":
-            return r.choice(names.INTERJECTIONS)
-        if slot == "dept":
-            return r.choice(names.DEPARTMENTS)
         if slot == "nick":
             return r.choice(names.NICKNAMES)
         if slot == "wfirst":
@@ -1025,31 +802,7 @@ class TurnGenerator:
         if slot == "rel":
             return r.choice(names.RELATIONS)
         if slot == "village":
-            draw = r.random()
-            if draw < 0.2:
-                return r.choice(names.ARTICLE_PLACES)
-            return r.choice(names.DUTCH_VILLAGES) if draw < 0.65 else self.faker.city()
-        if slot == "gorg":
-            return self.trade_firm()
-        if slot == "vve":
-            return r.choice(["VvE ", "Vereniging van Eigenaars ", "VvE "]) + r.choice(
-                names.BUILDING_NAMES
-            )
-        if slot == "role":
-            return r.choice(["monteur", "facilitair manager", "penningmeester", "voorzitter",
-                             "huismeester", "planner", "uitvoerder", "beheerder", "secretaris",
-                             "officemanager", "teamleider", "technicus", "eigenaar"])
-        if slot == "floor":
-            return r.choice(["twee hoog", "drie hoog", "vier hoog", "de tweede", "de derde",
-                             "de begane grond", "de eerste verdieping", "boven", "beneden"])
-        if slot == "foreign":
-            return r.choice(names.FOREIGN_GREETINGS)
-        if slot == "nat":
-            return r.choice(names.NATIONALITY_PHRASES[:13])
-        if slot == "lang":
-            return r.choice(names.NATIONALITY_PHRASES[13:])
-        if slot == "spelled_first":
-            return self.spelled(person.first)
+            return r.choice(names.DUTCH_VILLAGES) if r.random() < 0.6 else self.faker.city()
         if slot == "bcity":
             return self.belgian_city()
         if slot == "fcity":
@@ -1067,8 +820,6 @@ class TurnGenerator:
         if slot == "city":
             return self.city()
         if slot == "hood":
-            if r.random() < 0.15:
-                return r.choice(names.ARTICLE_HOODS)
             return r.choice(ALL_NEIGHBOURHOODS)
         if slot == "org":
             return r.choice(ALL_COMPANIES)
@@ -1178,11 +929,11 @@ class TurnGenerator:
         """One turn: a person, location or negative template, sometimes two joined."""
         r = self.random
         group = r.choices(
-            [PERSON_TEMPLATES, LOCATION_TEMPLATES, NEGATIVE_TEMPLATES], weights=[0.45, 0.22, 0.33]
+            [PERSON_TEMPLATES, LOCATION_TEMPLATES, NEGATIVE_TEMPLATES], weights=[0.5, 0.2, 0.3]
         )[0]
         text, spans = self.fill(r.choice(group))
-        if r.random() < 0.35:
-            second, second_spans = self.fill(r.choice(SECOND_TEMPLATES))
+        if r.random() < 0.3:
+            second, second_spans = self.fill(r.choice(NEGATIVE_TEMPLATES + PERSON_TEMPLATES))
             offset = len(text) + 1
             text = f"{text} {second}"
             spans += [(start + offset, end + offset, label) for start, end, label in second_spans]
