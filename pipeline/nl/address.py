@@ -118,6 +118,10 @@ _LIVES = regex.compile(
     r"|gevestigd|sturen|stuur|gestuurd|opsturen|pand|complex|woning|huis|afleveradres|postadres|factuuradres"
     r"|bezoekadres|locatie|staat|zit|zitten)\b[^.?!]{0,25}?\b(?:op|aan|naar|in|is|:)[ \t]*(?:eh[ \t]+)?)$"
 )
+# A house number said a few words after the street ("de Kerkstraat, ik zit op nummer 12").
+_LATER_NUMBER = regex.compile(
+    r"(?i)[ \t]*,?[ \t]*(?:[\p{L}]+[ \t]+){0,5}?(?:huisnummer|nummer|nr\.?)(?:[ \t]+(?:is|was))?[ \t]+(?=\d|\p{L})"
+)
 # What stands before an address said on its own ("het is Achterom 14 in Kampen", "ik zie het …").
 _ADDRESS_CUE = regex.compile(
     r"(?i:(?:^|[.?!…:,][ \t]*|(?<![\p{L}])(?:is|op|aan|naar|zie|het|dat|ja|nee|nou|klopt|woon|woont|wonen|woonde))[ \t]*)$")
@@ -354,7 +358,12 @@ class DutchAddressRecognizer(EntityRecognizer):
             on_street = _ON_STREET.search(text, max(0, start - 8), start) is not None or text[start:word.start()].strip() != ""
             if not (lives or (strong and (not ordinary or capital or on_street)) or alone):
                 return []
-            found.append(result(self, "ADDRESS", start, end, _SCORE_STREET))
+            later = _LATER_NUMBER.match(text, end)
+            later_end = self._house_number(text, later.end() - 1, stops) if later else None
+            if later_end:  # "de Kerkstraat, ik zit op nummer 12", "de Molenlaan, huisnummer is 7"
+                found.append(result(self, "ADDRESS", start, later_end, _SCORE_STREET_NUMBER))
+            else:
+                found.append(result(self, "ADDRESS", start, end, _SCORE_STREET))
         said = _NUMBER_BEFORE.search(text, max(0, start - 30), start)
         if said:  # "nummer 12 van de Kerkstraat"
             found[-1] = result(self, "ADDRESS", said.start(), found[-1].end, _SCORE_STREET_NUMBER)
