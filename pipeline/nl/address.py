@@ -315,7 +315,7 @@ class DutchAddressRecognizer(EntityRecognizer):
         number_end = self._house_number(text, end, stops)
         if abbreviated and number_end is None:
             return []
-        if folded in self._not_streets and not (capital and number_end) and not (
+        if (folded in self._not_streets or folded in _COUNT_NOUNS) and not (capital and number_end) and not (
                 number_end and (_HOUSE_ADDITION.search(text, end, number_end) or _POSTCODE_AFTER.match(text, number_end)
                                 or self._place_at(text, number_end, common, stops))):
             return []  # "het kerkhof", "de snelweg" … but "op de kerkhof 12 huis in Lunteren"
