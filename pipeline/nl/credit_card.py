@@ -27,8 +27,9 @@ _CODE_CUES = sn.cues(r"cvc\S*", r"cvv\S*", "cid", r"beveiligingscode\w*", r"veil
                      "kaartcode", "controlecode", "securitycode", "cv")
 _BACK = sn.cues("achterkant", "achterop", "achterzijde", "achterin", "achter")
 _CODE_WORDS = sn.cues("code", "cijfers", "getal", "nummer")
-_PREVIOUS_TURN = sn.cues(*sn.CARD_WORDS, "vervaldatum", "verloopdatum", "geldig", "cvc", "cvv", "beveiligingscode",
-                         "veiligheidscode")
+_PREVIOUS_TURN = sn.cues(*sn.CARD_WORDS, "vervaldatum", "verloopdatum", "geldig", r"cvc\S*", r"cvv\S*",
+                         r"beveiligingscode\w*", r"veiligheidscode\w*", r"\w*kaart\w*")
+_SHORT_TURN_WORDS = 4  # "Dat is 472." after "En de CVC-code?"
 
 
 def _expiry(analysis: sn.Analysis, piece: sn.Piece) -> bool:
@@ -54,6 +55,7 @@ class CreditCardRecognizer(sn.NumberRecognizer):
     def find(self, analysis: sn.Analysis) -> Iterable[tuple[int, int, float, float]]:
         found = []
         fragment = {t.kind for t in analysis.tokens} <= {sn.DIGITS, sn.NUMBER, sn.FILLER}
+        short = sum(t.kind in (sn.WORD, sn.CAPS, sn.CODE, sn.LETTER) for t in analysis.tokens) <= _SHORT_TURN_WORDS
         for group in analysis.groups:
             claimed: set[sn.Piece] = set()
             card_cue = sn.cue_before(analysis, group[0].first, sn.CARD_CUES)
@@ -82,7 +84,7 @@ class CreditCardRecognizer(sn.NumberRecognizer):
                         found += sn.spans([piece], _CUED_SCORE)
                     elif len(piece.digits) in (3, 4) or _expiry(analysis, piece) or len(piece.digits) >= 8:
                         found += sn.spans([piece], 0.1, _BOOST)
-                elif len(piece.digits) == 3 and (any(_CODE_WORDS.search(w) for w in near[-3:]) or fragment):
+                elif len(piece.digits) == 3 and (any(_CODE_WORDS.search(w) for w in near[-3:]) or fragment or short):
                     found += sn.spans([piece], 0.1, _BOOST)  # "de code is 482" after the agent asked for the CVC
         return found
 
