@@ -75,7 +75,7 @@ _SEPARATOR = regex.compile(r"[ \t]*(?:['’-][ \t]*)?|[ \t]+")
 # The house number and its additions, read after the street (case does not matter).
 _NUMBER_INTRO = regex.compile(
     r"(?i)(?:[ \t]*,?[ \t]+(?:(?:eh+m?|ehm|uhm?|dus|en|dan|op|dat|het|is|de|met|op)[ \t]*,?[ \t]+){0,3}(?:huisnummers?|nummers?|nr\.?|no\.?)"
-    r"|[ \t]*,?[ \t]*(?:huisnummers?|nummers?)|[ \t]+(?:eh+m?|ehm|uhm?)[ \t]*,?(?=[ \t]+\d))?[ \t]*"
+    r"|[ \t]*,?[ \t]*(?:huisnummers?|nummers?)|[ \t]+(?:eh+m?|ehm|uhm?)[ \t]*,?(?=[ \t]+\d)|,(?=[ \t]*\d))?[ \t]*"
 )
 _DIGITS = regex.compile(r"(?i)\d{1,5}(?:[ \t]?[a-z](?![\p{L}\d'’]|(?<=t)/m(?![\p{L}])))?(?![\d]|[.,:]\d)")
 _NUMBER_WORD = regex.compile(r"(?i)[\p{L}]+(?![\p{L}\d'’])")
@@ -84,10 +84,11 @@ _FLOOR = (r"(?:\d{1,2}(?:e|ste|de)?|een|één|eerste|twee|tweede|drie|derde|vier
 _NUMBER_WORDS = r"(?:\d{1,5}[a-z]?|[\p{L}]{3,})"
 _ADDITION = regex.compile(
     rf"""(?ix)
-    (?:[ \t]*-[ \t]*|[ \t]+)?(?:huis|hs|bis|ter|boven|beneden|bg|bov|ben|zw|rd|rood|zwart|wit|groen|blauw|geel|oranje
+    (?:,?[ \t]*-[ \t]*|,?[ \t]+)?(?:huis|hs|bis|ter|boven|beneden|bg|bov|ben|zw|rd|rood|zwart|wit|groen|blauw|geel|oranje
         |grijs|bruin|paars|links|rechts|begane[ \t]+grond)(?![\p{{L}}\d])
     | [ \t]*[-/][ \t]?(?:\d{{1,4}}|[a-z]|i{{1,3}}|iv)(?![\p{{L}}\d])
     | [ \t]+(?-i:I{{1,3}}|IV|ii|iii|iv)(?![\p{{L}}\d])
+    | ,[ \t]*(?-i:[A-Z])(?![\p{{L}}\d'’])
     | [ \t]+(?![uo](?![\p{{L}}\d]))[a-z](?:[ \t]+van[ \t]+\p{{L}}+)?(?![\p{{L}}\d'’]|(?<=t)/m(?![\p{{L}}]))
     | ,?[ \t]*-?[ \t]*(?:{_FLOOR}[ \t]*-?[ \t]*)?(?:hoog|hg)(?:[ \t]+(?:achter|voor|links|rechts)(?![ \t]+(?:de|het|een|die|dat|mijn|ons|onze)(?![\p{{L}}])))?(?![\p{{L}}\d])
     | ,?[ \t]+(?:een|één|twee|drie|vier|vijf|zes|zeven|acht|negen|tien)hoog(?![\p{{L}}\d])
@@ -103,7 +104,8 @@ _COUNTED = frozenset(
     {"uur", "keer", "dag", "dagen", "week", "weken", "maand", "maanden", "jaar", "jaren", "minuut", "minuten",
      "seconden", "kwartier", "euro", "cent", "procent", "graden", "meter", "kilometer", "km", "kilo", "personen",
      "mensen", "woningen", "huizen", "stuks", "bewoners", "appartementen", "kamers", "verdiepingen", "etages",
-     "storingen", "meldingen", "x", "%", "auto's", "jaartje", "uurtje", "nachten", "liter", "kwh", "kw", "bar"}
+     "storingen", "meldingen", "x", "%", "auto's", "jaartje", "uurtje", "nachten", "liter", "kwh", "kw", "bar",
+     "kinderen", "kids", "katten", "honden", "huisdieren", "panelen", "zonnepanelen", "radiatoren", "weken"}
 )
 _ABBREVIATIONS = ("str", "ln", "wg", "pln", "pl", "sngl", "gr", "kd", "dk")
 # Suffixes that only streets have; a word ending in another ("-veld", "-berg", "-meer") is a street
