@@ -213,10 +213,6 @@ class Redactor:
         for span in spans:
             if span.type == "PERSON":
                 start, end = span.start, span.end
-                for word in _WORD.finditer(text, start, end):
-                    if word.start() > start and self._clause_word(word.group()):
-                        end = len(text[: word.start()].rstrip(" \t,"))  # "simon u krijgt de bevestiging"
-                        break
                 while (last := _LAST_WORD.search(text, start, end)) and last.start() > start and (
                     text[last.start() - 1] in " \t"
                 ) and (
@@ -240,14 +236,6 @@ class Redactor:
                     changed = True
             grown.append(span)
         return _merge(grown, text) if changed else spans
-
-    def _clause_word(self, word: str) -> bool:
-        """A lower-case stop word or conjugated verb that is no name word: the NER's name ran on
-        into the sentence ("at home", "simon u krijgt de bevestiging")."""
-        folded = word.casefold()
-        return (word.islower() and len(word) >= 2 and folded not in _PARTICLES and folded not in NAME_PARTICLES
-                and self._names.kind(word) in (NameKind.WORD, NameKind.NEVER)
-                and (folded in self._stop_words or self._names.verb_form(folded)))
 
     def _ordinary_lower(self, word: str) -> bool:
         folded = word.casefold()
