@@ -80,10 +80,16 @@ def _dates(analysis: sn.Analysis) -> Iterable[tuple[int, int, bool]]:
         if token.kind != sn.WORD or month(token.text) is None:
             continue
         first = i - 1 if i > 0 and _day(tokens[i - 1]) and sn.joined(analysis.text, tokens[i - 1], token) else None
-        end = _year_end(analysis, i + 1)
+        last = i
+        if first is None:  # the month first: "augustus, de twaalfde, 1957"
+            day = i + 1 + (i + 1 < len(tokens) and tokens[i + 1].folded == "de")
+            if day < len(tokens) and tokens[day].kind in (sn.WORD, sn.CODE) and _day(tokens[day]) \
+                    and all(sn.joined(analysis.text, a, b) for a, b in zip(tokens[i:day], tokens[i + 1 : day + 1])):
+                first, last = i, day
+        end = _year_end(analysis, last + 1)
         if first is None and end is None:
             continue
-        yield (i if first is None else first), (i if end is None else end), end is not None
+        yield (i if first is None else first), (last if end is None else end), end is not None
     for i, token in enumerate(tokens):  # "de tweede van de vijfde (negentien vierenzestig)"
         day = ordinal(token.text) if token.kind in (sn.WORD, sn.CODE) else None
         if day is None or not 1 <= day <= 31 or i + 2 >= len(tokens) or tokens[i + 1].folded != "van":
@@ -167,12 +173,21 @@ def _years_around(analysis: sn.Analysis, first: int, last: int) -> Iterable[sn.P
             between = tokens[last + 1 : piece.first]
             repaired = any(t.folded in _YEAR_REPAIRS for t in between)
             if len(between) <= _YEAR_GAP and all(t.kind == sn.FILLER or t.folded in _YEAR_GAP_WORDS for t in between) \
-                    and (repaired or not between and _sentence_gap(analysis, last, piece)) \
+                    and (repaired or not between and _sentence_gap(analysis, last, piece)
+                         or len(between) == 1 and between[0].folded in _YEAR_PREPOSITIONS) \
                     and (repaired or not year_digits or piece.digits[-2:] == year_digits[-2:]):
                 yield piece
         elif piece.last < first and first - piece.last - 1 <= 1 and year_digits and len(piece.digits) == 2 \
                 and piece.digits == year_digits[-2:] and all(t.kind == sn.FILLER for t in tokens[piece.last + 1 : first]):
             yield piece  # "Zesendertig. Negentienhonderdzesendertig."
+
+
+def _first_token(analysis: sn.Analysis, piece: sn.Piece) -> sn.Piece:
+    token = analysis.tokens[piece.first]
+    return sn.Piece(piece.first, piece.first, token.start, token.end, token.digits, 1, token.kind == sn.NUMBER)
+
+
+_SENTENCE_AFTER = regex.compile(r"\s*(?:[.!?\u2026]|$|\s+(?:ik|ja|nee|dat|en)\b)")
 
 
 def _year_digits(digits: str) -> bool:
@@ -186,8 +201,9 @@ def _sentence_gap(analysis: sn.Analysis, last: int, piece: sn.Piece) -> bool:
 
 _PUNCTUATION_GAP = regex.compile(r"[\s.,;:\u2026-]*")
 _YEAR_GAP = 7
+_YEAR_PREPOSITIONS = frozenset({"in", "van", "uit"})
 _YEAR_REPAIRS = frozenset({"nee", "sorry", "pardon", "excuus", "bedoel", "correctie", "wacht"})
-_YEAR_GAP_WORDS = _YEAR_REPAIRS | frozenset({"eh", "uh", "ik", "wat", "zeg", "nou", "of", "dus", "ja", "toch", "niet"})
+_YEAR_GAP_WORDS = _YEAR_REPAIRS | _YEAR_PREPOSITIONS | frozenset({"eh", "uh", "ik", "wat", "zeg", "nou", "of", "dus", "ja", "toch", "niet"})
 
 
 _REPAIR_WORDS = frozenset({"nee", "sorry", "wacht", "of", "ik", "bedoel", "pardon", "eh", "uh", "excuus"})
@@ -221,9 +237,19 @@ class DateOfBirthRecognizer(sn.NumberRecognizer):
             if wrong is not None:
                 found.append((tokens[wrong].start, tokens[wrong].end, score, boost))
         only_numbers = {t.kind for t in tokens} <= {sn.DIGITS, sn.NUMBER, sn.FILLER}
+        opening = next((i for i, t in enumerate(tokens) if t.kind != sn.FILLER), -1)
         for piece in analysis.pieces:  # a birth year: "geboren in negentienzesendertig", "geboortejaar 1936"
             number = _number(tokens[piece.first])
-            if number is None or piece.count > 2 or any(a <= piece.start < b for a, b, _, _ in found):
+            if number is None or piece.count > 2:
+                continue
+            if any(a <= piece.start < b for a, b, _, _ in found):
+                continue
+            if piece.count == 2 and any(a <= tokens[piece.last].start < b for a, b, _, _ in found):
+                piece = _first_token(analysis, piece)  # "eh 1958 drie juni": the year before a date's day
+            if piece.first == opening and piece.count == 1 and len(piece.digits) == 2 and not only_numbers \
+                    and not analysis.is_quantity(piece) and _SENTENCE_AFTER.match(analysis.text, piece.end):
+                found.append((piece.start, piece.end, _NO_YEAR_SCORE, _BOOST))  # "Achtenvijftig. Ik ben ..."
+                anchors.append((piece.first, piece.last, _NO_YEAR_SCORE, _BOOST))
                 continue
             year = len(piece.digits) == 4 and piece.digits[:2] in ("19", "20")
             short_year = len(piece.digits) == 2 and piece.count == 1
