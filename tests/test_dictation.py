@@ -35,6 +35,13 @@ TABLE = [
     ("j a n, aan elkaar, met een z", ["JAN"]),
     ("We hebben 12 03 een afspraak", ["1203"]),
     ("Het kost 89 euro om 14:30", ["89"]),
+    ("negen vijf nul twee, eh... ka tee", ["9502KT"]),
+    ("zes twee een vier pee ha", ["6214PH"]),
+    ("drie acht een twee, bee en.", ["3812BN"]),
+    ("drie acht een twee en dan", ["3812"]),
+    ("06 41 87 29 53. En zet er ook bij", ["0641872953"]),
+    ("IBAN NL91 ABNA 0417 1643 00", ["NL91ABNA0417164300"]),
+    ("postcode 3526 E P", ["3526EP"]),
     ("ik heb u gebeld", []),
     ("Ik woon in de Kerkstraat, zei ik toch.", []),
 ]
