@@ -84,7 +84,7 @@ _FLOOR = (r"(?:\d{1,2}(?:e|ste|de)?|een|één|eerste|twee|tweede|drie|derde|vier
 _NUMBER_WORDS = r"(?:\d{1,5}[a-z]?|[\p{L}]{3,})"
 _ADDITION = regex.compile(
     rf"""(?ix)
-    (?:,?[ \t]*-[ \t]*|,?[ \t]+)?(?:huis|hs|bis|ter|boven|beneden|bg|bov|ben|zw|rd|rood|zwart|wit|groen|blauw|geel|oranje
+    (?:,?[ \t]*-[ \t]*|,?[ \t]+)?(?:huis|hs|bis|ter(?![ \t]+att)|boven|beneden|bg|bov|ben|zw|rd|rood|zwart|wit|groen|blauw|geel|oranje
         |grijs|bruin|paars|links|rechts|begane[ \t]+grond)(?![\p{{L}}\d])
     | [ \t]*[-/][ \t]?(?:\d{{1,4}}|[a-z]|i{{1,3}}|iv)(?![\p{{L}}\d])
     | [ \t]+(?-i:I{{1,3}}|IV|ii|iii|iv)(?![\p{{L}}\d])
@@ -184,6 +184,7 @@ _ARTICLE_ONLY = regex.compile(r"(?i)(?:de|het|'t|’t)[ \t]+")
 _PREPOSITION_BEFORE = regex.compile(
     r"(?i)(?<![\p{L}])(achter|over|onder|tegenover|buiten|binnen|langs|naast|boven|aan|op|in|bij|voor|naar)[ \t]+$")
 _NAME_BEFORE = regex.compile(r"(?<![\p{L}])\p{Lu}[\p{L}'’-]*[ \t]+$")
+_TURN_END = regex.compile(r"[ \t]*[.?!…]*[ \t]*")
 _PLACE_AFTER = regex.compile(r"(?i)[ \t]*,?[ \t]*(?:(?:in|te)[ \t]+)?(?:(?:de|het)[ \t]+)?")
 _POSTCODE_AFTER = regex.compile(r"(?i)[ \t]*,?[ \t]*(?:postcode[ \t]+)?\d{4}[ \t]?[a-z]{2}(?![\p{L}\d])")
 _DISTRICT = regex.compile(
@@ -546,6 +547,8 @@ class DutchAddressRecognizer(EntityRecognizer):
             if kind == "plain" or text[start].isupper() or (kind == "ambiguous" and (
                     said_in or text[start:end].casefold() not in self._ordinary and text[start:end].casefold() not in stops)):
                 return start, _district_end(text, end)  # also "hoofdstraat 12 veenendaal": a surname, not a word
+            if kind == "ambiguous" and _TURN_END.fullmatch(text, end):
+                return start, end  # "kerkstraat 12 hoorn" closing the answer
         word = _WORD.match(text, start)
         if not word:
             return None
