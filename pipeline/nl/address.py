@@ -579,7 +579,7 @@ class DutchAddressRecognizer(EntityRecognizer):
                     after_te.add(trigger.end())
         after_lives_in = {m.end() for m in _LIVES_IN_WORDS.finditer(text)}  # "ik woon in", "uit"
         after_town_word = {m.end() for m in _TOWN_WORDS.finditer(text)}
-        # "ik woon in de hurk": a word no dictionary knows after living words and an article
+        # "ik woon in de kraaiendonk": a word no dictionary knows after living words and an article
         after_lives_article = {m.end() for m in _LIVES_IN_ARTICLE.finditer(text)}
         for token in _TOKEN.finditer(text):
             start = token.start()
@@ -646,7 +646,7 @@ class DutchAddressRecognizer(EntityRecognizer):
                     covered = word.end()
                 elif word and start in after_lives_article and self._unknown_neighbourhood(word.group().casefold(), common,
                                                                                             stops):
-                    spans.append((after_place_article[start], word.end(), _SCORE_PLACE))  # "ik woon in de hurk"
+                    spans.append((after_place_article[start], word.end(), _SCORE_PLACE))  # "ik woon in de kraaiendonk"
                     covered = word.end()
         return spans
 
