@@ -65,7 +65,7 @@ LETTER_NAMES = {
 }  # "ij" is read with the single letters
 # Letter names that are also common words ("en", "er", "es", "ie"): letters only between two
 # other letters or letter names ("ka en tee", "b en m").
-_WEAK_LETTER_NAMES = frozenset({"en", "er", "es", "ie", "ee", "ex", "ku", "ha", "el", "em"})
+_WEAK_LETTER_NAMES = frozenset({"en", "er", "es", "ie", "ee", "ex", "ku", "ha"})
 _WORD_AFTER = regex.compile(r" \p{L}*[aeiouy]\p{L}*(?!\p{L})")
 # Spoken symbols between two items: "k streepje 2024", "j a n at g m a i l punt c o m".
 _SYMBOL_WORDS = {

@@ -41,6 +41,7 @@ _COMMON = frozenset({
 
 # Words that join a sentence after a number far more often than they are a postcode's letters.
 _GLUE = frozenset({"en", "of", "is"})
+_FULL_STOP = regex.compile(r"[.!?]")
 
 
 def _corrected_letters(reading: dictation.Reading, last: int) -> int:
@@ -87,6 +88,9 @@ class SpokenPostcodeRecognizer(sn.NumberRecognizer):
                     analysis.is_year(piece) or analysis.is_quantity(piece))
                 pair = letters.group("a") + letters.group("b")
                 adjacent = letters.end("a") == letters.start("b")
+                if not pair.isupper() and _FULL_STOP.search(analysis.text, piece.end, letters.start("a")):
+                    letters = None  # "7311. De letters ...": a new sentence, not the letters
+            if letters:
                 if pair.isupper() or adjacent and pair.casefold() not in _COMMON:
                     found.append((piece.start, letters.end(), _SCORE, 0.0))
                 elif adjacent and cued and pair.casefold() in _GLUE:  # "postcode 1234 en ...": the digits only
