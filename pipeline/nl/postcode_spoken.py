@@ -44,6 +44,14 @@ _GLUE = frozenset({"en", "of", "is"})
 _FULL_STOP = regex.compile(r"[.!?]")
 
 
+def _letters_only(reading: dictation.Reading) -> bool:
+    """Spelled letters only, one to three items per part, and a repair between parts."""
+    parts = reading.parts()
+    return (len(parts) >= 2 and any(item.link == dictation.REPAIRED for item in reading.items)
+            and all(item.chars.isalpha() and len(item.chars) <= 2 for item in reading.items)
+            and all(1 <= b - a + 1 <= 3 for a, b in parts))
+
+
 def _corrected_letters(reading: dictation.Reading, last: int) -> int:
     """The last item of a postcode with the corrections of its letters after it: "8441 B M, nee,
     niet M. B, N van Nico", "1234 AB sorry AC"."""
@@ -78,6 +86,11 @@ class SpokenPostcodeRecognizer(sn.NumberRecognizer):
                 spelled = any(item.last > item.first for item in reading.items[first : last + 1])
                 score = _SPELLED_SCORE if spelled else _SCORE
                 found += [(a, b, score, 0.0) for a, b in reading.spans(first, last)]
+        opening = next((i for i, t in enumerate(analysis.tokens) if t.kind != sn.FILLER), -1)
+        for reading in dictation.read(analysis.text):
+            if reading.items[0].first == opening and _letters_only(reading):
+                # "Z T, nee, Z G": the letters corrected in the answer to the agent's read-back
+                found += [(a, b, 0.1, _BOOST) for a, b in reading.spans(0, len(reading.items) - 1)]
         for piece in analysis.pieces:
             if len(piece.digits) != 4 or piece.digits[0] == "0" or piece.first in covered:
                 continue
