@@ -43,9 +43,11 @@ _PARTICLE = (r"(?:van der|van den|van de|van 't|van het|op den|op de|op 't|op he
 # Remarks a caller makes while spelling, inside the address: "aan elkaar", "met een z", "met twee
 # l-en", "zonder spatie", hesitations.
 _REMARK = (
-    r"(?:[ \t]*[,.\u2026]*[ \t]+(?:(?:alles[ \t]+)?aan[ \t]+elkaar|zonder[ \t]+spaties?|alles[ \t]+klein|kleine[ \t]+letters?"
-    r"|met[ \t]+(?:een|twee|dubbel|dubbele)[ \t]+(?:ij|\p{L})(?:-en|'en|'s|-s)?|(?:met[ \t]+(?:een[ \t]+)?)?hoofdletters?"
-    r"|eh|ehm|uh|uhm)(?![\p{L}\d])[ \t]*,?)"
+    # in brackets too: "jansen (aan elkaar) at ..."; "met een hoofdletter j"
+    r"(?:[ \t]*[,.\u2026]*[ \t]+\(?(?:(?:alles[ \t]+)?aan[ \t]+elkaar|zonder[ \t]+spaties?|alles[ \t]+klein|kleine[ \t]+letters?"
+    r"|met[ \t]+(?:een|twee|dubbel|dubbele)[ \t]+(?:ij|\p{L})(?:-en|'en|'s|-s)?"
+    r"|(?:met[ \t]+(?:een[ \t]+)?)?hoofdletters?(?:[ \t]+(?:ij|\p{L})(?![\p{L}\d]))?"
+    r"|eh|ehm|uh|uhm)(?![\p{L}\d])\)?[ \t]*,?)"
 )
 _NUMBER_WORD = (
     r"(?:nul|een|twee|drie|vier|vijf|zes|zeven|acht|negen|(?:een|twee|drie|vier|vijf|zes|zeven|acht|negen)(?:en|ën)(?:twintig|dertig|veertig|vijftig|zestig|zeventig"
