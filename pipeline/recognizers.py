@@ -217,7 +217,7 @@ NAME_PARTICLES = frozenset(
      "dos", "el", "al", "ben", "oude", "ait", "abu", "bin", "d'"}
 )
 # Endings that make an unknown word a street or a compound, not a name.
-_NOT_NAME_ENDINGS = ("straat", "laan", "weg", "plein", "singel", "gracht", "steeg", "dreef", "plantsoen", "kade",
+_NOT_NAME_ENDINGS = ("straat", "laan", "weg", "plein", "singel", "gracht", "steeg", "dreef", "plantsoen", "kade", "park",
                      "nummer", "code", "adres", "dienst", "woning", "ketel", "meter", "tijd", "huis")
 _PART = regex.compile(r"[\p{L}'’]+")
 _SHORT_VERBS = frozenset({"zit", "wil", "ben", "kan", "mag", "moet", "zal", "ga", "sta", "kom", "zeg", "doe", "heb"})

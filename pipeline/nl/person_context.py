@@ -705,7 +705,15 @@ class DutchPersonContextRecognizer(EntityRecognizer):
         answer = _ANSWER.match(text)
         if answer and _SCORE_ANSWER and len(answer.group("name").split()) <= 4:
             add(*answer.span("name"), _SCORE_ANSWER, check_common=True)
-        return found
+        # Street and park names made from people's names ("Jan van Schaffelaarstraat") are
+        # addresses, never persons.
+        return [r for r in found if r.entity_type != "PERSON" or not _PLACE_WORD.search(text, r.start, r.end)]
+
+
+# A word that names a street or a park: not part of a person's name.
+_PLACE_WORD = regex.compile(
+    r"\p{L}{2,}(?:straat|laan|plein|singel|gracht|steeg|dreef|plantsoen|kade|park)(?!\p{L})", regex.IGNORECASE
+)
 
 
 def recognizers(rules_dir: Path) -> list[EntityRecognizer]:
