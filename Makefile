@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV ?= .venv
 
-.PHONY: demo test install bench-wer
+.PHONY: demo test install bench-wer bench-redaction
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,3 +19,6 @@ test: $(VENV)/.installed
 
 bench-wer: $(VENV)/.installed
 	$(VENV)/bin/python benchmarks/wer.py
+
+bench-redaction: $(VENV)/.installed
+	$(VENV)/bin/python benchmarks/redaction.py
