@@ -8,7 +8,7 @@ file in the format of ``../shared/eval/*/dialogues.jsonl`` so the benchmark can 
 
 What is removed: ``. , ? ! ; :`` and pauses (``…``, ``...``) that end a word (followed by a space or
 the end of the turn), and quotation marks. What stays: punctuation inside a token (``jan.devries@
-ziggo.nl``, ``12:30``, ``GV-123-X``, ``B-O-U-Z-I-D``), because a recogniser writes those too.
+ziggo.nl``, ``12:30``, ``GV-123-X``, ``B-E-N-A-L-I``), because a recogniser writes those too.
 
 Usage: python benchmarks/asr_style.py GOLD.jsonl OUT.jsonl
 """

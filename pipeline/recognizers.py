@@ -339,7 +339,7 @@ class NameGazetteer:
         if not kinds or NameKind.NEVER in kinds:
             return NameKind.NEVER
         if "-" in folded and _HYPHEN_PARTICLE.search(folded) and kinds[0] != NameKind.WORD:
-            return NameKind.NAME  # "visser-de wolf", "kaya-de bruijn": a double surname
+            return NameKind.NAME  # "visser-de wolf", "arslan-de graaf": a double surname
         if NameKind.WORD in kinds:
             # "verhoeven-de wit": a surname with particles after the hyphen still makes a name
             tail = folded.split("-", 1)[1]
@@ -347,7 +347,7 @@ class NameGazetteer:
                 return NameKind.NAME
             if ("-" in folded and len(parts) == 2 and all(len(p) >= 4 for p in parts)
                     and any(k in (NameKind.NAME, NameKind.UNKNOWN) for k in kinds)):
-                return NameKind.AMBIGUOUS  # "gorissen-bakkers": a double surname with an ordinary word
+                return NameKind.AMBIGUOUS  # "hendriks-bakkers": a double surname with an ordinary word
             return NameKind.WORD
         if NameKind.NAME in kinds or NameKind.UNKNOWN in kinds:
             return NameKind.NAME

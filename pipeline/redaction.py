@@ -50,7 +50,7 @@ _NAME_WITH_PARTICLES = re.compile(r"\b[^\W\d_]+ (?:van der|van den|van 't|in 't|
 _LAST_WORD = re.compile(r"[^\W\d_]+$")
 _FIRST_WORD = re.compile(r"[^\W\d_]+(?=[ \t])")
 _PARTICLE_BEFORE = re.compile(r"(?i:(?:^|\s)(?:van|de|der|den|ter|ten|te|['’]t|het|in|op|la|le|du|el|al|oude))\s+$")
-_INITIAL_BEFORE = re.compile(r"(?<![^\W\d_])[^\W\d_]\.?\s+$")  # "g pinas": an initial and a surname that is a word
+_INITIAL_BEFORE = re.compile(r"(?<![^\W\d_])[^\W\d_]\.?\s+$")  # "g kwast": an initial and a surname that is a word
 _ARTICLE_BEFORE = re.compile(r"(?i:\b(?:de|het|een|die|deze|dat|dit))$")
 _NER_IGNORED = ("ORGANIZATION", "ORG", "MISC", "CARDINAL", "DATE", "TIME", "MONEY", "NORP")
 
@@ -186,7 +186,7 @@ class Redactor:
         if entity_type == "LOCATION" and (
             _SURNAME_PARTICLE_BEFORE.search(text, 0, start) or _NAME_WITH_PARTICLES.search(text, start, end)
         ):
-            return _WEAK_NER_SCORE  # "Van Dongen", "Riek van den Heuvel": a person more than a place
+            return _WEAK_NER_SCORE  # "Van Dongen", "Tiny van der Linden": a person more than a place
         before = text[:start].rstrip()
         opening = not before or before[-1] in ".!?…:"
         if not (opening or text[start].islower()):
@@ -205,8 +205,8 @@ class Redactor:
         return 0.0
 
     def _grow_names(self, spans: list[_Span], text: str) -> list[_Span]:
-        """Grow PERSON spans over name words in any case around them ("fatima" → "fatima bouzid",
-        "van gils" → "m van gils-dekkers"), with :func:`pipeline.nl.person_context.extend_name`."""
+        """Grow PERSON spans over name words in any case around them ("samira" → "samira azzouzi",
+        "van dijk" → "h van dijk-molenaar"), with :func:`pipeline.nl.person_context.extend_name`."""
         grown = []
         changed = False
         tokens = None
@@ -223,7 +223,7 @@ class Redactor:
                         and self._names.kind(last.group()) in (NameKind.WORD, NameKind.NEVER)
                         and not _PARTICLE_BEFORE.search(text, start, last.start())
                         and not _INITIAL_BEFORE.search(text, start, last.start()))
-                ):  # "Rumahlatu die", "mark spreken": the NER took a following word along
+                ):  # "Latumahina die", "mark spreken": the NER took a following word along
                     end = len(text[: last.start()].rstrip(" \t,"))
                 while (first := _FIRST_WORD.match(text, start, end)) and first.end() < end and (
                     self._ordinary_lower(first.group())
@@ -291,8 +291,8 @@ class Redactor:
         """Patterns for every mention of the names found anywhere in the transcript: sure ones and
         ones to flag for review.
 
-        A full name, and each of its words that is not a particle, matches on its own ("Sjoukje
-        Wijbenga" → "Sjoukje", "Wijbenga"), also when found in lower case; case-insensitively, unless
+        A full name, and each of its words that is not a particle, matches on its own ("Geertje
+        Hoekema" → "Geertje", "Hoekema"), also when found in lower case; case-insensitively, unless
         the word is also an ordinary Dutch word ("Bakker", "De Groot", "roos"), which then matches
         with a capital and not after an article, so "de bakker" the profession stays visible; in
         lower case such a word matches only not after an article or possessive, for review.
@@ -556,7 +556,7 @@ def _pieces(text: str, origin: list[int | None], start: int, end: int, kind: str
 
 
 # A capitalised word, with any name particles before it, directly after a name ("Annelies" →
-# "Annelies El Idrissi", "Jan" → "Jan van der Meulen"); weekdays and months are not names.
+# "Annelies El Khatib", "Jan" → "Jan van der Meulen"); weekdays and months are not names.
 _NAME_TAIL = regex.compile(
     r"(?:[ \t]+(?:(?:[Vv]an|[Dd]e|[Dd]er|[Dd]en|[Tt]er|[Tt]en|[Tt]e|'t|[Ll]a|[Ll]e|[Ee]l|[Aa]l|[Bb]en|[Oo]ude)[ \t]+)*"
     r"(?!(?:Maandag|Dinsdag|Woensdag|Donderdag|Vrijdag|Zaterdag|Zondag|Januari|Februari|Maart|April|Mei|Juni|Juli|"

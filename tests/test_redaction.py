@@ -25,9 +25,9 @@ def redactor() -> Redactor:
 
 def test_sentence_with_name_phone_email_iban_and_postcode(redactor):
     text = ("Ja, u spreekt met Pieter de Boer, mijn nummer is 06 12 34 56 78, e-mail pieter.deboer@gmail.com, "
-            "IBAN NL91 ABNA 0417 1643 00 en postcode 3526 EP.")
+            "IBAN NL91 ABNA 0417 1643 00 en postcode 6213 LS.")
     out = redactor.redact([("klant", text)]).segments[0]
-    for value in ("Pieter de Boer", "06 12 34 56 78", "pieter.deboer@gmail.com", "NL91 ABNA 0417 1643 00", "3526 EP"):
+    for value in ("Pieter de Boer", "06 12 34 56 78", "pieter.deboer@gmail.com", "NL91 ABNA 0417 1643 00", "6213 LS"):
         assert value not in out.text
     assert {e.type for e in out.entities} == {"PERSON", "PHONE_NUMBER", "EMAIL_ADDRESS", "IBAN", "POSTCODE"}
     assert out.text == ("Ja, u spreekt met [PERSOON-1], mijn nummer is [TELEFOONNUMMER-1], e-mail [EMAILADRES-1], "
@@ -48,8 +48,8 @@ def test_golden_cases(redactor, case):
 
 def test_tags_are_consistent_across_segments(redactor):
     out = redactor.redact([
-        ("klant", "Mijn naam is Sanne Verhoeven, bel 06-41279358."),
-        ("medewerker", "Dank u, mevrouw Verhoeven. Ik bel u op 06 41 27 93 58 terug."),
+        ("klant", "Mijn naam is Sanne Verhoeven, bel 06-57214836."),
+        ("medewerker", "Dank u, mevrouw Verhoeven. Ik bel u op 06 57 21 48 36 terug."),
         ("klant", "Of bel mijn man, Joost Brinkman, op 0612095573."),
     ])
     first, second, third = (s.text for s in out.segments)
@@ -70,7 +70,7 @@ def test_checksums():
 
 
 WORDS = st.sampled_from(["ja", "de", "ketel", "monteur", "komt", "morgen", "Remeha", "storing", "eh", "nummer",
-                         "postcode", "mijn", "naam", "is", "met", "06-12345678", "3526 EP", "Jansen",
+                         "postcode", "mijn", "naam", "is", "met", "06-12345678", "6213 LS", "Jansen",
                          "meneer", "NL91 ABNA 0417 1643 00", "a.b@voorbeeld.nl", ",", "."])
 
 
@@ -186,7 +186,7 @@ def test_ordinary_words_stay_visible_out_of_a_name_position(redactor):
 
 def test_a_spelled_name_does_not_swallow_later_tags(redactor):
     out = redactor.redact([
-        ("klant", "Mijn achternaam is Bouzid, B O U Z I D."),
+        ("klant", "Mijn achternaam is Benali, B E N A L I."),
         ("klant", "En mijn buurman heet Gerrit Hoogland."),
     ])
     tags = {e.tag for s in out.segments for e in s.entities if e.type == "PERSON"}

@@ -15,12 +15,12 @@ from pipeline.errors import AccessDeniedError, PolicyError, RecordingNotFoundErr
 from pipeline.retention import expires_at
 from tests.conftest import SAMPLES
 
-CALL = "TBI-2026-000101"  # employee MW-017, caller +31641279358, call-001.wav
+CALL = "TBI-2026-000101"  # employee MW-017, caller +31657214836, call-001.wav
 OTHER_CALL = "TBI-2026-000102"
-PHONE = "+31641279358"
+PHONE = "+31657214836"
 REASON = "Klant betwist de toezegging over de opzegtermijn in dit gesprek."
 REJECTION = "Het gesprek valt buiten de klacht; eerst de klant opnieuw bellen."
-DESCRIPTION = "Mevrouw Jansen (06-41279358) klaagt over een onbeantwoorde terugbelafspraak."
+DESCRIPTION = "Mevrouw Jansen (06-57214836) klaagt over een onbeantwoorde terugbelafspraak."
 SECRET = "Pietersen"  # the unredacted name: only ever in the raw transcript, never in redacted.json
 SEGMENTS = [
     ("medewerker", 0.0, "Goedemorgen, u spreekt met [PERSOON-1] van de klantenservice."),
@@ -256,7 +256,7 @@ def test_every_step_is_audited_with_ids_only(engine, staff, settings):
         "kind": "transcript", "call": CALL, "complaint": a.complaint_id}
     assert audit.verify(engine).ok
     text = "\n".join(f"{row.subject} {row.details}" for row in rows)
-    for value in (REASON, REJECTION, DESCRIPTION, PHONE, "06-41279358", "akkoord", "Jansen"):
+    for value in (REASON, REJECTION, DESCRIPTION, PHONE, "06-57214836", "akkoord", "Jansen"):
         assert value not in text
 
 

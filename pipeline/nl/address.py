@@ -1,8 +1,8 @@
 """Where someone lives, as Dutch callers say it, in any case and with or without punctuation: a
-street with its house number ("Columbuslaan 212", "boezemweg 41b", "de lange nieuwstraat nummer
-4", "Tjerk Hiddesstraat 31", "brinkgreverweg achtentwintig", "stadsplein 88 c", "kerkstr. 5"),
+street with its house number ("Tasmanlaan 174", "dijkweg 63b", "de lange nieuwstraat nummer
+4", "Hendrik Werkmanstraat 23", "weidevogelweg achtentwintig", "raadhuisplein 14 c", "kerkstr. 5"),
 a street alone where someone lives ("ik woon op de kerkstraat"), a post-office box ("Postbus 1234",
-"postbus twaalf vierendertig"), and the town or neighbourhood that goes with it ("kleiweg 9 in
+"postbus twaalf vierendertig"), and the town or neighbourhood that goes with it ("veenweg 7 in
 gouda", "in de bijlmer", "uit leeuwarden", "almere poort").
 
 Streets are found by structure, not by capitals. A street word ends in a street suffix of
@@ -12,8 +12,8 @@ the words before it that belong to the name are taken along: a title or adjectiv
 word ("claude", "willem"), or a first name of ``street_given_names_nl.txt``. A house number
 (digits or number words) may carry additions: letters ("12 b"), "-2", "huis", "bis", colour words
 ("12 rood"), floors ("drie hoog", "2e etage"), "bus 3", a range ("12 tot en met 48"), or come a
-few words later ("de kerkstraat, nummer 88"). A street name without a suffix ("Weena 505", "grote
-noord 61") counts with a house number and a place or postcode after it, or "woon"/"adres"
+few words later ("de kerkstraat, nummer 88"). A street name without a suffix ("Rokin 75", "hoge
+woerd 52") counts with a house number and a place or postcode after it, or "woon"/"adres"
 before it. Ordinary compounds with a street suffix ("snelweg", "fietspad": ``not_street_nl.txt``)
 and the bare words ("de straat", "het plein") are not streets. An article directly before the
 street is inside the span; street names made of a person's name are ADDRESS, scored above the
@@ -112,7 +112,7 @@ _ABBREVIATIONS = ("str", "ln", "wg", "pln", "pl", "sngl", "gr", "kd", "dk")
 # only with a house number or where someone lives.
 _STRONG_SUFFIXES = ("straat", "laan", "weg", "plein", "singel", "gracht", "kade", "dijk", "steeg", "dreef",
                     "plantsoen", "boulevard", "markt", "vest", "allee", "straatje", "laantje", "pleintje", "hof")
-# Bare suffix words that name a street on their own with a house number ("Singel 40", "de brink 3").
+# Bare suffix words that name a street on their own with a house number ("Singel 112", "de brink 3").
 _BARE_STREETS = frozenset({"singel", "dreef", "brink", "markt", "kade", "vest", "wal", "boulevard", "promenade",
                            "laan", "gracht", "dam", "plein", "esplanade"})
 _LIVES = regex.compile(
@@ -467,7 +467,7 @@ class DutchAddressRecognizer(EntityRecognizer):
         return end
 
     def _named_number(self, text: str, words: list, index: int, common: frozenset[str], stops: frozenset[str]):
-        """A street without a street suffix ("Weena 505", "grote noord 61") followed by a house
+        """A street without a street suffix ("Rokin 75", "hoge woerd 52") followed by a house
         number, with a place or postcode after it or "woon"/"adres" before it."""
         word = words[index]
         folded = word.group().casefold()
@@ -501,7 +501,7 @@ class DutchAddressRecognizer(EntityRecognizer):
         if not (lives or place or postcode or opened or on_street or (addition and cue)):
             if ordinary or not _TURN_OPENING.fullmatch(text, 0, start):
                 return []
-            # "Weena 505" as a whole answer: an address only when the agent asked for it (the
+            # "Rokin 75" as a whole answer: an address only when the agent asked for it (the
             # context enhancer raises the score when "adres", "woont" … were said just before).
             return [result(self, "ADDRESS", start, number_end, _SCORE_NAME_NUMBER_ALONE)]
         if start == words[index - 1].start() if index else False:

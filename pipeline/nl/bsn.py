@@ -1,5 +1,5 @@
 """Burgerservicenummers (BSN): nine digits that pass the 11-test, written ("123456782",
-"1234 56 782") or dictated in groups ("drie twee een, vijf nul drie, zeven een vijf"); nine digits
+"1234 56 782") or dictated in groups ("twee vier een, acht drie zes, vijf nul vijf"); nine digits
 that fail it after a BSN cue (a misheard digit); and the end of one after "eindigt op".
 """
 

@@ -1,8 +1,8 @@
 """Customer, contract, ticket, invoice, work-order and serial numbers dictated in digits or words
-("10 55 382", "7 3 0 2 9 1 8", "vier vier zeven één nul twee") or spelled with a letter prefix
-("M zeven zeven drie één nul", "l p vijf vijf nul negen een", "K van Karel, vier vier ...") or
+("20 71 946", "5 8 1 4 6 0 3", "vier vier zeven één nul twee") or spelled with a letter prefix
+("T vier acht twee één zes", "r k drie acht nul zes twee", "K van Karel, vier vier ...") or
 with a lower-case prefix word that is no Dutch word ("tbi 868 9236"). Written codes with a letter prefix
-("CT-400918", "F2024-021577") are rules in ``redaction_rules/customer_id_nl.yaml``.
+("CT-518204", "F2023-048816") are rules in ``redaction_rules/customer_id_nl.yaml``.
 
 A number is an identifier after a cue word ("klantnummer", "meldnummer", "factuur", "werkbon" …)
 earlier in the turn or in the previous turn; a spelled letter prefix with four or more digits,
@@ -37,7 +37,7 @@ _MIN_DIGITS_ALONE = 7
 
 
 def _prefix(analysis: sn.Analysis, piece: sn.Piece) -> tuple[int | None, bool]:
-    """Start offset of the letters directly before a piece ("L P vijf ...", "WB 883214"), or None,
+    """Start offset of the letters directly before a piece ("L P vijf ...", "WB 417305"), or None,
     and whether they are spelled one by one."""
     index = piece.first - 1
     start = None
@@ -47,7 +47,7 @@ def _prefix(analysis: sn.Analysis, piece: sn.Piece) -> tuple[int | None, bool]:
         token = analysis.tokens[index]
         if token.kind == sn.CODE and not letters and len(token.text) <= 4 and token.text[:1].isalpha() \
                 and sn.joined(analysis.text, token, analysis.tokens[index + 1]):
-            return token.start, False  # a code's head with a digit: "R6 22 0471 93"
+            return token.start, False  # a code's head with a digit: "R4 31 0586 27"
         if token.kind not in (sn.LETTER, sn.CAPS) or not sn.joined(analysis.text, token, analysis.tokens[index + 1]):
             break
         if token.text == "NL" or token.kind == sn.CAPS and len(token.text) > 3:
@@ -61,13 +61,13 @@ def _prefix(analysis: sn.Analysis, piece: sn.Piece) -> tuple[int | None, bool]:
 
 def _word_prefix(analysis: sn.Analysis, piece: sn.Piece) -> int | None:
     """Start offset of a short word that is no Dutch word right before a piece ("tbi 868 9236",
-    "inc 30917": a prefix written in lower case), or None."""
+    "inc 41826": a prefix written in lower case), or None."""
     return word_prefix(analysis, piece.first, piece.start)
 
 
 def word_prefix(analysis: sn.Analysis, first: int, start: int) -> int | None:
     """Start offset of a short word that is no Dutch word right before the token ``first`` that
-    starts at ``start`` ("tbi 868 9236", "inc 30917": a code's prefix in lower case), or None."""
+    starts at ``start`` ("tbi 868 9236", "inc 41826": a code's prefix in lower case), or None."""
     index = first - 1
     if index < 0:
         return None
@@ -87,7 +87,7 @@ _NOT_PREFIXES = frozenset({
     "welk", "hier", "daar", "ook", "nog", "dus", "maar", "want", "juist", "prima", "fijn", "mooi", "thuis", "mee",
     "weer", "eens", "even", "toch", "heel", "erg", "veel", "paar", "alle", "elke", "sinds", "rond", "bon", "straat",
 })
-# Cue words that are also the letters of the code after them: "avg 2024 1177" (an AVG request).
+# Cue words that are also the letters of the code after them: "avg 2023 2264" (an AVG request).
 _CODE_CUES = frozenset({"avg"})
 _ANY_CUE = sn.cues(*sn.ID_WORDS, *sn.PHONE_WORDS, *sn.BSN_WORDS, *sn.IBAN_WORDS, *sn.CARD_WORDS, *sn.BIRTH_WORDS,
                    "postcode", "huisnummer", "kenteken")
@@ -126,7 +126,7 @@ class CustomerIdRecognizer(sn.NumberRecognizer):
 
     def find(self, analysis: sn.Analysis) -> Iterable[tuple[int, int, float, float]]:
         found = []
-        for reading in dictation.read(analysis.text):  # "K van Karel, L van Lodewijk, vier vier ..."
+        for reading in dictation.read(analysis.text):  # "D van Dirk, R van Rudolf, vier vier ..."
             match = _SPELLED_ID.fullmatch(reading.canonical)
             if not match or match.group("letters") == "NL" or not (
                     any(item.spoken for item in reading.items if item.chars.isalpha())

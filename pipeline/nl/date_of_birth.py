@@ -1,4 +1,4 @@
-"""Dates of birth: "geboren op 12 maart 1985", "drie november negentienzesendertig", "twaalf
+"""Dates of birth: "geboren op 12 maart 1985", "vier juli negentienachtendertig", "twaalf
 drie vijfentachtig", "12-03-1985", "de tweede van de vijfde, vierenzestig", a year after "geboren
 in", a year or two-digit year said alone in answer to the agent's question. A date is a date of birth only with
 a birth cue (geboren, geboortedatum, geboortejaar, jarig …) earlier in the turn or in the agent's
@@ -54,7 +54,7 @@ def _day(token: sn.Token) -> bool:
 
 def _year_end(analysis: sn.Analysis, index: int) -> int | None:
     """Token index of the last token of a year starting at ``index`` ("1985", "'85",
-    "negentienzesendertig", "negentien zesendertig", "vijfentachtig"), or None."""
+    "negentienachtenvijftig", "negentien achtenvijftig", "vijfentachtig"), or None."""
     tokens = analysis.tokens
     if index >= len(tokens) or not (sn.joined(analysis.text, tokens[index - 1], tokens[index]) or _APOSTROPHE_GAP.fullmatch(
             analysis.text, tokens[index - 1].end, tokens[index].start)):
@@ -161,9 +161,9 @@ def _repaired(analysis: sn.Analysis, first: int) -> int | None:
 
 def _years_around(analysis: sn.Analysis, first: int, last: int) -> Iterable[sn.Piece]:
     """Years said with a date of birth at tokens ``first..last``: the year after a date said
-    without one ("zeventien oktober. Tweeënnegentig."), a corrected year after a repair
-    ("negentienhonderdvierenveertig, eh, nee, wat zeg ik nou, vijfenveertig"), and a two-digit year
-    repeated next to the full year ("Zesendertig. Negentienhonderdzesendertig.")."""
+    without one ("elf februari. Zevenentachtig."), a corrected year after a repair
+    ("negentienhonderdeenenzestig, eh, nee, ik bedoel, tweeënzestig"), and a two-digit year
+    repeated next to the full year ("Achtenvijftig. Negentienhonderdachtenvijftig.")."""
     tokens = analysis.tokens
     year_digits = tokens[last].digits if tokens[last].kind in (sn.DIGITS, sn.NUMBER) else ""
     for piece in analysis.pieces:
@@ -179,7 +179,7 @@ def _years_around(analysis: sn.Analysis, first: int, last: int) -> Iterable[sn.P
                 yield piece
         elif piece.last < first and first - piece.last - 1 <= 1 and year_digits and len(piece.digits) == 2 \
                 and piece.digits == year_digits[-2:] and all(t.kind == sn.FILLER for t in tokens[piece.last + 1 : first]):
-            yield piece  # "Zesendertig. Negentienhonderdzesendertig."
+            yield piece  # "Achtenvijftig. Negentienhonderdachtenvijftig."
 
 
 def _first_token(analysis: sn.Analysis, piece: sn.Piece) -> sn.Piece:
@@ -238,7 +238,7 @@ class DateOfBirthRecognizer(sn.NumberRecognizer):
                 found.append((tokens[wrong].start, tokens[wrong].end, score, boost))
         only_numbers = {t.kind for t in tokens} <= {sn.DIGITS, sn.NUMBER, sn.FILLER}
         opening = next((i for i, t in enumerate(tokens) if t.kind != sn.FILLER), -1)
-        for piece in analysis.pieces:  # a birth year: "geboren in negentienzesendertig", "geboortejaar 1936"
+        for piece in analysis.pieces:  # a birth year: "geboren in negentienachtenvijftig", "geboortejaar 1958"
             number = _number(tokens[piece.first])
             if number is None or piece.count > 2:
                 continue

@@ -4,7 +4,7 @@ of birth would score higher and win the merge) is still redacted, as NUMBER, and
 review (its score lies between the score threshold and the review threshold).
 
 A run is a dictated stretch of the dictation reader (:mod:`pipeline.nl.dictation`) with at least
-five digits, or four digits in two or more dictated pieces ("zeventien, nul twee"), or a spelled
+five digits, or four digits in two or more dictated pieces ("negentien, nul vier"), or a spelled
 letter prefix with four or more digits ("k l drie vier vijf zes"). It stays visible when it is a time,
 a price, an amount, a duration, a percentage or a count (a unit after it, "om", "€" before it), an
 error code, a norm or a model number (a label before it: "storingscode", "Calenta", "keurmerk
@@ -104,7 +104,7 @@ class DictatedNumberRecognizer(sn.NumberRecognizer):
             prefix = word_prefix(analysis, items[0].first, items[0].start) if items[0].chars[0].isdigit() else None
             if prefix is not None and (items[0].start - prefix > 4 or is_phone(digits) or not (
                     _code_shape(items, "L") and len(digits) >= 3 or len(digits) >= _MIN_DIGITS_DICTATED)):
-                prefix = None  # an acronym of two or three letters, not before a phone number ("park 0577 ...")
+                prefix = None  # an acronym of two or three letters, not before a phone number ("park 0341 ...")
             enough = (prefix is not None or len(digits) >= _MIN_DIGITS
                       or len(digits) >= _MIN_DIGITS_DICTATED and len(items) >= 2 and not _year(digits, len(items))
                       or letters and 1 <= len(letters) <= 4 and len(digits) >= _MIN_DIGITS_AFTER_LETTERS

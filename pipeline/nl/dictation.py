@@ -9,7 +9,7 @@ with or without punctuation. :func:`read` turns every dictated stretch of a turn
 - digits and number words give digits ("nul zes" → "06", "drieëntachtig" → "83",
   "negentienhonderdvierenzestig" → "1964", "twee en dertig" → "32");
 - single letters, short clusters without vowels and the spelling alphabet give capitals
-  ("k" → "K", "vgb" → "VGB", "A van Anton" → "A", "IJ van IJmuiden" → "IJ"); codes written with
+  ("k" → "K", "rhf" → "RHF", "A van Anton" → "A", "IJ van IJmuiden" → "IJ"); codes written with
   letters and digits keep both ("nl17" → "NL17");
 - a bank name right after "NL" and two check digits gives its bank code ("rabo" → "RABO",
   "abn amro" → "ABNA");
@@ -55,7 +55,7 @@ _CONNECTORS = (("en", "dan"), ("en",), ("dan",), ("nog",), ("daarna",))
 _REPAIRS = (("nee", "wacht"), ("nee", "sorry"), ("of", "nee"), ("nee", "niet"), ("niet",), ("ik", "bedoel"), ("sorry",), ("nee",), ("wacht",),
             ("correctie",), ("excuus",), ("pardon",))
 _WORD_LETTERS = frozenset({"u", "o"})
-# Dutch letter names a speech recogniser writes as words: "ka tee", "bee en", "pee ha". Only names
+# Dutch letter names a speech recogniser writes as words: "vee tee", "bee en", "pee ha". Only names
 # that are no common word; they are letters next to a dictated item or another letter name.
 LETTER_NAMES = {
     "bee": "B", "cee": "C", "dee": "D", "ef": "F", "gee": "G", "ha": "H", "jee": "J", "ka": "K", "el": "L",
@@ -67,7 +67,7 @@ LETTER_NAMES = {
 # other letters or letter names ("ka en tee", "b en m").
 _WEAK_LETTER_NAMES = frozenset({"en", "er", "es", "ie", "ee", "ex", "ku", "ha"})
 _WORD_AFTER = regex.compile(r" \p{L}*[aeiouy]\p{L}*(?!\p{L})")
-# Spoken symbols between two items: "k streepje 2024", "j a n at g m a i l punt c o m".
+# Spoken symbols between two items: "k streepje 2024", "j a n at h o m e punt n l".
 _SYMBOL_WORDS = {
     "streepje": "-", "koppelteken": "-", "tussenstreepje": "-", "min": "-", "punt": ".", "puntje": ".", "dot": ".",
     "apenstaartje": "@", "apestaartje": "@", "at": "@", "underscore": "_", "onderstreepje": "_", "slash": "/",
@@ -215,7 +215,7 @@ def _item(analysis: sn.Analysis, index: int, before: str, after_letter: bool = F
             _HYPHEN_DIGIT.match(analysis.text, token.end) or _DIGIT_HYPHEN.search(analysis.text[max(0, token.start - 2) : token.start])
             or token.folded not in STOP_WORDS and _SPACE_DIGIT.match(analysis.text, token.end)
             and _DIGIT_SPACE.search(analysis.text[max(0, token.start - 2) : token.start])):
-        # letters written into a code, in any case: "ab-123-c", "ob-2231", "12 ab 34"
+        # letters written into a code, in any case: "ab-123-c", "rv-4417", "12 ab 34"
         return Item(token.start, token.end, token.text.upper(), index, index, False, token.text.islower()), index + 1
     letters = token.text.upper()
     is_ij = token.folded == "ij"
@@ -236,8 +236,8 @@ def _item(analysis: sn.Analysis, index: int, before: str, after_letter: bool = F
 
 
 def _letter_name(analysis: sn.Analysis, index: int, before: str) -> bool:
-    """A letter name is a letter after a dictated item ("negen vijf nul twee, ka tee") or before
-    a letter or another letter name ("ka tee"); a weak one ("en", "er") only with a letter on
+    """A letter name is a letter after a dictated item ("vijf zeven twee vier, vee tee") or before
+    a letter or another letter name ("vee tee"); a weak one ("en", "er") only with a letter on
     both sides ("b en m")."""
     tokens = analysis.tokens
     following = tokens[index + 1] if index + 1 < len(tokens) else None

@@ -1,6 +1,6 @@
-"""Dutch IBANs dictated in words or in pieces: "NL achttien RABO nul een zeven twee, nul twee
-twee nul, vijf drie", "NL52 BUNQ ... eh ... 2978 4485 37" (each piece is a span), and the end of
-an account number after "eindigt op" ("die eindigt op 44 58"). Whole IBANs written in one go are
+"""Dutch IBANs dictated in words or in pieces: "NL vierenvijftig RABO nul een vijf drie, acht twee
+vier zes, negen nul", "NL87 BUNQ ... eh ... 2041 6377 18" (each piece is a span), and the end of
+an account number after "eindigt op" ("die eindigt op 71 36"). Whole IBANs written in one go are
 Presidio's IbanRecognizer.
 
 "NL", two check digits and a four-letter bank code are an IBAN's opening wherever they stand, in

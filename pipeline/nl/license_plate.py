@@ -1,13 +1,13 @@
 """Dutch licence plates said aloud or spelled, as a speech recogniser writes them, in any case:
-"Zeven, T N X, zes twee", "G X negen nul drie P", "g v negen nul drie p", "twee vier, H, B, vijf een",
-"vgb 73 x", "s-612-hn nee wacht s-621-hn" (both the wrong and the corrected plate). Written plates
+"Vier, H R Z, drie acht", "J D vier zes acht T", "h n vier zes acht t", "twee vier, H, B, vijf een",
+"rhf 58 z", "g-438-rt nee wacht g-483-rt" (both the wrong and the corrected plate). Written plates
 (all sidecodes, with dashes, spaces or nothing between the groups) are also
 ``redaction_rules/license_plate_nl.yaml``.
 
 A plate is a part of a dictated stretch (:mod:`pipeline.nl.dictation`) that reads as exactly six
 characters in the shape of a Dutch sidecode (RDW sidecodes 1–14). Plates issued since 1978 use only
 the consonants of :data:`PLATE_LETTERS`; letters outside them (vowels, C, Q, W) need capitals or a
-context word. The shape 9999-XX is also the shape of a postcode ("vier vier zes een, B R") and only
+context word. The shape 9999-XX is also the shape of a postcode ("twee zeven acht nul, D V") and only
 counts near the word kenteken (context).
 """
 
@@ -39,8 +39,8 @@ def _shape(chars: str) -> str:
 
 
 def _fits(items, sidecode: str) -> bool:
-    """True when no written item crosses a group of the sidecode: "DS 4410" is no plate, "DS 44 10"
-    and "D S vier vier een nul" are."""
+    """True when no written item crosses a group of the sidecode: "DS 5827" is no plate, "DS 58 27"
+    and "D S vijf acht twee zeven" are."""
     cuts, position = set(), 0
     for group in sidecode.split("-"):
         position += len(group)

@@ -1,7 +1,7 @@
 """Names of people recognised by the words around them and by a name list, in any case and with or
-without punctuation, as Dutch callers and agents say them: "met Jo Hermans uit Venlo", "spreek ik
-met mevrouw Van 't Hek", "op naam van M. van Gils-Dekkers", "mijn zoon Gerard", "monteur Bram",
-"collega Fatima El Amrani", a double surname ("Kaya-de Bruijn"), initials with a surname
+without punctuation, as Dutch callers and agents say them: "met Bert Gielen uit Venlo", "spreek ik
+met mevrouw Van 't Slot", "op naam van H. van Dijk-Molenaar", "mijn zoon Gerard", "monteur Bram",
+"collega Fatima El Amrani", a double surname ("Arslan-de Graaf"), initials with a surname
 ("J.P. de Groot"), and a turn that is only a name answering the agent's question for it.
 
 Two layers. The capitalised patterns (``_NAME_AFTER`` …) read written text. :func:`scan_names` reads
@@ -11,7 +11,7 @@ ordinary word ("roos", "storm", "bakker", "jan") or an unknown word is a name in
 (after a title, also with a full stop: "dr. visser", "mw. de boer"; an introduction; "met" opening a
 turn; a relation: "de monteur, bram"; thanks: "dank u wel, de wit"; next to another name; in a list
 of names; before a spelling remark: "lindeboom, in één woord"); the name words around it join the
-span ("jan van der berg", "fatima el amrani", "kaya-de bruijn"). Ordinary-word names found only so
+span ("jan van der berg", "fatima el amrani", "arslan-de graaf"). Ordinary-word names found only so
 score :data:`_SCORE_WEAK` (below the review threshold: redacted and flagged).
 
 Titles (meneer, mevrouw, de heer, familie) stay outside the span; particles are inside. Words of
@@ -175,7 +175,7 @@ _OPENING_CAPITAL = regex.compile(r"(?:^|[.!?…]\s*)$")
 _MONTH_NAMES = frozenset({"mei", "april", "juni", "juli"})
 _NOT_AFTER_INITIAL = frozenset({"u", "e", "o", "ik", "'t"})
 _DETERMINER_WORDS = frozenset({"de", "het", "een", "die", "deze", "dat", "dit", "mijn", "onze", "uw", "je", "zijn", "haar"})
-_VOWEL_INITIALS = frozenset({"e", "o"})  # initials before a name that is no ordinary word ("e yildiz")
+_VOWEL_INITIALS = frozenset({"e", "o"})  # initials before a name that is no ordinary word ("e ekinci")
 # Particles that are also articles or prepositions: alone before a word they make no name.
 _ARTICLE_PARTICLES = frozenset({"ben", "al", "de", "het", "'t", "in", "op", "uit", "te", "van", "den", "der", "la", "le", "da", "di"})
 
@@ -210,8 +210,8 @@ def _is_particle(token: _Token) -> bool:
 
 def grow_name(text: str, tokens: list[_Token], first: int, last: int, names: NameGazetteer) -> tuple[int, int]:
     """Token indices ``(first, last)`` of a name grown over the name words around it: particles and a
-    surname after it ("fatima el amrani", "jan van der berg", "rob van gils"), a first name or
-    initials before it ("jan de vries", "m van gils-dekkers")."""
+    surname after it ("fatima el amrani", "jan van der berg", "wim van asten"), a first name or
+    initials before it ("jan de vries", "h van dijk-molenaar")."""
     # to the right: particles, then a name-like word
     while last + 1 < len(tokens):
         j = last + 1
@@ -276,7 +276,7 @@ def grow_name(text: str, tokens: list[_Token], first: int, last: int, names: Nam
         if (_adjacent(text, before, tokens[first]) and before.kind == NameKind.UNKNOWN and len(before.word) >= 3
                 and tokens[first].kind == NameKind.NAME and not names.is_first_name(tokens[first].word)
                 and not _TITLE_TOKEN.fullmatch(before.word)):
-            first = i  # "sytse postma": an unknown word before a surname is its first name
+            first = i  # "durk terpstra": an unknown word before a surname is its first name
             continue
         break
     return first, last
@@ -299,7 +299,7 @@ _ANSWER_LEAD = frozenset({"ja", "jawel", "nee", "dat", "het", "is", "eh", "uh", 
 
 
 def _lower_case_answer(text: str, names: NameGazetteer, tokens: list[_Token]) -> tuple[int, int] | None:
-    """A turn that is only a name ("hiemstra", "fatima bouzid", "m van gils"): one to four name-like
+    """A turn that is only a name ("terpstra", "samira azzouzi", "h van dijk"): one to four name-like
     words, particles and initials; it needs the agent's question as context to pass."""
     if not tokens or text[tokens[-1].end :].strip(" \t.!?…") or text[: tokens[0].start].strip():
         return None
@@ -392,7 +392,7 @@ def scan_names(text: str, names: NameGazetteer, tokens: list[_Token] | None = No
             seed(i, _SCORE_GAZETTEER)
     for i in range(1, len(tokens)):
         if tokens[i].kind == NameKind.UNKNOWN and _is_initial(text, tokens[i - 1], tokens[i]):
-            seed(i, _SCORE_WEAK, i - 1)  # "a bouchiki", "r. çelik"
+            seed(i, _SCORE_WEAK, i - 1)  # "a benali", "r. koçak"
     for i in range(len(tokens) - 3):
         # "wieke van der staal": a name-like word, a particle sequence of two or more words, a word
         first_word = tokens[i]
@@ -406,17 +406,17 @@ def scan_names(text: str, names: NameGazetteer, tokens: list[_Token] | None = No
                 continue
             capitals = first_word.word[0].isupper() and tokens[j].word[0].isupper() and particles[:1].islower()
             if capitals and _particles_ok(particles.split()) and particles not in ("uit de", "uit het", "in de", "in het"):
-                seed(j, _SCORE_GAZETTEER, i)  # "Riek van den Heuvel", "Jo van Gils"
+                seed(j, _SCORE_GAZETTEER, i)  # "Tiny van der Linden", "Bert van Asten"
             elif (particles in _SURNAME_PARTICLES and tokens[j].kind != NameKind.WORD and len(first_word.word) >= 3
                   and (first_word.kind in (NameKind.UNKNOWN, NameKind.NAME) or (
                       names.is_first_name(first_word.word) and not names.verb_like(first_word.word)))
                   and names.is_surname(text[tokens[i + 1].start : tokens[j].end])):
-                seed(j, _SCORE_WEAK, i)  # "sietske de boer": a first name and a known surname with particles
+                seed(j, _SCORE_WEAK, i)  # "gerbrich de boer": a first name and a known surname with particles
             elif particles in _NAME_ONLY_PARTICLES and (
                 first_word.kind in (NameKind.UNKNOWN, NameKind.NAME)
                 or (particles in _NAME_ONLY_AFTER_WORD and not names.verb_form(first_word.word))
             ):
-                seed(j, _SCORE_WEAK, i)  # "riek van den heuvel"
+                seed(j, _SCORE_WEAK, i)  # "tiny van der linden"
     for i, token in enumerate(tokens[:-1]):
         folded = token.word.casefold()
         following = tokens[i + 1]
@@ -426,7 +426,7 @@ def scan_names(text: str, names: NameGazetteer, tokens: list[_Token] | None = No
                 and not _TITLE_TOKEN.fullmatch(token.word) and not (i and tokens[i - 1].word.casefold() in _DETERMINER_WORDS)):
             seed(i + 1, _SCORE_WEAK, i)  # "wieke lindeboom": an unknown word before a surname that is also a word
         if folded in _NAME_ONLY_PARTICLES and (i == 0 or not _is_particle(tokens[i - 1])):
-            # "ten brinke", "van der hoeven" without a first name: a particle sequence of names only
+            # "ten hove", "van der hoeven" without a first name: a particle sequence of names only
             j = i + 1
             while j < len(tokens) and _is_particle(tokens[j]) and _adjacent(text, tokens[j - 1], tokens[j]):
                 j += 1
@@ -506,11 +506,11 @@ def scan_names(text: str, names: NameGazetteer, tokens: list[_Token] | None = No
             or (kind != "thanks" and target.kind == NameKind.WORD and target.word.casefold() not in names.stop_words and (
                 len(particles) > 1 or particles[0] not in _ARTICLE_PARTICLES or kind == "title"))
         ):
-            seed(j, _SCORE_WEAK, first)  # "mevrouw van 't hek", "meneer de visser"
+            seed(j, _SCORE_WEAK, first)  # "mevrouw van 't slot", "meneer de visser"
         elif kind == "title" and target.kind == NameKind.WORD and not names.verb_form(target.word) and (
             target.word.casefold() not in _NOT_AFTER_TITLE
         ):
-            seed(j, _SCORE_WEAK, first)  # "meneer pinas", "mevrouw j hoogendoorn": an ordinary word as surname
+            seed(j, _SCORE_WEAK, first)  # "meneer kwast", "mevrouw j kooistra": an ordinary word as surname
     for match in _SPELLING_REMARK.finditer(text):
         # "lindeboom, in één woord", "van dam aan elkaar": the word before a spelling remark
         i = next((k for k in range(len(tokens) - 1, -1, -1) if tokens[k].end <= match.start()), None)
@@ -550,7 +550,7 @@ def scan_names(text: str, names: NameGazetteer, tokens: list[_Token] | None = No
                     and _CONJUNCTION_GAP.fullmatch(text, a.end, b.start))  # "anouk of annemiek", not "jan, facility"
                 if not listed and _CONJUNCTION_GAP.fullmatch(text, a.end, b.start) and _is_initial(
                         text, tokens[first], tokens[first + 1]) if first + 1 < len(tokens) else False:
-                    # "g pinas en r sabajo": initials and a word, listed with initials and a name
+                    # "g kwast en r doelwijt": initials and a word, listed with initials and a name
                     pair = (j - 1, j) if step < 0 else (j, j + 1)
                     if (pair[0] >= 0 and pair[1] < len(tokens) and pair[1] not in found
                             and _is_initial(text, tokens[pair[0]], tokens[pair[1]])

@@ -1,13 +1,13 @@
 """Phone numbers dictated in words or digit groups, whole or in pieces: "nul zes,
-drieëntwintig, achtenveertig ... zeventien, nul twee", "plus eenendertig zes ...", foreign numbers
+negenendertig, vierenzeventig ... elf, nul acht", "plus eenendertig zes ...", foreign numbers
 ("plus twee en dertig, vier ...", "+599 9 ...": a possible number of that country by phonenumbers'
 rules); the word "plus" is part of the span.
 
 Ten digits starting with 0 (or 31 after "plus", 0031) are a phone number wherever they stand.
-Pieces that start like one ("nul zes, vijfenzestig ..."), pieces later in a turn that already
+Pieces that start like one ("nul zes, achtenvijftig ..."), pieces later in a turn that already
 dictated part of a number, and pieces after a phone cue ("nummer", "bellen", "mobiel", or the
 agent's question in the previous turn) are the pieces of one. A turn that is nothing but a
-dictated fragment ("nul negen.") is one too.
+dictated fragment ("nul zeven.") is one too.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
-"""Dutch postcodes dictated or spelled, in any case: "vier vier zes een, B R", "drie vijf twee zes
-e p", "vijfendertig zesentwintig EP", "5 9 7 7 g l", "zeventig, elf, J van Jan, M van Maria",
-"elf nul zes, H K"; four digits alone right after "postcode". Postcodes written as "3526 EP" or
-"3526ep" are also rules in ``redaction_rules/postcode_nl.yaml``.
+"""Dutch postcodes dictated or spelled, in any case: "twee zeven acht nul, D V", "zes twee een drie
+l s", "tweeënzestig dertien LS", "5 9 7 7 g l", "zeventig, elf, J van Jan, M van Maria",
+"twaalf nul acht, R T"; four digits alone right after "postcode". Postcodes written as "6213 LS" or
+"6213ls" are also rules in ``redaction_rules/postcode_nl.yaml``.
 
 A part of a dictated stretch (:mod:`pipeline.nl.dictation`) that reads as four digits (the first
 not 0) and two letters is a postcode; so are four digits followed by a two-letter word that is
@@ -53,8 +53,8 @@ def _letters_only(reading: dictation.Reading) -> bool:
 
 
 def _corrected_letters(reading: dictation.Reading, last: int) -> int:
-    """The last item of a postcode with the corrections of its letters after it: "8441 B M, nee,
-    niet M. B, N van Nico", "1234 AB sorry AC"."""
+    """The last item of a postcode with the corrections of its letters after it: "5137 K D, nee,
+    niet D. K, P van Pieter", "1234 AB sorry AC"."""
     parts = reading.parts()
     following = [p for p in parts if p[0] > last]
     if not following or reading.items[following[0][0]].link != dictation.REPAIRED:

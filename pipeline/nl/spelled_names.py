@@ -1,13 +1,13 @@
-"""Names spelled out on the phone, as Whisper writes them: letter by letter ("K-O-W-A-L-S-K-I",
-"s-j-o-u-k-j-e", "J, A, N, S, E, N", "B O U Z I D", "R, E, IJ, N, D, E, R, S") or with the Dutch
-spelling alphabet ("A van Anton, N van Nico, … Z van Zaandam"). The whole spelled part is one
-PERSON span. A word of the same turn that the spelling spells (or begins: "Reinders, R-E-I-N…")
+"""Names spelled out on the phone, as Whisper writes them: letter by letter ("D-A-B-R-O-W-S-K-I",
+"g-e-e-r-t-j-e", "J, A, N, S, E, N", "B E N A L I", "W, IJ, N, A, N, D, S") or with the Dutch
+spelling alphabet ("D van Dirk, E van Eduard, … Z van Zaandam"). The whole spelled part is one
+PERSON span. A word of the same turn that the spelling spells (or begins: "Wijnands, W-IJ-N…")
 is the name too.
 
 A single letter ("met i-j", "Ja, b.") or two are a spelling remark, not a name: a spelling needs
 at least three letters, four when written as lower-case letters with spaces only (three when they
 spell a word of the turn: "kim, k i m"), and a spelling-alphabet spelling needs two letters whose
-words begin with that letter. A spelled word that is also an ordinary word ("kroon, k van karel …")
+words begin with that letter. A spelled word that is also an ordinary word ("wolf, w van willem …")
 is the name when the spelling spells it in full. The spelling alphabet is read structurally (letter,
 "van"/"voor"/"als in", a word beginning with that letter), not from a fixed list.
 """
@@ -36,8 +36,8 @@ _SPELLED = regex.compile(
 # One spelling-alphabet item: "A van Anton", "IJ van IJmuiden", "s als in Simon".
 _ITEM = rf"(?P<letter>{_LETTER})[ \t]+(?:van|voor|als in|zoals)[ \t]+(?P<word>\p{{L}}[\p{{L}}'’-]*)"
 _ITEM_RE = regex.compile(_ITEM)
-# Between and after the items of one spelling: a letter said alone ("P van Pieter, E, S van Simon",
-# "ij van ijmuiden z e r m a n") and remarks on signs ("streepje", "koppelteken", "spatie").
+# Between and after the items of one spelling: a letter said alone ("D van Dirk, O, S van Simon",
+# "ij van ijmuiden p e l a a r") and remarks on signs ("streepje", "koppelteken", "spatie").
 _SEPARATOR = r"(?:,[ \t]*|[ \t]+|,?[ \t]+en[ \t]+)"
 _BARE = rf"(?:{_LETTER}|streepje|koppelteken|liggend[ \t]+streepje|spatie|apostrof|punt){_END}(?![ \t]+(?:van|voor|als in|zoals)[ \t])"
 _ALPHABET_RUN = regex.compile(
@@ -132,7 +132,7 @@ class DutchSpelledNameRecognizer(EntityRecognizer):
             folded = word.group().casefold()
             if len(folded) < 3 or folded in self._not_names:
                 continue
-            ordinary = folded in common  # "kroon, k van karel, r van rudolf …": an ordinary word spelled in full
+            ordinary = folded in common  # "wolf, w van willem, o van otto …": an ordinary word spelled in full
             for _, _, letters in spelled:
                 if len(letters) >= 3 and (folded == letters or (
                         not ordinary and len(letters) >= 4 and folded.startswith(letters))):

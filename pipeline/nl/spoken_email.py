@@ -1,7 +1,7 @@
-"""E-mail addresses said aloud, as Whisper writes them: "piotr punt kowalski apenstaartje gmail
-punt com", "sjoukje w apenstaartje ziggo punt nl", "jan at planet punt nl", "k streepje de vries
+"""E-mail addresses said aloud, as Whisper writes them: "lukasz punt dabrowski apenstaartje gmail
+punt com", "geertje h apenstaartje ziggo punt nl", "jan at planet punt nl", "k streepje de vries
 underscore 2 at outlook punt com", a local part spelled letter by letter or with the spelling
-alphabet ("A van Anton, M van Maria, apenstaartje, protonmail punt com"). Written addresses are
+alphabet ("E van Eduard, V van Victor, apenstaartje, protonmail punt com"). Written addresses are
 Presidio's e-mail recognizer's.
 
 The address is the local part, the at-sign word and a domain that ends in "punt" and a top-level
@@ -56,7 +56,7 @@ _NUMBER_WORD = (
 )
 _LOCAL_UNIT = rf"(?:{_ALPHABET}|{_SPELLED}|(?:{_PARTICLE}[ \t]+)?{_UNIT})"
 # A local part: units joined by a separator word; a single letter or a number may follow a
-# unit with only a space ("sjoukje w", "jan 85"), and so may a surname with its particle
+# unit with only a space ("geertje h", "jan 85"), and so may a surname with its particle
 # ("lotte streepje de boer").
 # Initials said before a surname: "k, m, jansen at ...", "k.m. jansen at ...".
 _INITIALS = rf"(?:{_LETTER}(?:[.,]?[ \t]+|\.)){{1,3}}(?=\p{{L}}{{2}})"

@@ -1,8 +1,8 @@
 """Numbers dictated on the phone as a speech recogniser writes them, and the base class of the
 recognizers that classify them.
 
-Whisper writes a dictated number in digits ("06 41 87 29 53"), in words ("nul zes,
-drieëntwintig, achtenveertig"), or mixed, in pieces separated by commas, pauses ("...") and
+Whisper writes a dictated number in digits ("06 38 52 71 46"), in words ("nul zes,
+negenendertig, vierenzeventig"), or mixed, in pieces separated by commas, pauses ("...") and
 hesitations ("eh"). :func:`analyse` turns a text into tokens with character offsets and finds:
 
 - *pieces*: maximal runs of number words and digit groups separated only by spaces, commas,
@@ -12,9 +12,9 @@ hesitations ("eh"). :func:`analyse` turns a text into tokens with character offs
   "wacht"): one number dictated with interruptions. Checksums and digit counts are tested on a
   group (or a run of its pieces); the spans stay per piece.
 
-Token kinds never depend on capitals, so a lower-case text without punctuation ("nl17 rabo 0874",
-"g v negen nul drie p") gives the same pieces as a cased one: a single letter is a spelled letter
-in any case (except the words "u" and "o"), a short cluster without vowels ("vgb", "kl") is
+Token kinds never depend on capitals, so a lower-case text without punctuation ("nl77 rabo 0936",
+"h n vier zes acht t") gives the same pieces as a cased one: a single letter is a spelled letter
+in any case (except the words "u" and "o"), a short cluster without vowels ("rhf", "kl") is
 spelled letters, a split compound is one number ("twee en dertig" → 32, "negentienhonderd
 vierenzestig" → 1964), and number words or letters joined by hyphens stay separate
 ("drie-acht-twee"). The dictation reader (:mod:`pipeline.nl.dictation`) reads the same tokens into
@@ -61,7 +61,7 @@ _ABBREVIATIONS = frozenset({"nr", "tv", "pc", "cv", "wc", "km", "kwh", "kw", "ps
 _LABEL_WORDS = frozenset({"iban", "bsn", "bic", "swift", "cvc", "cvv", "sofi", "postcode", "nummer", "kenteken"})
 _VOWELS = frozenset("aeiouyáéíóúäëïöüàèìòù")
 _PREFIXES_OF_TENS = ("twintig", "dertig", "veertig", "vijftig", "zestig", "zeventig", "tachtig", "negentig")
-# Words that may sit between the pieces of one dictated number ("0863 9369... en dan 89").
+# Words that may sit between the pieces of one dictated number ("0752 4418... en dan 63").
 _CONNECTORS = frozenset({"en", "dan", "nog", "wacht", "momentje", "sorry", "even"})
 _MAX_CONNECTING_WORDS = 3
 _SEPARATOR = regex.compile(r"[\s,\-\u2013\u2014/.\u2026]*")
@@ -138,7 +138,7 @@ class Analysis:
         return ""
 
     def glued(self, piece: Piece) -> bool:
-        """True for digits that end a code written without spaces: "F2024-021577", "NL52"."""
+        """True for digits that end a code written without spaces: "F2023-048816", "NL87"."""
         if piece.first == 0:
             return False
         before = self.tokens[piece.first - 1]
@@ -189,7 +189,7 @@ def analyse(text: str) -> Analysis:
 def _kind(word: str) -> tuple[str, str]:
     """The kind of one token and the digits it stands for. Nothing here reads capitals: a single
     letter is a spelled letter in any case ("k", "K"; not the words "u" and "o"), a short cluster
-    without vowels is spelled letters ("vgb", "KL"), and capitals only add four-letter codes
+    without vowels is spelled letters ("rhf", "KL"), and capitals only add four-letter codes
     ("RABO") that a lower-case text gives as words."""
     if word.isascii() and word.isdigit():
         return DIGITS, word
