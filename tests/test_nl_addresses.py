@@ -3,9 +3,6 @@
 as a speech recogniser writes it (lower case, no sentence punctuation), and the gazetteer word lists
 of ``redaction_rules/`` load and agree with each other."""
 
-import json
-import re
-from pathlib import Path
 
 import pytest
 
@@ -14,25 +11,10 @@ from pipeline.nl.url import DutchUrlRecognizer
 from pipeline.recognizers import load_word_list
 from pipeline.redaction import Redactor, get_redactor
 from pipeline.settings import REPO_ROOT
+from tests import golden_cases
 
-GOLDEN_DIR = Path(__file__).parent / "golden"
 RULES = REPO_ROOT / "redaction_rules"
 TYPES = ("address", "location", "url")
-FORMS = ("written", "asr")
-CASES = [
-    pytest.param(case, form, id=f"{kind}-{form}:{case['text'][:40]}")
-    for kind in TYPES
-    for case in json.loads((GOLDEN_DIR / f"nl_{kind}.json").read_text(encoding="utf-8"))["cases"]
-    for form in FORMS
-    if form in case.get("forms", FORMS)
-]
-# Sentence punctuation at the end of a word, and quotation marks (as benchmarks/asr_style.py).
-_DROP = re.compile(r"[.,?!;:…]+(?=\s|$)|[\"“”„«»]")
-
-
-def asr(text: str) -> str:
-    """``text`` as a speech recogniser writes it: lower case, without sentence punctuation."""
-    return re.sub(r"\s{2,}", " ", _DROP.sub("", text)).strip().lower()
 
 
 @pytest.fixture(scope="module")
@@ -40,17 +22,9 @@ def redactor() -> Redactor:
     return get_redactor(REPO_ROOT / "nlp_models" / "nl_callscribe", RULES, 0.35)
 
 
-@pytest.mark.parametrize("case, form", CASES)
+@pytest.mark.parametrize("case, form", golden_cases.cases(TYPES))
 def test_golden_cases(redactor, case, form):
-    shape = asr if form == "asr" else (lambda value: value)
-    segments = [("medewerker", shape(case["before"]))] if "before" in case else []
-    segments.append(("klant", shape(case["text"])))
-    out = redactor.redact(segments).segments[-1]
-    for value in case["hidden"]:
-        assert shape(value) not in out.text, f"{shape(value)!r} left visible: {out.text!r}"
-    for value in case["visible"]:
-        assert shape(value) in out.text, f"{shape(value)!r} redacted but is not personal data: {out.text!r}"
-    assert set(case["types"]) <= {e.type for e in out.entities}
+    golden_cases.check(redactor, case, form)
 
 
 def test_gazetteer_lists_agree():

@@ -4,9 +4,9 @@ whole redactor, as written and (names, e-mail addresses, plates) as a speech rec
 (lower case, no sentence punctuation: ``benchmarks/asr_style.py``); the name gazetteer and the word
 lists of ``redaction_rules/`` fail loudly when malformed."""
 
+import importlib
 import importlib.util
 import json
-from pathlib import Path
 
 import pytest
 
@@ -15,32 +15,10 @@ from pipeline.nl.license_plate import SIDECODES
 from pipeline.recognizers import load_word_list
 from pipeline.redaction import Redactor, get_redactor
 from pipeline.settings import REPO_ROOT
+from tests import golden_cases
 
-GOLDEN_DIR = Path(__file__).parent / "golden"
+GOLDEN_DIR = golden_cases.GOLDEN_DIR
 TYPES = ("person", "email_address", "license_plate")
-CASES = [
-    pytest.param(case, id=f"{kind}:{case['text'][:40]}")
-    for kind in TYPES
-    for case in json.loads((GOLDEN_DIR / f"nl_{kind}.json").read_text(encoding="utf-8"))["cases"]
-]
-
-
-ASR_TYPES = ("person", "email_address", "license_plate")
-ASR_CASES = [
-    pytest.param(case, id=f"asr-{kind}:{case['text'][:40]}")
-    for kind in ASR_TYPES
-    for case in json.loads((GOLDEN_DIR / f"nl_{kind}.json").read_text(encoding="utf-8"))["cases"]
-]
-
-
-def _asr_text():
-    spec = importlib.util.spec_from_file_location("asr_style", REPO_ROOT / "benchmarks" / "asr_style.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.asr_text
-
-
-asr_text = _asr_text()
 
 
 @pytest.fixture(scope="module")
@@ -48,31 +26,9 @@ def redactor() -> Redactor:
     return get_redactor(REPO_ROOT / "nlp_models" / "nl_callscribe", REPO_ROOT / "redaction_rules", 0.35)
 
 
-@pytest.mark.parametrize("case", CASES)
-def test_golden_cases(redactor, case):
-    segments = [("medewerker", case["before"])] if "before" in case else []
-    segments.append(("klant", case["text"]))
-    out = redactor.redact(segments).segments[-1]
-    for value in case["hidden"]:
-        assert value not in out.text, f"{value!r} left visible: {out.text!r}"
-    for value in case["visible"]:
-        assert value in out.text, f"{value!r} redacted but is not personal data: {out.text!r}"
-    assert set(case["types"]) <= {e.type for e in out.entities}
-
-
-@pytest.mark.parametrize("case", ASR_CASES)
-def test_golden_cases_in_speech_recogniser_style(redactor, case):
-    """The same case lower case and without sentence punctuation: the same data is found."""
-    segments = [("medewerker", asr_text(case["before"])[0])] if "before" in case else []
-    text = asr_text(case["text"])[0]
-    segments.append(("klant", text))
-    out = redactor.redact(segments).segments[-1]
-    for value in case["hidden"]:
-        hidden = asr_text(value)[0]
-        assert hidden not in out.text, f"{hidden!r} left visible: {out.text!r}"
-    for value in case["visible"]:
-        visible = asr_text(value)[0]
-        assert visible in out.text, f"{visible!r} redacted but is not personal data: {out.text!r}"
+@pytest.mark.parametrize("case, form", golden_cases.cases(TYPES))
+def test_golden_cases(redactor, case, form):
+    golden_cases.check(redactor, case, form)
 
 
 def test_every_sidecode_has_a_golden_plate():
