@@ -132,7 +132,7 @@ def review_net(gold: list[dict], pred: list[dict]) -> dict[str, float]:
             visible = len(by_turn[t] - covered)
             leaked += visible
             leaked_flagged += visible if flagged else 0
-    return {"leaked_chars": leaked, "leaked_chars_in_flagged_turns": leaked_flagged / leaked if leaked else 1.0,
+    return {"leaked_chars": leaked, "leaked_chars_in_flagged_turns": leaked_flagged / leaked if leaked else None,
             "flags_per_call": flags / len(gold)}
 
 
@@ -235,7 +235,8 @@ def table(results: dict) -> list[str]:
     row("**char precision**", lambda v, r: f"**{r['char_precision']:.3f}** {mark(r['char_precision'] >= PRECISION_TARGET)} "
         f"≥ {PRECISION_TARGET}")
     row("leaked spans", lambda v, r: str(r["leaked_spans"]))
-    row("leaked chars in a flagged turn", lambda v, r: f"{r['leaked_chars_in_flagged_turns']:.2f}")
+    row("leaked chars in a flagged turn", lambda v, r: "–" if r["leaked_chars_in_flagged_turns"] is None
+        else f"{r['leaked_chars_in_flagged_turns']:.2f}")
     row("review flags per call", lambda v, r: f"{r['flags_per_call']:.1f}")
     lines += ["", "Character precision of what was redacted as each type (share inside any gold span):", "",
               "| type | " + " | ".join(variants) + " |", "|---|" + "---|" * len(variants)]
