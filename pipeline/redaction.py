@@ -239,7 +239,7 @@ class Redactor:
 
     def _ordinary_lower(self, word: str) -> bool:
         folded = word.casefold()
-        return (word.islower() and len(word) >= 4 and folded not in _PARTICLES and folded not in NAME_PARTICLES
+        return (word.islower() and len(word) >= 4 and folded not in NAME_PARTICLES
                 and (folded in self._common_words or self._names.verb_form(folded))
                 and self._names.kind(word) in (NameKind.WORD, NameKind.NEVER))
 
@@ -304,7 +304,7 @@ class Redactor:
                     continue
                 sure_find = entity.score >= _PROPAGATE_MIN_SCORE
                 parts = _WORD.findall(text[entity.start : entity.end])
-                core = [w for w in parts if w.casefold() not in _PARTICLES and w.casefold() not in NAME_PARTICLES]
+                core = [w for w in parts if w.casefold() not in NAME_PARTICLES]
                 candidates = [(w, self._common(w)) for w in core if len(w) >= 3]
                 if len(parts) > 1 and core:
                     phrase = " ".join(parts)
@@ -507,6 +507,8 @@ def _normalise(value: str) -> str:
     return re.sub(r"[\W_]+", "", value.casefold())
 
 
+# The common Dutch and French particles, a subset of NAME_PARTICLES (what this module has always
+# treated as particles of a tag value, a mention or a taken-out piece).
 _PARTICLES = frozenset({"de", "der", "den", "van", "ter", "ten", "te", "het", "'t", "in", "op", "la", "le", "du"})
 
 

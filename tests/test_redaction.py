@@ -191,3 +191,11 @@ def test_a_spelled_name_does_not_swallow_later_tags(redactor):
     ])
     tags = {e.tag for s in out.segments for e in s.entities if e.type == "PERSON"}
     assert len(tags) >= 2, "a second person gets a tag of their own"
+
+
+def test_the_redactors_particles_are_name_particles():
+    """The redactor checks words against NAME_PARTICLES alone where it once checked both sets."""
+    from pipeline import redaction
+    from pipeline.recognizers import NAME_PARTICLES
+
+    assert redaction._PARTICLES <= NAME_PARTICLES

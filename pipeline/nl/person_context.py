@@ -95,10 +95,9 @@ _LEGAL_FORM = regex.compile(r"\s+(?i:vof|v\.o\.f\.|bv|b\.v\.|nv|n\.v\.|vve|holdi
 _GESPROKEN = regex.compile(rf"(?<=\b(?i:met)\s+(?:een|ene|die|dat)\s+)(?P<name>{CAPWORD})(?=\s+(?:gesproken|gebeld))")
 _ANSWER = regex.compile(rf"^\s*(?:(?i:met)\s+)?(?P<name>{NAME})(?=\s*(?:[.!?…]|$))")
 _REGION_PARTS = frozenset({"noord", "zuid", "oost", "west", "sint", "nieuw", "oud", "groot", "klein", "hoog", "laag"})
-_PARTICLE_WORDS = frozenset(
-    {"van", "de", "der", "den", "ter", "ten", "te", "'t", "het", "in", "op", "uit", "la", "le", "du", "da", "di",
-     "dos", "el", "al", "ben", "oude"}
-)
+# The name particles that are also whole words of a context match ("ait", "abu", "bin", "d'" only
+# join a name).
+_PARTICLE_WORDS = NAME_PARTICLES - {"ait", "abu", "bin", "d'"}
 _WORD = regex.compile(r"[\p{L}'’]+")
 _NEXT_WORD = regex.compile(r"[ \t]+(\p{Lu}[\p{L}'’]*)")
 
