@@ -40,6 +40,18 @@ def _expiry(analysis: sn.Analysis, piece: sn.Piece) -> bool:
     return len(d) == 3 and d[0] != "0" and piece.count >= 2
 
 
+def _month_expiry(analysis: sn.Analysis, piece: sn.Piece) -> tuple[int, int] | None:
+    """An expiry date with a month name, the year before or after it: "maart 2028", "oktober
+    zevenentwintig", "2027, oktober"."""
+    if len(piece.digits) not in (2, 4) or piece.count > 2:
+        return None
+    if piece.first > 0 and sn.month_name(analysis.tokens[piece.first - 1].folded) is not None:
+        return analysis.tokens[piece.first - 1].start, piece.end
+    if sn.month_name(analysis.word_after(piece.last)) is not None:
+        return piece.start, analysis.tokens[piece.last + 1].end
+    return None
+
+
 def _security_code_cue(words: list[str]) -> bool:
     """"CVC", "beveiligingscode", or "achterkant" with "code"/"cijfers" ("de code op de achterkant")."""
     if any(_CODE_CUES.search(w) for w in words):
@@ -73,7 +85,11 @@ class CreditCardRecognizer(sn.NumberRecognizer):
                 if piece in claimed or analysis.is_quantity(piece):
                     continue
                 near = analysis.words_before(piece.first, _NEAR)
-                if any(_EXPIRY_CUES.search(w) for w in near) and _expiry(analysis, piece):
+                expiry_cue = any(_EXPIRY_CUES.search(w) for w in near)
+                if month_span := _month_expiry(analysis, piece):
+                    start, end = month_span
+                    found.append((start, end, _CUED_SCORE, 0.0) if expiry_cue else (start, end, 0.1, _BOOST))
+                elif expiry_cue and _expiry(analysis, piece):
                     found += sn.spans([piece], _CUED_SCORE)
                 elif _security_code_cue(near) and len(piece.digits) in (3, 4):
                     found += sn.spans([piece], _CUED_SCORE)

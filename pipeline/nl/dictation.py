@@ -49,7 +49,8 @@ BANK_WORDS = {
 _FILLER_WORDS = frozenset({"eh", "ehm", "uh", "uhm", "euh", "ehh", "hm", "hmm", "even", "kijken", "momentje"})
 _REMARKS = (
     ("aan", "elkaar"), ("alles", "aan", "elkaar"), ("zonder", "spatie"), ("spatie",), ("hoofdletter",),
-    ("kleine", "letter"), ("alles", "klein"), ("klein",), ("groot",),
+    ("kleine", "letter"), ("alles", "klein"), ("klein",), ("groot",), ("de", "letters"), ("de", "cijfers"),
+    ("letters",), ("cijfers",),
 )
 _CONNECTORS = (("en", "dan"), ("en",), ("dan",), ("nog",), ("daarna",))
 _REPAIRS = (("nee", "wacht"), ("nee", "sorry"), ("of", "nee"), ("nee", "niet"), ("niet",), ("ik", "bedoel"), ("sorry",), ("nee",), ("wacht",),
@@ -58,7 +59,7 @@ _WORD_LETTERS = frozenset({"u", "o"})
 # Dutch letter names a speech recogniser writes as words: "vee tee", "bee en", "pee ha". Only names
 # that are no common word; they are letters next to a dictated item or another letter name.
 LETTER_NAMES = {
-    "bee": "B", "cee": "C", "dee": "D", "ef": "F", "gee": "G", "ha": "H", "jee": "J", "ka": "K", "el": "L",
+    "bee": "B", "cee": "C", "dee": "D", "ef": "F", "gee": "G", "ge": "G", "ha": "H", "jee": "J", "ka": "K", "el": "L",
     "em": "M", "pee": "P", "kuu": "Q", "ku": "Q", "tee": "T", "vee": "V", "wee": "W", "iks": "X", "ex": "X",
     "ypsilon": "Y", "zet": "Z", "zed": "Z", "es": "S", "er": "R", "en": "N", "ie": "I", "ee": "E", "aa": "A",
     "oo": "O", "uu": "U",
@@ -256,7 +257,8 @@ def _after_item(analysis: sn.Analysis, index: int) -> bool:
     ka"), not a connecting word or a sentence end ("93. En zet er ...")."""
     tokens = analysis.tokens
     previous = index - 1
-    while previous >= 0 and (tokens[previous].kind == sn.FILLER or tokens[previous].folded in _FILLER_WORDS):
+    while previous >= 0 and (tokens[previous].kind == sn.FILLER or tokens[previous].folded in _FILLER_WORDS
+                             or tokens[previous].folded in _LEAD_IN_WORDS and index - previous <= 4):
         previous -= 1
     folded = tokens[previous].folded if previous >= 0 else ""
     if previous < 0 or not (tokens[previous].kind in _ITEM_KINDS
@@ -267,6 +269,8 @@ def _after_item(analysis: sn.Analysis, index: int) -> bool:
 
 
 _ITEM_KINDS = frozenset({sn.DIGITS, sn.NUMBER, sn.LETTER, sn.CAPS, sn.CODE})
+# Words that lead from dictated digits to the letters: "vier, en dan de letters ka el".
+_LEAD_IN_WORDS = frozenset({"en", "dan", "de", "letters", "letter"})
 _SENTENCE_GAP = regex.compile(r"[.!?]")
 
 

@@ -447,6 +447,12 @@ def scan_names(text: str, names: NameGazetteer, tokens: list[_Token] | None = No
             if other.kind == NameKind.UNKNOWN or (
                     other.kind == NameKind.AMBIGUOUS and names.is_first_name(other.word) and not names.verb_like(other.word)):
                 seed(i + 2, _SCORE_WEAK)
+    for i, token in enumerate(tokens[:-1]):
+        # "ja, bas hier": a first name introducing the speaker at the opening of a turn or sentence
+        if (tokens[i + 1].word.casefold() == "hier" and _adjacent(text, token, tokens[i + 1])
+                and (token.kind in (NameKind.NAME, NameKind.UNKNOWN) or names.is_first_name(token.word))
+                and not names.verb_like(token.word) and _OPENING_BEFORE.search(text, 0, token.start)):
+            seed(i, _SCORE_WEAK)
     for match in _TRIGGER.finditer(text):
         gap = (_RELATION_GAP if match.lastgroup in ("relation", "thanks") else _TRIGGER_GAP).match(text, match.end())
         i = starts.get(gap.end()) if gap else None
@@ -470,9 +476,9 @@ def scan_names(text: str, names: NameGazetteer, tokens: list[_Token] | None = No
         if j >= len(tokens):
             continue
         target = tokens[j]
-        if (j == i and kind in ("open", "intro", "title") and len(target.word) == 2 and target.word.isalpha()
+        if (j == i and kind in ("open", "intro", "title", "relation") and len(target.word) == 2 and target.word.isalpha()
                 and target.word.casefold() not in names.ordinary and not _is_particle(target)):
-            seed(j, _SCORE_WEAK)  # "hallo, met ko": a two-letter first name
+            seed(j, _SCORE_WEAK)  # "hallo, met ko", "collega mo": a two-letter first name
             continue
         if target.kind == NameKind.NEVER and kind == "intro" and j == i and target.word.casefold() in _MONTH_NAMES:
             seed(j, _SCORE_WEAK)  # "u spreekt met Mei": a month that is a first name
