@@ -9,7 +9,9 @@ and words per second on one core after loading. Writes benchmarks/results/redact
 
 Generalisation: redaction-dev and our own invented calls (benchmarks/invented_calls.py) were the
 tuning sets and redaction-dev-2 the check set; after one swap the even-numbered half of
-redaction-dev-2 is read for tuning too and its odd half stays the check nobody reads. Leaks (which
+redaction-dev-2 is read for tuning too and its odd half stays the check nobody reads. A second
+check: calls written by other writers of this project from the annotation guide alone, without
+reading the rules (benchmarks/heldout/; set A read for tuning, set B never read). Leaks (which
 quote the transcripts) are printed for the tuning sets only, and never written to the repository.
 
 Usage: python benchmarks/redaction.py [--eval-dir ../shared/eval] [--sets dev,dev-asr,dev2,dev2-asr]
@@ -56,8 +58,14 @@ VARIANTS = {
     "dev2-odd-asr": ("redaction-dev-2:odd", "asr"),
     "invented": ("invented", "written"),  # benchmarks/invented_calls.py, our own templates
     "invented-asr": ("invented", "asr"),
+    # Calls written by other writers of this project, from the annotation guide alone, without
+    # reading the rules (benchmarks/heldout/): set A is read for tuning, set B is a check nobody reads.
+    "heldout-a": ("heldout:set-a", "written"),
+    "heldout-a-asr": ("heldout:set-a", "asr"),
+    "heldout-b": ("heldout:set-b", "written"),
+    "heldout-b-asr": ("heldout:set-b", "asr"),
 }
-TUNING_SETS = ("redaction-dev", "redaction-dev-2:even", "invented")  # leaks are shown for these only
+TUNING_SETS = ("redaction-dev", "redaction-dev-2:even", "invented", "heldout:set-a")  # leaks are shown for these only
 
 
 def load_scorer(eval_dir: Path):
@@ -74,6 +82,9 @@ def gold_rows(eval_dir: Path, variant: str) -> list[dict]:
 
         inventor = Inventor(seed=7)
         rows = [invent_call(inventor, i) for i in range(200)]
+    elif folder.startswith("heldout:"):
+        path = HERE / "heldout" / f"{folder.partition(':')[2]}.jsonl"
+        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     else:
         folder, _, half = folder.partition(":")
         path = eval_dir / folder / "dialogues.jsonl"

@@ -23,6 +23,7 @@ from pathlib import Path
 import regex
 
 from pipeline.errors import ConfigurationError, ModelUnavailableError
+from pipeline.nl import dictation
 from pipeline.nl.person_context import extend_name, in_name_position, name_tokens
 from pipeline.recognizers import (
     LANGUAGE, NAME_PARTICLES, PRESIDIO_ALIASES, FilteredSpacyRecognizer, NameKind, lexicon, load_recognizers, load_word_list,
@@ -37,6 +38,10 @@ logger = logging.getLogger(__name__)
 _NER_LABELS = {"PER": "PERSON", "PERSON": "PERSON", "LOC": "LOCATION", "GPE": "LOCATION", "ORG": "ORGANIZATION"}
 _MAX_ROUNDS = 3
 _CONTEXT_TYPES = frozenset({"PERSON", "LOCATION", "ADDRESS"})
+# Dictated values that are looked for again in every turn when said once (read-backs, corrections).
+_VALUE_TYPES = frozenset({"PHONE_NUMBER", "POSTCODE", "IBAN", "BSN", "CREDIT_CARD", "CUSTOMER_ID", "LICENSE_PLATE",
+                          "DATE_OF_BIRTH", "NUMBER"})
+_VALUE_NEAR = 3  # turns around a short value (a security code, four digits) in which it is looked for
 _TAG = re.compile(r"\[[A-Z]+-[0-9a-f]+\]")
 _MENTION_SCORE = 0.6  # a further mention of a name found elsewhere in the transcript
 _WEAK_NER_SCORE = 0.4
@@ -269,10 +274,12 @@ class Redactor:
         if options.keep_names:
             found, kept = _drop_kept_names(texts, found, options.keep_names)
         sure, weak = self._name_mentions(texts, found)
+        values = _value_mentions(texts, found)
         replacer = _Replacer(options)
         out = []
         for index, ((speaker, text), entities) in enumerate(zip(segments, found)):
             extra = [_Span(m.start(), m.end(), "PERSON", _MENTION_SCORE) for m in sure.finditer(text)] if sure else []
+            extra += values[index]
             if weak:
                 extra += [_Span(m.start(), m.end(), "PERSON", _WEAK_MENTION_SCORE) for m in weak.finditer(text)]
             if kept and kept[index]:
@@ -457,7 +464,7 @@ class _Replacer:
         return self._tag(entity_type, value)
 
     def _tag(self, entity_type: str, value: str) -> str:
-        key = (entity_type, _normalise(value))
+        key = (entity_type, _value_key(value) if entity_type in _VALUE_TYPES else _normalise(value))
         if key not in self._tags and entity_type == "PERSON":
             key = self._same_person(key, value)
         if key not in self._tags:
@@ -475,6 +482,27 @@ class _Replacer:
                 if known_words and (words <= known_words or known_words <= words):
                     return known
         return key
+
+
+def _value_mentions(texts: Sequence[str], found: Sequence[Sequence[Entity]]) -> list[list[_Span]]:
+    """Per text, the spans that say a dictated value found in another turn again, with that
+    value's type and score: the agent's read-back of a security code, a phone number repeated in
+    a correction, a card number read back in halves (:func:`pipeline.nl.dictation.mentions`)."""
+    origins: dict[str, list[tuple[int, str, float]]] = {}
+    for turn, (text, entities) in enumerate(zip(texts, found)):
+        for entity in entities:
+            if entity.type in _VALUE_TYPES:
+                for value in dictation.values(text, entity.start, entity.end):
+                    origins.setdefault(value, []).append((turn, entity.type, entity.score))
+    spans: list[list[_Span]] = [[] for _ in texts]
+    if not origins:
+        return spans
+    for turn, text in enumerate(texts):
+        nearest = {value: min(found_in, key=lambda o: abs(o[0] - turn)) for value, found_in in origins.items()}
+        for start, end, value in dictation.mentions(text, {v: o[0] for v, o in nearest.items()}, turn, _VALUE_NEAR):
+            origin = nearest.get(value) or next(o for v, o in nearest.items() if value in v)
+            spans[turn].append(_Span(start, end, origin[1], origin[2]))
+    return spans
 
 
 def _drop_kept_names(
@@ -505,6 +533,12 @@ def _name_words(value: str) -> frozenset[str]:
 
 def _normalise(value: str) -> str:
     return re.sub(r"[\W_]+", "", value.casefold())
+
+
+def _value_key(value: str) -> str:
+    """A dictated value as the dictation reader reads it, so "twee zes negen" and "269" share a tag."""
+    canonical = "".join(reading.canonical for reading in dictation.read(value))
+    return _normalise(canonical) or _normalise(value)
 
 
 # The common Dutch and French particles, a subset of NAME_PARTICLES (what this module has always

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from text_to_num import alpha2digit
 
 from pipeline.nl._numbers import value
-from pipeline.nl.dictation import REPAIRED, across_full_stops, read
+from pipeline.nl.dictation import REPAIRED, across_full_stops, mentions, read, values
 
 # text → canonical string of each dictated stretch, in order.
 TABLE = [
@@ -109,3 +109,21 @@ def test_codes_dictated_with_full_stops_read_as_one():
     text = "Postcode 1234. A. B. Dank u."
     assert [r.canonical for r in read(text)] == ["1234", "A", "B"], "a full stop before a capital ends a reading"
     assert [r.canonical for r in across_full_stops(read(text))] == ["1234AB"]
+
+
+def test_values_of_a_span_are_its_parts_and_the_whole():
+    text = "Dat is zes drie, nee wacht, zes vier twee."
+    start, end = text.index("zes"), text.index(".", 10)
+    assert values(text, start, end) == {"63642", "642"}  # "63" alone is too short to look for
+
+
+@pytest.mark.parametrize("text, known, turn, expected", [
+    ("814. Op naam van?", {"814": 3}, 4, ["814"]),  # the agent reads the security code back
+    ("Dus acht één vier, klopt dat?", {"814": 3}, 4, ["acht één vier"]),
+    ("814. Op naam van?", {"814": 3}, 9, []),  # a short value far from where it was said
+    ("Dus tot nu toe 4929 3308.", {"4929330871120082": 2}, 8, ["4929 3308"]),  # half a card number
+    ("Dat kost 308 euro.", {"4929330871120082": 2}, 3, []),  # three digits inside a card: no read-back
+    ("Het is nul zes twaalf.", {"814": 3}, 4, []),
+])
+def test_mentions_find_values_said_again(text, known, turn, expected):
+    assert [text[a:b] for a, b, _ in mentions(text, known, turn, near=3)] == expected

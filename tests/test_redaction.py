@@ -135,6 +135,19 @@ def test_a_name_is_redacted_at_every_mention(redactor):
     assert second.count("[PERSOON-1]") == 2, "the surname alone and the first name are the same person"
 
 
+def test_a_value_read_back_gets_the_type_and_tag_of_the_value(redactor):
+    out = redactor.redact([
+        ("medewerker", "En de drie cijfers op de achterkant van de kaart?"),
+        ("klant", "Twee zes negen."),
+        ("medewerker", "269. Dank u, en het bedrag is 269 euro... nee, 296 euro."),
+        ("klant", "Klopt."),
+    ])
+    answer, read_back = out.segments[1], out.segments[2]
+    assert [e.type for e in answer.entities] == ["CREDIT_CARD"]
+    assert read_back.text.startswith(answer.text.rstrip(".") + ". Dank u"), "the read-back gets the same tag"
+    assert "euro" in read_back.text and "296 euro" in read_back.text, "an amount is no read-back"
+
+
 def test_profession_stays_visible_when_the_surname_is_known(redactor):
     out = redactor.redact([
         ("klant", "Met mevrouw Bakker."),

@@ -64,6 +64,10 @@ class CreditCardRecognizer(sn.NumberRecognizer):
     NAME = "Payment card number, expiry date and security code"
     PREVIOUS_TURN_CUES = _PREVIOUS_TURN
 
+    def cued_by(self, context: list[str]) -> bool:
+        """A card word in the agent's question, or "de (drie) cijfers achterop": the security code."""
+        return super().cued_by(context) or _security_code_cue([sn.folded(w) for w in context])
+
     def find(self, analysis: sn.Analysis) -> Iterable[tuple[int, int, float, float]]:
         found = []
         fragment = {t.kind for t in analysis.tokens} <= {sn.DIGITS, sn.NUMBER, sn.FILLER}

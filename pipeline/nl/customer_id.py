@@ -130,8 +130,10 @@ class CustomerIdRecognizer(sn.NumberRecognizer):
             match = _SPELLED_ID.fullmatch(reading.canonical)
             if not match or match.group("letters") == "NL" or not (
                     any(item.spoken for item in reading.items if item.chars.isalpha())
-                    or "-" in match.group("digits") and sn.cue_before(analysis, reading.items[0].first, sn.ID_CUES, _NEAR)):
-                continue
+                    or "-" in match.group("digits") and sn.cue_before(analysis, reading.items[0].first, sn.ID_CUES, _NEAR)
+                    or match.group("letters") and len(match.group("digits")) >= _MIN_DIGITS_PREVIOUS_TURN
+                    and sn.cue_before(analysis, reading.items[0].first, _CODE_WORDS, _NEAR)):
+                continue  # "nummer VM-31-20877", "melding SCH 2024 0517": a written code after a cue
             if sn.cue_before(analysis, reading.items[0].first, sn.ID_CUES, _NEAR):
                 alphabet = any(item.last > item.first for item in reading.items)
                 score, boost = (_ALPHABET_SCORE if alphabet else _CUED_SCORE), 0.0

@@ -198,7 +198,9 @@ def _item(analysis: sn.Analysis, index: int, before: str, after_letter: bool = F
     kind = token.kind
     if token.folded in _WORD_LETTERS and len(token.text) == 1:
         following = tokens[index + 1].folded if index + 1 < len(tokens) else ""
-        if after_letter or following in _ALPHABET_LINKS:
+        spelled_on = index + 2 < len(tokens) and tokens[index + 1].kind == sn.LETTER and tokens[index + 2].kind in (
+            sn.LETTER, sn.DIGITS, sn.NUMBER)  # "o h drie vijf": a letter before a spelled code
+        if after_letter or following in _ALPHABET_LINKS or spelled_on:
             kind = sn.LETTER
     if kind in (sn.DIGITS, sn.NUMBER):
         return Item(token.start, token.end, token.digits, index, index, kind == sn.NUMBER, False), index + 1
@@ -379,3 +381,60 @@ def across_full_stops(readings: Iterable[Reading]) -> list[Reading]:
 
 
 _PUNCTUATION = regex.compile(r"[\s.,;:!\u2026-]+")
+
+
+# Read-backs: a value dictated in one turn and said again (by the agent, or in a correction) in
+# another, in any form: "Acht één vier." → "814. Op naam van?".
+_MIN_VALUE = 3  # a security code has three digits
+_SHORT_VALUE = 4  # values this short are looked for only in the turns near the one they came from
+
+
+def values(text: str, start: int, end: int) -> set[str]:
+    """The canonical values dictated inside ``text[start:end]``: each part of a reading there and
+    the whole of it, letters and digits only ("nul zes, twaalf" → "0612")."""
+    found: set[str] = set()
+    for reading in read(text):
+        inside = [i for i, item in enumerate(reading.items) if start <= item.start and item.end <= end]
+        if not inside:
+            continue
+        for first, last in [(inside[0], inside[-1]), *reading.parts()]:
+            if first in inside and last in inside:
+                value = _alnum(reading.items, first, last)
+                if len(value) >= _MIN_VALUE and any(ch.isdigit() for ch in value):
+                    found.add(value)
+    return found
+
+
+def mentions(text: str, known: dict[str, int], turn: int, near: int) -> list[tuple[int, int, str]]:
+    """Character spans ``(start, end, value)`` in ``text`` (turn number ``turn``) of stretches that
+    say one of the ``known`` values again, each mapped to the turn it was found in: a whole value,
+    or a stretch of six or more characters inside a longer one (a card number read back in two
+    halves). Values of four characters or fewer count only within ``near`` turns."""
+    spans = []
+    analysis = sn.analyse(text)
+    for reading in read(text):
+        items = reading.items
+        if _amount(analysis, items[0].first, items[-1].last):
+            continue
+        for first in range(len(items)):
+            for last in range(len(items) - 1, first - 1, -1):
+                value = _alnum(items, first, last)
+                if len(value) < _MIN_VALUE:
+                    break
+                origin = known.get(value)
+                if origin is None and len(value) >= 6:
+                    origin = next((t for v, t in known.items() if len(v) > len(value) and value in v), None)
+                if origin is not None and (len(value) > _SHORT_VALUE or abs(turn - origin) <= near):
+                    spans += [(a, b, value) for a, b in reading.spans(first, last)]
+                    break
+    return spans
+
+
+def _amount(analysis: sn.Analysis, first: int, last: int) -> bool:
+    """An amount or a quantity: a unit after it ("269 euro") or a currency sign before it."""
+    after = analysis.tokens[last + 1].folded if last + 1 < len(analysis.tokens) else ""
+    return after in sn.UNITS or "€" in analysis.text[max(0, analysis.tokens[first].start - 2) : analysis.tokens[first].start]
+
+
+def _alnum(items: Sequence[Item], first: int, last: int) -> str:
+    return "".join(ch for item in items[first : last + 1] for ch in item.chars if ch.isalnum())

@@ -328,6 +328,11 @@ def cue_before(analysis: Analysis, token_index: int, cues: regex.Pattern, limit:
     return any(cues.search(word) for word in analysis.words_before(token_index, limit))
 
 
+def folded(word: str) -> str:
+    """A word as cue patterns read it: lower case, without diacritics and hyphens."""
+    return _fold(word).replace("-", "")
+
+
 def cue_in(words: Iterable[str], cues: regex.Pattern) -> bool:
     return any(cues.search(_fold(word)) for word in words)
 
@@ -398,9 +403,13 @@ class NumberRecognizer(EntityRecognizer):
                                                                   RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id}))
         return results
 
+    def cued_by(self, context: list[str]) -> bool:
+        """Whether the previous turn's words (``context``) ask for this recognizer's data."""
+        return cue_in(context, self.PREVIOUS_TURN_CUES)
+
     def enhance_using_context(self, text, raw_recognizer_results, other_raw_recognizer_results, nlp_artifacts,
                               context=None) -> list[RecognizerResult]:
-        cued = bool(context) and cue_in(context, self.PREVIOUS_TURN_CUES)
+        cued = bool(context) and self.cued_by(context)
         for result in raw_recognizer_results:
             metadata = result.recognition_metadata or {}
             boost = metadata.get(BOOST_KEY, 0.0)
