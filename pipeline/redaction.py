@@ -600,6 +600,9 @@ _NAME_TAIL = regex.compile(
 )
 
 
+_HYPHEN_REST = regex.compile(r"-?\p{L}[\p{L}'’]*(?:-\p{L}[\p{L}'’]*)*")
+
+
 def _extend_names(spans: list[_Span], text: str, not_names: frozenset[str]) -> list[_Span]:
     """Grow each PERSON span over the capitalised name words that directly follow it, stopping
     before a word that is not a name ("Wendy van Telecontrol" stays "Wendy")."""
@@ -613,6 +616,9 @@ def _extend_names(spans: list[_Span], text: str, not_names: frozenset[str]) -> l
                         break
                     end = span.end + word.end()
             span = _Span(span.start, end, span.type, span.score)
+        if span.type == "PERSON" and (rest := _HYPHEN_REST.match(text, span.end)) and (
+                text[span.end - 1] == "-" or rest.group().startswith("-")):
+            span = _Span(span.start, rest.end(), span.type, span.score)  # "Tjon-" + "A-Fong": a name cut at a hyphen
         grown.append(span)
     return _merge(grown, text) if grown != spans else spans
 

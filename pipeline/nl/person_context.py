@@ -390,8 +390,19 @@ def scan_names(text: str, names: NameGazetteer, tokens: list[_Token] | None = No
                 continue
             seed(i, _SCORE_GAZETTEER)
     for i in range(1, len(tokens)):
-        if tokens[i].kind == NameKind.UNKNOWN and _is_initial(text, tokens[i - 1], tokens[i]):
-            seed(i, _SCORE_WEAK, i - 1)  # "a benali", "r. koçak"
+        if _is_initial(text, tokens[i - 1], tokens[i]) and (
+                tokens[i].kind == NameKind.UNKNOWN
+                or tokens[i].kind == NameKind.AMBIGUOUS and not names.verb_like(tokens[i].word)):
+            seed(i, _SCORE_WEAK, i - 1)  # "a benali", "r. koçak", "h storm"
+        elif tokens[i].kind != NameKind.NEVER and _is_initial(text, tokens[i - 1], tokens[i]) and _is_particle(tokens[i]):
+            j = i
+            while j < len(tokens) and _is_particle(tokens[j]) and (j == i or _adjacent(text, tokens[j - 1], tokens[j])):
+                j += 1
+            if (j < len(tokens) and _adjacent(text, tokens[j - 1], tokens[j]) and _particles_ok(
+                    [t.word.casefold() for t in tokens[i:j]]) and tokens[j].kind != NameKind.NEVER
+                    and tokens[j].word.casefold() not in names.stop_words and len(tokens[j].word) >= 3
+                    and not names.verb_form(tokens[j].word)):
+                seed(j, _SCORE_WEAK, i - 1)  # "t. van dijk", "m el idrissi": an initial, particles, a surname
     for i in range(len(tokens) - 3):
         # "wieke van der staal": a name-like word, a particle sequence of two or more words, a word
         first_word = tokens[i]
@@ -476,7 +487,9 @@ def scan_names(text: str, names: NameGazetteer, tokens: list[_Token] | None = No
         if j >= len(tokens):
             continue
         target = tokens[j]
-        if (j == i and kind in ("open", "intro", "title", "relation") and len(target.word) == 2 and target.word.isalpha()
+        if (j == i and len(target.word) == 2 and target.word.isalpha() and (
+                kind in ("open", "intro", "title", "relation")
+                or kind == "met" and target.word[0].isupper() and not _OPENING_CAPITAL.search(text, 0, target.start))
                 and target.word.casefold() not in names.ordinary and not _is_particle(target)):
             seed(j, _SCORE_WEAK)  # "hallo, met ko", "collega mo": a two-letter first name
             continue
