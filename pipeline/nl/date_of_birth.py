@@ -89,6 +89,9 @@ def _dates(analysis: sn.Analysis) -> Iterable[tuple[int, int, bool]]:
         end = _year_end(analysis, last + 1)
         if first is None and end is None:
             continue
+        if first is not None and first == i - 1 and first > 0 and tokens[first - 1].folded == "de" \
+                and ordinal(tokens[first].text) is not None:
+            first -= 1  # "de eenentwintigste maart": the article is part of the date
         yield (i if first is None else first), (last if end is None else end), end is not None
     for i, token in enumerate(tokens):  # "de tweede van de vijfde (negentien vierenzestig)"
         day = ordinal(token.text) if token.kind in (sn.WORD, sn.CODE) else None

@@ -181,6 +181,14 @@ def _remark_at(tokens: Sequence[sn.Token], index: int) -> int:
         letter = tokens[index + 2]
         if letter.kind in (sn.LETTER, sn.CAPS) or _LETTER_PLURAL.fullmatch(letter.folded):
             return 3
+    if tokens[index].folded == "met" and index + 1 < len(tokens):
+        # "dijkstra, met i-j, at ...", "met ij", "met y": which letter, not a letter of the value
+        length = 3 if [t.folded for t in tokens[index + 1 : index + 3]] == ["i", "j"] else 2
+        said = tokens[index + 1 : index + length]
+        after = tokens[index + length] if index + length < len(tokens) else None
+        if (length == 3 or said[0].folded == "ij" or said[0].kind == sn.LETTER) and (
+                after is None or after.kind not in (sn.LETTER, sn.CAPS, sn.DIGITS, sn.NUMBER)):
+            return length
     return 0
 
 

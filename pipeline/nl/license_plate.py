@@ -18,6 +18,7 @@ from pathlib import Path
 from presidio_analyzer import EntityRecognizer
 
 from pipeline.nl import dictation
+from pipeline.nl import spoken_numbers as sn
 from pipeline.nl.person_context import result
 
 # Letter/digit group lengths of the sidecodes, "L" letters, "D" digits.
@@ -96,7 +97,29 @@ class DutchSpokenPlateRecognizer(EntityRecognizer):
                     score = _WEAK_SCORE
                 claimed.update(range(first, last + 1))
                 found += [result(self, "LICENSE_PLATE", a, b, score) for a, b in reading.spans(first, last)]
+            if not claimed and _partial_plate(reading) and _cued(text, reading):
+                # "het kenteken is h n x nul zes eh ...": a plate read in part after the word kenteken
+                found += [result(self, "LICENSE_PLATE", a, b, _PARTIAL_SCORE)
+                          for a, b in reading.spans(0, len(reading.items) - 1)]
         return found
+
+
+_PARTIAL_SCORE = 0.6
+_CUE_WORDS = frozenset({"kenteken", "kentekennummer", "nummerbord", "kentekenplaat"})
+_NEAR = 6  # words before a reading in which the word kenteken counts
+
+
+def _partial_plate(reading: dictation.Reading) -> bool:
+    """Four to seven plate characters, letters and digits both, the letters those of plates."""
+    chars = reading.canonical.replace("-", "")
+    letters = {ch for ch in chars if ch.isalpha()}
+    return 4 <= len(chars) <= 7 and chars.isalnum() and letters and letters <= PLATE_LETTERS and any(
+        ch.isdigit() for ch in chars)
+
+
+def _cued(text: str, reading: dictation.Reading) -> bool:
+    analysis = sn.analyse(text)
+    return any(word in _CUE_WORDS for word in analysis.words_before(reading.items[0].first, _NEAR))
 
 
 def recognizers(rules_dir: Path) -> list[EntityRecognizer]:

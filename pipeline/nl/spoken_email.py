@@ -46,6 +46,7 @@ _REMARK = (
     # in brackets too: "jansen (aan elkaar) at ..."; "met een hoofdletter j"
     r"(?:[ \t]*[,.\u2026]*[ \t]+\(?(?:(?:alles[ \t]+)?aan[ \t]+elkaar|zonder[ \t]+spaties?|alles[ \t]+klein|kleine[ \t]+letters?"
     r"|met[ \t]+(?:een|twee|dubbel|dubbele)[ \t]+(?:ij|\p{L})(?:-en|'en|'s|-s)?"
+    r"|met[ \t]+(?:i-j|i[ \t]+j|ij|y)(?=[ \t]*,)|met[ \t]+(?:i-j|ij)"  # "dijkstra, met i-j, at ..."
     r"|(?:met[ \t]+(?:een[ \t]+)?)?hoofdletters?(?:[ \t]+(?:ij|\p{L})(?![\p{L}\d]))?"
     r"|eh|ehm|uh|uhm)(?![\p{L}\d])\)?[ \t]*,?)"
 )
