@@ -275,6 +275,8 @@ class Redactor:
             found, kept = _drop_kept_names(texts, found, options.keep_names)
         sure, weak = self._name_mentions(texts, found)
         values = _value_mentions(texts, found)
+        for index, spans in enumerate(_street_mentions(texts, found)):
+            values[index] += spans
         replacer = _Replacer(options)
         out = []
         for index, ((speaker, text), entities) in enumerate(zip(segments, found)):
@@ -503,6 +505,49 @@ def _value_mentions(texts: Sequence[str], found: Sequence[Sequence[Entity]]) -> 
             origin = nearest.get(value) or next(o for v, o in nearest.items() if value in v)
             spans[turn].append(_Span(start, end, origin[1], origin[2]))
     return spans
+
+
+def _street_mentions(texts: Sequence[str], found: Sequence[Sequence[Entity]]) -> list[list[_Span]]:
+    """Per text, the spans that name a street found in an address elsewhere in the transcript,
+    with the house number after it: "Ringbaan-Oost 88, 2 hoog ... Ringbaan-Oost 88-2"."""
+    streets: dict[str, float] = {}
+    for text, entities in zip(texts, found):
+        for entity in entities:
+            if entity.type == "ADDRESS" and (street := _street_of(text[entity.start : entity.end])):
+                streets[street.casefold()] = max(streets.get(street.casefold(), 0.0), entity.score)
+    spans: list[list[_Span]] = [[] for _ in texts]
+    if not streets:
+        return spans
+    pattern = regex.compile(r"(?<![\p{L}\d-])(?i:" + "|".join(
+        re.escape(street).replace(r"\ ", r"[ \t]+") for street in sorted(streets, key=len, reverse=True)) + r")(?![\p{L}\d])")
+    for index, text in enumerate(texts):
+        for match in pattern.finditer(text):
+            number = _HOUSE_NUMBER_AFTER.match(text, match.end())
+            end = number.end() if number and not _COUNTED_AFTER.match(text, number.end()) else match.end()
+            spans[index].append(_Span(match.start(), end, "ADDRESS", streets[regex.sub(r"[ \t]+", " ", match.group().casefold())]))
+    return spans
+
+
+_HOUSE_NUMBER_AFTER = regex.compile(r"[ \t]+(?i:nummer[ \t]+)?\d{1,5}(?:[ \t]?-[ \t]?\w{1,4}|[ \t]?[a-z](?![\p{L}\d]))?")
+# A word after a number that makes it a count, not a house number ("de kerkstraat 3 kinderen hebben we").
+_COUNTED_AFTER = regex.compile(r"[ \t]+(?!(?i:hoog|huis|boven|beneden|zwart|rood|bis)(?![\p{L}]))\p{L}{4,}")
+_STREET_WORDS = regex.compile(r"[\p{L}\d][\p{L}\d'’.]*(?:-[\p{L}\d][\p{L}\d'’]*)*")
+
+
+def _street_of(address: str) -> str | None:
+    """The street name of an address span: its words before the house number, without an article
+    ("de Lange Nieuwstraat nummer 4" → "Lange Nieuwstraat"); None when that is shorter than five letters."""
+    words = []
+    for match in _STREET_WORDS.finditer(address):
+        folded = match.group().casefold()
+        if match.group()[0].isdigit() or folded in ("nummer", "postbus") or (
+                (reading := dictation.read(match.group())) and reading[0].canonical.isdigit()):
+            break  # the house number, or "nummer" before it
+        if not words and folded in ("de", "het", "'t"):
+            continue
+        words.append(match.group())
+    street = " ".join(words)
+    return street if sum(ch.isalpha() for ch in street) >= 5 and len(words) <= 5 else None
 
 
 def _drop_kept_names(

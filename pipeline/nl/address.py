@@ -196,6 +196,8 @@ _POSTBUS = regex.compile(
     r"|\p{L}+(?:[ \t]+\p{L}+){0,3})"
 )
 _SENTENCE_END = frozenset(".!?…:")
+_STREET_SIDE = regex.compile(r"(?i)[ \t]+(?:noord|oost|zuid|west)(?:zijde|kant)(?![\p{L}\d])")
+_HOUSE_NUMBER_CUE = regex.compile(r"(?i)(?<![\p{L}])huisnummer[ \t]+(?:is[ \t]+)?(?=[\p{L}\d])")
 _STREET_ADJECTIVES = frozenset(
     {"nieuwe", "oude", "lange", "korte", "grote", "kleine", "hoge", "lage", "brede", "smalle", "eerste", "tweede",
      "derde", "vierde", "oost", "west", "noord", "zuid", "oostelijke", "westelijke", "noordelijke", "zuidelijke",
@@ -271,6 +273,10 @@ class DutchAddressRecognizer(EntityRecognizer):
         words = list(_WORD.finditer(text))
         for index, word in enumerate(words):
             found += self._street(text, words, index, common, stops)
+        for match in _HOUSE_NUMBER_CUE.finditer(text):  # "mijn huisnummer is 14": the number said apart
+            end = self._house_number(text, match.end() - 1, stops)
+            if end:
+                found.append(result(self, "ADDRESS", match.end(), end, _SCORE_STREET))
         for match in _POSTBUS.finditer(text):
             end = self._postbus_end(text, match)
             if end:
@@ -315,6 +321,8 @@ class DutchAddressRecognizer(EntityRecognizer):
                 text, words[index - 2].start(), word.start())):
             return []  # "Holland", but "Hof van Holland 12"
         capital = raw[0].isupper() and not _opens_sentence(text, word.start())
+        if side := _STREET_SIDE.match(text, end):
+            end = side.end()  # "kerkpad zuidzijde 11", "ringweg oost 4": the side is part of the name
         number_end = self._house_number(text, end, stops)
         if abbreviated and number_end is None:
             return []
