@@ -62,11 +62,12 @@ LETTER_NAMES = {
     "bee": "B", "cee": "C", "dee": "D", "ef": "F", "gee": "G", "ge": "G", "ha": "H", "jee": "J", "ka": "K", "el": "L",
     "em": "M", "pee": "P", "kuu": "Q", "ku": "Q", "tee": "T", "vee": "V", "wee": "W", "iks": "X", "ex": "X",
     "ypsilon": "Y", "zet": "Z", "zed": "Z", "es": "S", "er": "R", "en": "N", "ie": "I", "ee": "E", "aa": "A",
-    "oo": "O", "uu": "U",
+    "oo": "O", "uu": "U", "ce": "C", "pe": "P", "be": "B", "ve": "V",
 }  # "ij" is read with the single letters
 # Letter names that are also common words ("en", "er", "es", "ie"): letters only between two
 # other letters or letter names ("ka en tee", "b en m").
 _WEAK_LETTER_NAMES = frozenset({"en", "er", "es", "ie", "ee", "ex", "ku", "ha"})
+_LETTER_ONLY_WEAK_NAMES = frozenset({"ee", "ex", "ku", "ha"})  # weak ones that are no word after a number
 _WORD_AFTER = regex.compile(r" \p{L}*[aeiouy]\p{L}*(?!\p{L})")
 # Spoken symbols between two items: "k streepje 2024", "j a n at h o m e punt n l".
 _SYMBOL_WORDS = {
@@ -257,8 +258,10 @@ def _letter_name(analysis: sn.Analysis, index: int, before: str) -> bool:
         and following.folded not in _WEAK_LETTER_NAMES)
     letter_before = before[-1:].isalpha() and _after_item(analysis, index)
     if tokens[index].folded in _WEAK_LETTER_NAMES:  # "b en m", "pee ha." closing the stretch
-        return letter_before and (letter_next or following is None
-                                  or bool(_CLAUSE_END.match(analysis.text, tokens[index].end)))
+        after_digits = (before[-1:].isdigit() and tokens[index].folded in _LETTER_ONLY_WEAK_NAMES
+                        and _after_item(analysis, index))  # "vijfendertig elf, ha e"; "8 en V" stays "and"
+        return (letter_before or after_digits) and letter_next or letter_before and (
+            following is None or bool(_CLAUSE_END.match(analysis.text, tokens[index].end)))
     return bool(before) and _after_item(analysis, index) or letter_next
 
 
@@ -279,6 +282,7 @@ def _after_item(analysis: sn.Analysis, index: int) -> bool:
 
 
 _ITEM_KINDS = frozenset({sn.DIGITS, sn.NUMBER, sn.LETTER, sn.CAPS, sn.CODE})
+_STUTTER_GAP = regex.compile(r"[ \t,]*(?:\.\.\.|\u2026)[ \t,]*")  # "E... E": trailing off, then the letter again
 # Words that lead from dictated digits to the letters: "vier, en dan de letters ka el".
 _LEAD_IN_WORDS = frozenset({"en", "dan", "de", "letters", "letter"})
 _SENTENCE_GAP = regex.compile(r"[.!?]")
@@ -316,11 +320,19 @@ def _readings(analysis: sn.Analysis) -> Iterable[Reading]:
             and items[-1].chars.isalpha()
         item, after = _item(analysis, index, "".join(i.chars for i in items[-4:])[-4:], after_letter)
         if item is not None:
-            if items and not (link != JOINED or sn.joined(text, tokens[items[-1].last], tokens[index])):
+            stutter = bool(items) and item.chars == items[-1].chars and item.chars.isalpha() and bool(
+                _STUTTER_GAP.fullmatch(text, items[-1].end, item.start))
+            if items and not stutter and not (link != JOINED or sn.joined(text, tokens[items[-1].last], tokens[index])):
                 yield from _finish(text, items)
                 items, link = [], JOINED
-            items.append(Item(item.start, item.end, item.chars, item.first, item.last, item.spoken, item.lower,
-                              link if items else JOINED))
+            if stutter:
+                # "E... E N": a letter said again after trailing off is one letter
+                previous = items[-1]
+                items[-1] = Item(previous.start, item.end, item.chars, previous.first, item.last, item.spoken,
+                                 item.lower, previous.link)
+            else:
+                items.append(Item(item.start, item.end, item.chars, item.first, item.last, item.spoken, item.lower,
+                                  link if items else JOINED))
             index, link, skipped = after, JOINED, 0
             continue
         token = tokens[index]

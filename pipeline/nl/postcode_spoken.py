@@ -67,6 +67,31 @@ def _corrected_letters(reading: dictation.Reading, last: int) -> int:
     return last
 
 
+_OPENERS = frozenset({"nee", "ja", "nou", "oké", "ok", "klopt"})
+_LATER = 10  # tokens after a postcode's digits in which its letters may follow
+
+
+def _letter_pair(reading: dictation.Reading) -> bool:
+    """Two letters and nothing else: "B C", "ge er"."""
+    return len(reading.canonical) == 2 and reading.canonical.isalpha() and len(reading.parts()) == 1
+
+
+def _later_letters(analysis: sn.Analysis, piece: sn.Piece) -> list[tuple[int, int, float, float]]:
+    """The letters of a postcode said a few words after its digits: "5571, eh... ze zegt A T",
+    "1234, en dan d b, nee, d p"."""
+    for reading in dictation.read(analysis.text):
+        first = reading.items[0].first
+        if first <= piece.last:
+            continue
+        if first - piece.last > _LATER:
+            break
+        if reading.canonical.isalpha() and len(reading.canonical) <= 6 and all(
+                b - a <= 1 and sum(len(i.chars) for i in reading.items[a : b + 1]) <= 2 for a, b in reading.parts()):
+            return [(a, b, _CUED_SCORE, 0.0) for a, b in reading.spans(0, len(reading.items) - 1)]
+        break
+    return []
+
+
 class SpokenPostcodeRecognizer(sn.NumberRecognizer):
     ENTITY = "POSTCODE"
     NAME = "Dutch postcode (spoken or spelled)"
@@ -86,10 +111,10 @@ class SpokenPostcodeRecognizer(sn.NumberRecognizer):
                 spelled = any(item.last > item.first for item in reading.items[first : last + 1])
                 score = _SPELLED_SCORE if spelled else _SCORE
                 found += [(a, b, score, 0.0) for a, b in reading.spans(first, last)]
-        opening = next((i for i, t in enumerate(analysis.tokens) if t.kind != sn.FILLER), -1)
+        opening = next((i for i, t in enumerate(analysis.tokens) if t.kind != sn.FILLER and t.folded not in _OPENERS), -1)
         for reading in dictation.read(analysis.text):
-            if reading.items[0].first == opening and _letters_only(reading):
-                # "Z T, nee, Z G": the letters corrected in the answer to the agent's read-back
+            if reading.items[0].first == opening and (_letters_only(reading) or _letter_pair(reading)):
+                # "Z T, nee, Z G", "B C, ja, klopt": the letters (corrected) in the answer to the agent's read-back
                 found += [(a, b, 0.1, _BOOST) for a, b in reading.spans(0, len(reading.items) - 1)]
         for piece in analysis.pieces:
             if len(piece.digits) != 4 or piece.digits[0] == "0" or piece.first in covered:
@@ -113,6 +138,7 @@ class SpokenPostcodeRecognizer(sn.NumberRecognizer):
                     found.append((piece.start, letters.end(), score, 0.0 if cued else _BOOST))
             elif cued and piece.count <= 4:
                 found += sn.spans([piece], _CUED_SCORE)  # "postcode 1234", the letters said later
+                found += _later_letters(analysis, piece)
             elif piece.count <= 4 and not analysis.is_quantity(piece) and not analysis.labelled(piece):
                 found += sn.spans([piece], 0.1, _BOOST + 0.1)  # the answer to "en uw postcode?"
         return found
