@@ -73,6 +73,7 @@ _WORD_AFTER = regex.compile(r" \p{L}*[aeiouy]\p{L}*(?!\p{L})")
 _SYMBOL_WORDS = {
     "streepje": "-", "koppelteken": "-", "tussenstreepje": "-", "min": "-", "punt": ".", "puntje": ".", "dot": ".",
     "apenstaartje": "@", "apestaartje": "@", "at": "@", "underscore": "_", "onderstreepje": "_", "slash": "/",
+    "dash": "-",
 }
 _MAX_SKIPPED_WORDS = 4
 
@@ -258,11 +259,16 @@ def _letter_name(analysis: sn.Analysis, index: int, before: str) -> bool:
         and following.folded not in _WEAK_LETTER_NAMES)
     letter_before = before[-1:].isalpha() and _after_item(analysis, index)
     if tokens[index].folded in _WEAK_LETTER_NAMES:  # "b en m", "pee ha." closing the stretch
-        after_digits = (before[-1:].isdigit() and tokens[index].folded in _LETTER_ONLY_WEAK_NAMES
-                        and _after_item(analysis, index))  # "vijfendertig elf, ha e"; "8 en V" stays "and"
-        return (letter_before or after_digits) and letter_next or letter_before and (
-            following is None or bool(_CLAUSE_END.match(analysis.text, tokens[index].end)))
+        letter_only = tokens[index].folded in _LETTER_ONLY_WEAK_NAMES
+        after_digits = before[-1:].isdigit() and letter_only and _after_item(analysis, index)  # "elf, ha e"; "8 en V" stays "and"
+        spelled_on = letter_only and letter_next and index + 2 < len(tokens) and _is_letter(tokens[index + 2])
+        return after_digits or spelled_on or letter_before and (letter_next or following is None or bool(
+            _CLAUSE_END.match(analysis.text, tokens[index].end)))  # "ha ge vee": a run of letter names
     return bool(before) and _after_item(analysis, index) or letter_next
+
+
+def _is_letter(token: sn.Token) -> bool:
+    return token.kind == sn.LETTER or token.folded in LETTER_NAMES and token.folded not in _WEAK_LETTER_NAMES
 
 
 def _after_item(analysis: sn.Analysis, index: int) -> bool:
@@ -320,7 +326,7 @@ def _readings(analysis: sn.Analysis) -> Iterable[Reading]:
             and items[-1].chars.isalpha()
         item, after = _item(analysis, index, "".join(i.chars for i in items[-4:])[-4:], after_letter)
         if item is not None:
-            stutter = bool(items) and item.chars == items[-1].chars and item.chars.isalpha() and bool(
+            stutter = bool(items) and item.chars == items[-1].chars and (item.chars.isalpha() or len(item.chars) >= 2) and bool(
                 _STUTTER_GAP.fullmatch(text, items[-1].end, item.start))
             if items and not stutter and not (link != JOINED or sn.joined(text, tokens[items[-1].last], tokens[index])):
                 yield from _finish(text, items)
@@ -447,7 +453,25 @@ def mentions(text: str, known: dict[str, int], turn: int, near: int) -> list[tup
                 if origin is not None and (len(value) > _SHORT_VALUE or abs(turn - origin) <= near):
                     spans += [(a, b, value) for a, b in reading.spans(first, last)]
                     break
+                if last == len(items) - 1 and len(value) >= 4 and (tail := _letters_as_words(text, items[last].end, value, known)):
+                    end, full = tail  # "3512 he": the letters of a postcode read back as a word
+                    if abs(turn - known[full]) <= near:
+                        spans += [(a, b, full) for a, b in reading.spans(first, last)] + [(items[last].end, end, full)]
+                        break
     return spans
+
+
+_WORD_AFTER_VALUE = regex.compile(r"[ \t]+(\p{L}{1,3})(?![\p{L}\d])")
+
+
+def _letters_as_words(text: str, end: int, value: str, known: dict[str, int]) -> tuple[int, str] | None:
+    """When a known value is ``value`` and two or three letters, and a short word after ``end``
+    spells them in any case ("3512" + " he"), that word's end and the known value."""
+    match = _WORD_AFTER_VALUE.match(text, end)
+    if not match:
+        return None
+    full = value + match.group(1).upper()
+    return (match.end(), full) if full in known and len(full) - len(value) >= 2 else None
 
 
 def _amount(analysis: sn.Analysis, first: int, last: int) -> bool:

@@ -67,8 +67,26 @@ def _corrected_letters(reading: dictation.Reading, last: int) -> int:
     return last
 
 
-_OPENERS = frozenset({"nee", "ja", "nou", "oké", "ok", "klopt"})
+_OPENERS = frozenset({"nee", "ja", "nou", "oké", "ok", "klopt", "dat"})
 _LATER = 10  # tokens after a postcode's digits in which its letters may follow
+
+
+def _inside(reading: dictation.Reading) -> list[tuple[int, int, str]]:
+    """Four digits and two letters inside a longer reading, on item boundaries, not cutting a
+    longer number or a spelled word: "9714 c c" in "9714 c c twee keer c"."""
+    items, found = reading.items, []
+    for first in range(len(items)):
+        if first and items[first - 1].chars[-1:].isdigit():
+            continue
+        chars = ""
+        for last in range(first, len(items)):
+            chars += items[last].chars
+            if len(chars) >= 6:
+                following = items[last + 1].chars[:1] if last + 1 < len(items) else ""
+                if len(chars) == 6 and not following.isalpha():
+                    found.append((first, last, chars))
+                break
+    return found
 
 
 def _letter_pair(reading: dictation.Reading) -> bool:
@@ -102,7 +120,7 @@ class SpokenPostcodeRecognizer(sn.NumberRecognizer):
         covered: set[int] = set()  # token indices
         for reading in dictation.across_full_stops(dictation.read(analysis.text)):
             claimed: set[int] = set()
-            for first, last, chars in reading.runs():
+            for first, last, chars in [*reading.runs(), *_inside(reading)]:
                 if claimed.intersection(range(first, last + 1)) or not _POSTCODE.fullmatch(chars.replace("-", "")):
                     continue
                 last = _corrected_letters(reading, last)
@@ -141,6 +159,7 @@ class SpokenPostcodeRecognizer(sn.NumberRecognizer):
                 found += _later_letters(analysis, piece)
             elif piece.count <= 4 and not analysis.is_quantity(piece) and not analysis.labelled(piece):
                 found += sn.spans([piece], 0.1, _BOOST + 0.1)  # the answer to "en uw postcode?"
+                found += [(a, b, 0.1, _BOOST + 0.1) for a, b, _, _ in _later_letters(analysis, piece)]
         return found
 
 
