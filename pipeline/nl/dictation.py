@@ -56,14 +56,7 @@ _CONNECTORS = (("en", "dan"), ("en",), ("dan",), ("nog",), ("daarna",))
 _REPAIRS = (("nee", "wacht"), ("nee", "sorry"), ("of", "nee"), ("nee", "niet"), ("niet",), ("ik", "bedoel"), ("sorry",), ("nee",), ("wacht",),
             ("correctie",), ("excuus",), ("pardon",))
 _WORD_LETTERS = frozenset({"u", "o"})
-# Dutch letter names a speech recogniser writes as words: "vee tee", "bee en", "pee ha". Only names
-# that are no common word; they are letters next to a dictated item or another letter name.
-LETTER_NAMES = {
-    "bee": "B", "cee": "C", "dee": "D", "ef": "F", "gee": "G", "ge": "G", "ha": "H", "jee": "J", "ka": "K", "el": "L",
-    "em": "M", "pee": "P", "kuu": "Q", "ku": "Q", "tee": "T", "vee": "V", "wee": "W", "iks": "X", "ex": "X",
-    "ypsilon": "Y", "zet": "Z", "zed": "Z", "es": "S", "er": "R", "en": "N", "ie": "I", "ee": "E", "aa": "A",
-    "oo": "O", "uu": "U", "ce": "C", "pe": "P", "be": "B", "ve": "V",
-}  # "ij" is read with the single letters
+LETTER_NAMES = sn.LETTER_NAMES
 # Letter names that are also common words ("en", "er", "es", "ie"): letters only between two
 # other letters or letter names ("ka en tee", "b en m").
 _WEAK_LETTER_NAMES = frozenset({"en", "er", "es", "ie", "ee", "ex", "ku", "ha"})
@@ -262,7 +255,8 @@ def _letter_name(analysis: sn.Analysis, index: int, before: str) -> bool:
         letter_only = tokens[index].folded in _LETTER_ONLY_WEAK_NAMES
         after_digits = before[-1:].isdigit() and letter_only and _after_item(analysis, index)  # "elf, ha e"; "8 en V" stays "and"
         spelled_on = letter_only and letter_next and index + 2 < len(tokens) and _is_letter(tokens[index + 2])
-        return after_digits or spelled_on or letter_before and (letter_next or following is None or bool(
+        digits_next = letter_only and following is not None and following.kind in (sn.DIGITS, sn.NUMBER)
+        return after_digits or spelled_on or letter_before and (letter_next or digits_next or following is None or bool(
             _CLAUSE_END.match(analysis.text, tokens[index].end)))  # "ha ge vee": a run of letter names
     return bool(before) and _after_item(analysis, index) or letter_next
 

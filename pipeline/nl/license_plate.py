@@ -76,7 +76,7 @@ class DutchSpokenPlateRecognizer(EntityRecognizer):
             if len(reading.items) < 2:
                 continue
             claimed: set[int] = set()
-            for first, last, chars in reading.runs():
+            for first, last, chars in [*reading.runs(), *_windows(reading)]:
                 chars = chars.replace("-", "")
                 if len(chars) != 6 or claimed.intersection(range(first, last + 1)) or last == first:
                     continue
@@ -102,6 +102,30 @@ class DutchSpokenPlateRecognizer(EntityRecognizer):
                 found += [result(self, "LICENSE_PLATE", a, b, _PARTIAL_SCORE)
                           for a, b in reading.spans(0, len(reading.items) - 1)]
         return found
+
+
+_MAX_AROUND = 2  # characters a reading may have beyond a plate found inside it
+
+
+def _windows(reading: dictation.Reading) -> list[tuple[int, int, str]]:
+    """Six characters on item boundaries inside a reading at most two characters longer: a plate
+    with a confirmation after it ("v b g negen drie h, v van victor") or the article "een" before
+    it ("het is een zeven, ka, el, ex, nul, negen")."""
+    items = reading.items
+    if len(reading.canonical.replace("-", "")) > 6 + _MAX_AROUND:
+        return []
+    found = []
+    for first in range(len(items)):
+        chars = ""
+        for last in range(first, len(items)):
+            chars += items[last].chars.replace("-", "")
+            if len(chars) >= 6:
+                before_ok = all(reading.text[i.start : i.end].casefold() == "een" for i in items[:first])
+                after_ok = all(i.chars.isalpha() for i in items[last + 1 :])
+                if len(chars) == 6 and before_ok and after_ok:
+                    found.append((first, last, chars))
+                break
+    return found
 
 
 _PARTIAL_SCORE = 0.6

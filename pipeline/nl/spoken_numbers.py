@@ -59,6 +59,14 @@ _ABBREVIATIONS = frozenset({"nr", "tv", "pc", "cv", "wc", "km", "kwh", "kw", "ps
                             "ml", "cm", "mm", "kg", "pvd", "ww", "hbo", "mbo", "vwo", "btw"})
 # Words that label a number ("IBAN NL91 ...", "BSN 1234..."), never letters of the code after them.
 _LABEL_WORDS = frozenset({"iban", "bsn", "bic", "swift", "cvc", "cvv", "sofi", "postcode", "nummer", "kenteken"})
+# Dutch letter names a speech recogniser writes as words: "vee tee", "bee en", "pee ha". Only names
+# that are no common word; they are letters next to a dictated item or another letter name.
+LETTER_NAMES = {
+    "bee": "B", "cee": "C", "dee": "D", "ef": "F", "gee": "G", "ge": "G", "ha": "H", "jee": "J", "ka": "K", "el": "L",
+    "em": "M", "pee": "P", "kuu": "Q", "ku": "Q", "tee": "T", "vee": "V", "wee": "W", "iks": "X", "ex": "X",
+    "ypsilon": "Y", "zet": "Z", "zed": "Z", "es": "S", "er": "R", "en": "N", "ie": "I", "ee": "E", "aa": "A",
+    "oo": "O", "uu": "U", "ce": "C", "pe": "P", "be": "B", "ve": "V",
+}  # "ij" is read with the single letters
 _VOWELS = frozenset("aeiouyáéíóúäëïöüàèìòù")
 _PREFIXES_OF_TENS = ("twintig", "dertig", "veertig", "vijftig", "zestig", "zeventig", "tachtig", "negentig")
 # Words that may sit between the pieces of one dictated number ("0752 4418... en dan 63").
@@ -218,8 +226,9 @@ def _tokens(text: str) -> list[Token]:
         if match.group("quantity"):
             tokens.append(Token(start, end, word, QUANTITY))
             continue
-        if "-" in word and all(len(part) == 1 or word_digits(part) is not None for part in word.split("-")):
-            # "drie-acht-twee", "nul-zes", "k-l": dictated items joined by hyphens, one token each
+        if "-" in word and all(len(part) == 1 or word_digits(part) is not None or part.casefold() in LETTER_NAMES
+                               for part in word.split("-")):
+            # "drie-acht-twee", "nul-zes", "k-l", "twee-ha-pee": dictated items joined by hyphens, one token each
             for part in regex.finditer(r"[^-]+", word):
                 kind, spoken = _kind(part.group())
                 tokens.append(Token(start + part.start(), start + part.end(), part.group(), kind, spoken))
