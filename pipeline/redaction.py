@@ -286,7 +286,7 @@ class Redactor:
                 extra += [_Span(m.start(), m.end(), "PERSON", _WEAK_MENTION_SCORE) for m in weak.finditer(text)]
             if kept and kept[index]:
                 extra = [s for s in extra if not any(a <= s.start and s.end <= b for a, b in kept[index])]
-            spans = _merge([_Span(e.start, e.end, e.type, e.score) for e in entities] + extra, text)
+            spans = _over_hesitations(_merge([_Span(e.start, e.end, e.type, e.score) for e in entities] + extra, text), text)
             redacted = tuple(
                 Entity(s.start, s.end, s.type, round(s.score, 4), replacer.replace(s.type, text[s.start : s.end]),
                        review=s.score < options.review_threshold)
@@ -683,6 +683,23 @@ def _merge(spans: list[_Span], text: str) -> list[_Span]:
         else:
             merged.append(span)
     return merged
+
+
+def _over_hesitations(spans: list[_Span], text: str) -> list[_Span]:
+    """Pieces of one dictated value with only a hesitation between them become one span: "06 ...
+    eh ... 21 ... 37" is one phone number, and the "eh" inside it is no longer a gap in the tag."""
+    joined: list[_Span] = []
+    for span in spans:
+        if joined and span.type == joined[-1].type and span.type in _VALUE_TYPES and _HESITATION_GAP.fullmatch(
+                text, joined[-1].end, span.start):
+            last = joined[-1]
+            joined[-1] = _Span(last.start, span.end, last.type, max(last.score, span.score))
+        else:
+            joined.append(span)
+    return joined
+
+
+_HESITATION_GAP = regex.compile(r"[\s.,…-]*(?:(?i:eh|ehm|uh|uhm|ehh)[\s.,…-]+)+")
 
 
 def _apply(text: str, entities: Sequence[Entity]) -> str:

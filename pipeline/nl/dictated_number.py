@@ -91,6 +91,27 @@ def _years_or_counting(items) -> bool:
     return len(values) >= 3 and all(b == a + 1 for a, b in zip(values, values[1:]))
 
 
+_END_AFTER = regex.compile(r"(?i)[ \t,]*(?:aan|op)[ \t]+het[ \t]+eind(?:e)?(?![ \t]+van)")
+_END_BEFORE = regex.compile(r"(?i)(?:het[ \t]+eind(?:e)?[ \t]+is|eindigt[ \t]+op|eindigend[ \t]+op)[ \t,]*$")
+
+
+def _ending(analysis: sn.Analysis, first: int, last: int) -> bool:
+    """Digits said as the end of a number: "36 aan het eind", "het eind is negen een"."""
+    tokens = analysis.tokens
+    return bool(_END_AFTER.match(analysis.text, tokens[last].end)
+                or _END_BEFORE.search(analysis.text, max(0, tokens[first].start - 30), tokens[first].start))
+
+
+def _said_again(analysis: sn.Analysis, reading: dictation.Reading) -> list[tuple[int, int, float, float]]:
+    """The same digits said again later in the turn: "36 aan het eind. Drie zes."."""
+    found = []
+    said = {"".join(i.chars for i in reading.items[a : b + 1]) for a, b in reading.parts()} | {reading.canonical}
+    for other in dictation.read(analysis.text):
+        if other.start > reading.end and other.canonical in said:
+            found += [(a, b, SCORE, 0.0) for a, b in other.spans(0, len(other.items) - 1)]
+    return found
+
+
 class DictatedNumberRecognizer(sn.NumberRecognizer):
     ENTITY = "NUMBER"
     NAME = "Dictated number or code (review)"
@@ -99,9 +120,19 @@ class DictatedNumberRecognizer(sn.NumberRecognizer):
         found = []
         for reading in dictation.read(analysis.text):
             items = reading.items
+            if len(items) >= 2 and items[-1].link == dictation.JOINED and items[0].chars[:1].isalpha() \
+                    and _quantity(analysis, items[-1].first, items[-1].last, items[-1].chars) and not items[-2].spoken:
+                # "INV960411, honderdnegenentachtig euro": a written code, then an amount
+                items = items[:-1]
+                reading = dictation.Reading(reading.text, items)
             digits = "".join(ch for item in items for ch in item.chars if ch.isdigit())
             letters = "".join(ch for item in items for ch in item.chars if ch.isalpha())
             if not digits:
+                continue
+            if _ending(analysis, items[0].first, items[-1].last) and 2 <= len(digits) <= 4:
+                # "36 aan het eind", "het eind is negen een": the last digits of a number, corrected
+                found += [(a, b, SCORE, 0.0) for a, b in reading.spans(0, len(items) - 1)]
+                found += _said_again(analysis, reading)
                 continue
             # a prefix word in lower case before the code: "ab 123 c", "tbi 868 9236"
             prefix = word_prefix(analysis, items[0].first, items[0].start) if items[0].chars[0].isdigit() else None

@@ -380,6 +380,10 @@ def _finish(text: str, items: list[Item]) -> Iterable[Reading]:
     if len(items) > 1 and items[-1].chars == "1" and text[items[-1].start : items[-1].end].casefold() == "een" \
             and (after := _WORD_AFTER.match(text, items[-1].end)) and len(after.group().strip()) >= 3:
         items = items[:-1]
+    # an amount after a written code: "INV774102, driehonderd euro"
+    if len(items) > 1 and items[-1].spoken != items[-2].spoken and (unit := _WORD_AFTER.match(text, items[-1].end)) \
+            and unit.group().strip().casefold() in sn.UNITS:
+        items = items[:-1]
     if items:
         yield Reading(text, tuple(items))
 

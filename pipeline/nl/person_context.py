@@ -124,7 +124,7 @@ _INTRO_WORDS = (
     r"|je\s+spreekt\s+met|spreekt\s+u\s+met|spreek\s+ik\s+met|ik\s+heet|hij\s+heet|zij\s+heet|ze\s+heet|heet"
     r"|hier\s+is|op\s+naam\s+van|ten\s+name\s+van|t\.?\s?n\.?\s?v\.?|gesproken\s+met|contact\s+met|vraag\s+naar"
     r"|vragen\s+naar|doorverbinden\s+met|verbinden\s+met|namens|noemen\s+(?:hem|haar|me|mij|ze)|noemt\s+(?:hem|haar|me|mij)"
-    r"|noem\s+(?:me|mij)|zeg\s+maar|groetjes\s+aan|de\s+groeten\s+aan|groeten\s+aan|genaamd|een\s+zekere|ene"
+    r"|noem\s+(?:me|mij)|zeg\s+maar|iedereen\s+zegt|zeggen\s+ze|noemen\s+ze|groetjes\s+aan|de\s+groeten\s+aan|groeten\s+aan|genaamd|een\s+zekere|ene"
 )
 _TRIGGER = regex.compile(
     rf"(?<![\p{{L}}])(?i:(?P<title>(?:meneer|mevrouw|de\s+heer|familie|dokter|juffrouw|zuster|meester"
@@ -170,6 +170,7 @@ _SPELLING_REMARK = regex.compile(
     r"|met\s+(?:ij|y|[b-df-np-tv-z])(?![\p{L}])"
     r"|met\s+twee\s+\p{L}'?s?(?![\p{L}])))"
 )
+_NICKNAME_INTRO = regex.compile(r"(?i)noem|zeg|iedereen|heet")
 _OPENING_CAPITAL = regex.compile(r"(?:^|[.!?…]\s*)$")
 _MONTH_NAMES = frozenset({"mei", "april", "juni", "juli"})
 _NOT_AFTER_INITIAL = frozenset({"u", "e", "o", "ik", "'t"})
@@ -211,7 +212,10 @@ def grow_name(text: str, tokens: list[_Token], first: int, last: int, names: Nam
     """Token indices ``(first, last)`` of a name grown over the name words around it: particles and a
     surname after it ("fatima el amrani", "jan van der berg", "wim van asten"), a first name or
     initials before it ("jan de vries", "h van dijk-molenaar")."""
-    # to the right: particles, then a name-like word
+    # to the right: particles, then a name-like word (particles that end the span are looked at again)
+    found_last = last
+    while last > first and _is_particle(tokens[last]):
+        last -= 1
     while last + 1 < len(tokens):
         j = last + 1
         while j < len(tokens) and _is_particle(tokens[j]) and _adjacent(text, tokens[j - 1], tokens[j]):
@@ -239,6 +243,9 @@ def grow_name(text: str, tokens: list[_Token], first: int, last: int, names: Nam
             pass
         elif with_particles and names.is_surname(particles_and_word):
             pass
+        elif with_particles and _particle_text(tokens, last + 1, j) in _NAME_ONLY_PARTICLES and nxt.kind != NameKind.NEVER \
+                and len(nxt.word) >= 3 and nxt.word.casefold() not in names.stop_words:
+            pass  # "tjeerd van der meer": after "van der" any word is a surname
         else:
             break
         last = j
@@ -278,7 +285,7 @@ def grow_name(text: str, tokens: list[_Token], first: int, last: int, names: Nam
             first = i  # "durk terpstra": an unknown word before a surname is its first name
             continue
         break
-    return first, last
+    return first, max(last, found_last)
 
 
 def extend_name(text: str, start: int, end: int, names: NameGazetteer, tokens: list | None = None) -> tuple[int, int]:
@@ -525,6 +532,9 @@ def scan_names(text: str, names: NameGazetteer, tokens: list[_Token] | None = No
                 len(particles) > 1 or particles[0] not in _ARTICLE_PARTICLES or kind == "title"))
         ):
             seed(j, _SCORE_WEAK, first)  # "mevrouw van 't slot", "meneer de visser"
+        elif kind == "intro" and j == i and target.kind == NameKind.WORD and _NICKNAME_INTRO.search(match.group()) and (
+                len(target.word) >= 3 and target.word.casefold() not in names.stop_words and not names.verb_form(target.word)):
+            seed(j, _SCORE_WEAK)  # "iedereen noemt me junior", "zeg maar riek": what follows is a name
         elif kind == "title" and target.kind == NameKind.WORD and not names.verb_form(target.word) and (
             target.word.casefold() not in _NOT_AFTER_TITLE
         ):

@@ -26,11 +26,17 @@ _LETTER = r"(?:IJ|Ij|ij|\p{L})"
 _END = r"(?![\p{L}\d])"
 # Letter sequences, by separator. Upper-case letters with spaces need three, lower-case four
 # (Dutch has one-letter words: "u", "a", "e").
+# One unit of a comma-separated spelling: a letter, a doubled letter ("dubbel T"), a letter with its
+# accent ("O met een streepje"), or a sign between letters ("streepje", "spatie").
+_UNIT = (rf"(?:(?:dubbele?|twee[ \t]+keer)[ \t]+)?{_LETTER}{_END}"
+         r"(?:[ \t]+met[ \t]+een[ \t]+(?:streepje|puntje|accent|trema|dakje|staartje|rondje|schuine[ \t]+streep))?")
+_SIGN = r"(?:streepje|koppelteken|spatie|apostrof)"
 _SPELLED = regex.compile(
     rf"(?<![\p{{L}}\d-]){_LETTER}(?:-{_LETTER}){{2,}}{_END}(?:\.\.\.|…)?"
-    rf"|(?<![\p{{L}}\d,]){_LETTER}(?:,[ \t]*{_LETTER}{_END}){{2,}}{_END}"
-    rf"|(?<![\p{{L}}\d])(?:IJ|\p{{Lu}})(?:[ \t]+(?:IJ|\p{{Lu}}){_END}){{2,}}{_END}"
-    rf"|(?<![\p{{L}}\d])\p{{Ll}}(?:[ \t]+(?:ij|\p{{Ll}}){_END}){{3,}}{_END}"
+    rf"|(?<![\p{{L}}\d,]){_UNIT}(?:,[ \t]*(?:{_UNIT}|{_SIGN}{_END})){{2,}}{_END}"
+    rf"|(?<![\p{{L}}\d])(?:IJ|\p{{Lu}}){_END}(?:[ \t]+(?:(?=\p{{Lu}}|dubbel|twee|met){_UNIT}|{_SIGN}{_END})){{2,}}{_END}"
+    rf"|(?<![\p{{L}}\d])\p{{Ll}}{_END}(?:[ \t]+met[ \t]+een[ \t]+(?:streepje|puntje|accent|trema|dakje|staartje))?"
+    rf"(?:[ \t]+(?:(?!(?i:ij){_END})(?=\p{{Ll}}){_UNIT}|ij{_END}|{_SIGN}{_END})){{3,}}{_END}"
     rf"|(?<![\p{{L}}\d.])\p{{Lu}}\.(?:[ \t]*\p{{Lu}}\.){{3,}}"
 )
 # One spelling-alphabet item: "A van Anton", "IJ van IJmuiden", "s als in Simon".
@@ -57,7 +63,14 @@ _SCORE_SPELLED_WORD = 0.6
 
 
 def _letters(spelled: str) -> str:
-    return "".join(ch for ch in spelled.casefold() if ch.isalpha())
+    """The letters a spelling spells, without its signs and remarks ("dubbel T" → "tt")."""
+    spelled = _REMARKS.sub("", spelled.casefold())
+    spelled = _DOUBLE.sub(lambda m: m.group(1) * 2, spelled)
+    return "".join(ch for ch in spelled if ch.isalpha())
+
+
+_REMARKS = regex.compile(r"met[ \t]+een[ \t]+\p{L}+|streepje|koppelteken|spatie|apostrof")
+_DOUBLE = regex.compile(r"(?:dubbele?|twee[ \t]+keer)[ \t]+(ij|\p{L})")
 
 
 class DutchSpelledNameRecognizer(EntityRecognizer):
