@@ -227,7 +227,8 @@ class Redactor:
                         and (last.group() in self._common_words or self._names.verb_form(last.group()))
                         and self._names.kind(last.group()) in (NameKind.WORD, NameKind.NEVER)
                         and not _PARTICLE_BEFORE.search(text, start, last.start())
-                        and not _INITIAL_BEFORE.search(text, start, last.start()))
+                        and not _INITIAL_BEFORE.search(text, start, last.start())
+                        and not self._after_first_name(text, start, last.start()))
                 ):  # "Latumahina die", "mark spreken": the NER took a following word along
                     end = len(text[: last.start()].rstrip(" \t,"))
                 while (first := _FIRST_WORD.match(text, start, end)) and first.end() < end and (
@@ -241,6 +242,14 @@ class Redactor:
                     changed = True
             grown.append(span)
         return _merge(grown, text) if changed else spans
+
+    def _after_first_name(self, text: str, start: int, word_start: int) -> bool:
+        """True when the word at ``word_start`` directly follows a known first name that opens the
+        span: "naomi pinas" is a full name although "pinas" is also a word."""
+        before = _WORD.findall(text[start:word_start])
+        word = _WORD.match(text, word_start)
+        return (len(before) == 1 and self._names.is_first_name(before[0]) and not self._names.verb_like(before[0])
+                and word is not None and not word.group().casefold().endswith(("en", "t", "de", "te")))  # "mark spreken"
 
     def _ordinary_lower(self, word: str) -> bool:
         folded = word.casefold()

@@ -43,10 +43,10 @@ _PERCENT = regex.compile(r"\s*(?:%|procent)")
 _DATE = regex.compile(r"\d{1,2}\s*[-/.]\s*\d{1,2}(?:\s*[-/.]\s*\d{2,4})?")
 
 
-def _quantity(analysis: sn.Analysis, first: int, last: int, digits: str) -> bool:
+def _quantity(analysis: sn.Analysis, first: int, last: int, digits: str, code: bool = False) -> bool:
     """A number with a unit after it or a time or currency word before it; a short one after a
-    label or a street ("zone 12", "lift 3", "nummer 88"), where five digits or more are a code
-    ("lift 09334", "nummer 3120877")."""
+    label or a street ("zone 12", "lift 3", "nummer 88"), where five digits or more, or a ``code``
+    starting with letters, are a code ("lift 09334", "nummer 3120877", "nummer f o b 0338")."""
     tokens = analysis.tokens
     after = tokens[last + 1].folded if last + 1 < len(tokens) else ""
     if after in sn.UNITS or month(after) is not None or _PERCENT.match(analysis.text, tokens[last].end):
@@ -54,7 +54,7 @@ def _quantity(analysis: sn.Analysis, first: int, last: int, digits: str) -> bool
     before = analysis.words_before(first, 1)
     if before and (before[0] in sn.QUANTITY_BEFORE or month(before[0]) is not None or before[0] in sn.YEAR_BEFORE):
         return True
-    if before and len(digits) < _MIN_DIGITS and (before[0] in sn.LABELS or _ADDRESS_WORDS.search(before[0])):
+    if before and len(digits) < _MIN_DIGITS and not code and (before[0] in sn.LABELS or _ADDRESS_WORDS.search(before[0])):
         return True
     return "€" in analysis.text[max(0, tokens[first].start - 3) : tokens[first].start]
 
@@ -144,7 +144,7 @@ class DictatedNumberRecognizer(sn.NumberRecognizer):
                       or letters and 1 <= len(letters) <= 4 and len(digits) >= _MIN_DIGITS_AFTER_LETTERS
                       and len(items) >= 2
                       or _code_shape(items) and len(digits) >= 3)
-            if (not enough or _quantity(analysis, items[0].first, items[-1].last, digits) or letters in _NORMS
+            if (not enough or _quantity(analysis, items[0].first, items[-1].last, digits, items[0].chars[:1].isalpha()) or letters in _NORMS
                     or _REFRIGERANT.fullmatch(reading.canonical)):
                 continue
             if prefix is not None and analysis.text[prefix : items[0].start].strip().upper() in _NORMS:

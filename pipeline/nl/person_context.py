@@ -63,7 +63,10 @@ _RELATION = (
     r"|teamleider|manager|directeur|eigenaar|bewoner|bewoonster|huurder|onderbuurman|onderbuurvrouw|bovenbuurman"
     r"|bovenbuurvrouw|overbuurman|overbuurvrouw|stiefvader|stiefmoeder|pleegzoon|pleegdochter|vriendje|vriendinnetje"
     r"|chauffeur|bezorger|thuiszorg|wijkverpleegkundige|verpleegkundige|huisarts|advocaat|notaris|makelaar"
-    r"|schoonzoon|kleinkind|peetoom|peettante|achterbuurman|achterbuurvrouw|planner|coördinator|receptionist|receptioniste)"
+    r"|schoonzoon|kleinkind|peetoom|peettante|achterbuurman|achterbuurvrouw|planner|coördinator|receptionist|receptioniste"
+    r"|secretaresse|secretaris|assistent|assistente|schoonmaker|schoonmaakster|werkster|oppas|zwagerin|ex"
+    r"|vriendin|verloofde|echtgenoot|echtgenote|kind|kleinzoon|buurjongen|buurmeisje|hulp|voorzitter|penningmeester"
+    r"|conducteur|portier|beveiliger|nachtwaker|huismeesteres|opzichter|uitvoerder|voorman)"
 )
 _NAME_AFTER = regex.compile(
     rf"(?:(?<=(?:^|[.!?,;:…]\s*|\b(?i:{_GREETING})\s*,?\s+)(?i:met)\s+(?:(?i:{_TITLE})\s+)?)"
