@@ -169,20 +169,46 @@ def _years_around(analysis: sn.Analysis, first: int, last: int) -> Iterable[sn.P
     repeated next to the full year ("Achtenvijftig. Negentienhonderdachtenvijftig.")."""
     tokens = analysis.tokens
     year_digits = tokens[last].digits if tokens[last].kind in (sn.DIGITS, sn.NUMBER) else ""
-    for piece in analysis.pieces:
-        if piece.count > 2 or not _year_digits(piece.digits) or analysis.is_quantity(piece):
+    after = last  # the date's last token, or the last year found after it
+    for piece in _year_pieces(analysis):
+        if not _year_digits(piece.digits) or analysis.is_quantity(piece) or first <= piece.first <= last:
             continue
+        if piece.first <= after < piece.last or piece.first <= after and piece.first > last:
+            continue  # inside a year already found
         if piece.first > last:
-            between = tokens[last + 1 : piece.first]
+            between = tokens[after + 1 : piece.first]
             repaired = any(t.folded in _YEAR_REPAIRS for t in between)
+            hesitated = bool(between) and all(t.kind == sn.FILLER for t in between)  # "september eh tachtig"
+            repeated = after > last and not between and piece.digits[-2:] == tokens[after].digits[-2:]
             if len(between) <= _YEAR_GAP and all(t.kind == sn.FILLER or t.folded in _YEAR_GAP_WORDS for t in between) \
-                    and (repaired or not between and _sentence_gap(analysis, last, piece)
+                    and (repaired or hesitated or repeated or not between and _sentence_gap(analysis, after, piece)
                          or len(between) == 1 and between[0].folded in _YEAR_PREPOSITIONS) \
                     and (repaired or not year_digits or piece.digits[-2:] == year_digits[-2:]):
-                yield piece
+                after = piece.last
+                yield piece  # "tachtig negentien tachtig": the year said again in full
         elif piece.last < first and first - piece.last - 1 <= 1 and year_digits and len(piece.digits) == 2 \
                 and piece.digits == year_digits[-2:] and all(t.kind == sn.FILLER for t in tokens[piece.last + 1 : first]):
             yield piece  # "Achtenvijftig. Negentienhonderdachtenvijftig."
+        elif piece.last == first - 1 and not year_digits and len(piece.digits) == 4 and sn.joined(
+                analysis.text, tokens[piece.last], tokens[first]):
+            yield piece  # "negentien tweeëntachtig, elf oktober": the year first
+
+
+def _year_pieces(analysis: sn.Analysis) -> list[sn.Piece]:
+    """Pieces of at most two tokens, and inside longer pieces each token and each "negentien xx"
+    pair: "tachtig negentien tachtig" holds the years "tachtig" and "negentien tachtig"."""
+    tokens = analysis.tokens
+    found = []
+    for piece in analysis.pieces:
+        if piece.count <= 2:
+            found.append(piece)
+            continue
+        for i in range(piece.first, piece.last + 1):
+            pair = i + 1 <= piece.last and tokens[i].digits in ("19", "20") and len(tokens[i + 1].digits) == 2
+            j = i + 1 if pair else i
+            found.append(sn.Piece(i, j, tokens[i].start, tokens[j].end, tokens[i].digits + (tokens[j].digits if pair else ""),
+                                  j - i + 1, tokens[i].kind == sn.NUMBER))
+    return found
 
 
 def _first_token(analysis: sn.Analysis, piece: sn.Piece) -> sn.Piece:

@@ -249,25 +249,45 @@ def _letter_name(analysis: sn.Analysis, index: int, before: str) -> bool:
     following = tokens[index + 1] if index + 1 < len(tokens) else None
     letter_next = following is not None and sn.joined(analysis.text, tokens[index], following) and (
         following.kind == sn.LETTER or following.kind == sn.WORD and following.folded in LETTER_NAMES
-        and following.folded not in _WEAK_LETTER_NAMES)
-    letter_before = before[-1:].isalpha() and _after_item(analysis, index)
+        and (following.folded not in _WEAK_LETTER_NAMES or _run_goes_on(analysis, index + 1)))
+    letter_before = before[-1:].isalpha() and _after_item(analysis, index, after_letter=True)
     if tokens[index].folded in _WEAK_LETTER_NAMES:  # "b en m", "pee ha." closing the stretch
         letter_only = tokens[index].folded in _LETTER_ONLY_WEAK_NAMES
-        after_digits = before[-1:].isdigit() and letter_only and _after_item(analysis, index)  # "elf, ha e"; "8 en V" stays "and"
-        spelled_on = letter_only and letter_next and index + 2 < len(tokens) and _is_letter(tokens[index + 2])
-        digits_next = letter_only and following is not None and following.kind in (sn.DIGITS, sn.NUMBER)
-        return after_digits or spelled_on or letter_before and (letter_next or digits_next or following is None or bool(
-            _CLAUSE_END.match(analysis.text, tokens[index].end)))  # "ha ge vee": a run of letter names
-    return bool(before) and _after_item(analysis, index) or letter_next
+        # after digits: "elf, ha e"; any weak name once the stretch is a code of letters and digits
+        # ("gee zet vijfhonderdtwaalf er"); "8 en V" alone stays "and"
+        closing = following is None or not (following.kind in _ITEM_KINDS or following.folded in LETTER_NAMES)
+        after_digits = before[-1:].isdigit() and (letter_only or sum(ch.isalpha() for ch in before) >= 1 and closing) \
+            and _after_item(analysis, index)
+        # "ha ge vee", "ha er zeshonderdnegen tee": a run of letter names going on to an item
+        spelled_on = letter_only and following is not None and (following.kind == sn.LETTER or following.folded in LETTER_NAMES) \
+            and sn.joined(analysis.text, tokens[index], following) and _run_goes_on(analysis, index + 1)
+        weak_run = following is not None and following.folded in _WEAK_LETTER_NAMES and _run_goes_on(analysis, index + 1)
+        digits_next = following is not None and following.kind in (sn.DIGITS, sn.NUMBER) and (
+            letter_only or sum(ch.isalpha() for ch in before) >= 1)
+        return after_digits or spelled_on or letter_before and (letter_next or digits_next or weak_run or following is None
+                                                                or bool(_CLAUSE_END.match(analysis.text, tokens[index].end)))
+    return bool(before) and _after_item(analysis, index, after_letter=before[-1:].isalpha()) or letter_next
+
+
+def _run_goes_on(analysis: sn.Analysis, index: int) -> bool:
+    """True when the letter names from ``index`` on lead, joined, to a letter or a number: weak
+    ones ("en", "er") count inside such a run ("zes tee en er tweeënveertig")."""
+    tokens = analysis.tokens
+    while index < len(tokens) and tokens[index].folded in _WEAK_LETTER_NAMES:
+        if index + 1 < len(tokens) and not sn.joined(analysis.text, tokens[index], tokens[index + 1]):
+            return False
+        index += 1
+    return index < len(tokens) and (_is_letter(tokens[index]) or tokens[index].kind in (sn.DIGITS, sn.NUMBER))
 
 
 def _is_letter(token: sn.Token) -> bool:
     return token.kind == sn.LETTER or token.folded in LETTER_NAMES and token.folded not in _WEAK_LETTER_NAMES
 
 
-def _after_item(analysis: sn.Analysis, index: int) -> bool:
+def _after_item(analysis: sn.Analysis, index: int, after_letter: bool = False) -> bool:
     """True when only hesitations lie between a dictated item and token ``index`` ("twee, eh...
-    ka"), not a connecting word or a sentence end ("93. En zet er ...")."""
+    ka"), not a connecting word or a sentence end ("93. En zet er ..."). ``after_letter``: the
+    item before is a letter, which may have been a weak letter name ("ha er ...")."""
     tokens = analysis.tokens
     previous = index - 1
     while previous >= 0 and (tokens[previous].kind == sn.FILLER or tokens[previous].folded in _FILLER_WORDS
@@ -275,7 +295,7 @@ def _after_item(analysis: sn.Analysis, index: int) -> bool:
         previous -= 1
     folded = tokens[previous].folded if previous >= 0 else ""
     if previous < 0 or not (tokens[previous].kind in _ITEM_KINDS
-                            or folded in LETTER_NAMES and folded not in _WEAK_LETTER_NAMES):
+                            or folded in LETTER_NAMES and (after_letter or folded not in _WEAK_LETTER_NAMES)):
         return False
     gap = analysis.text[tokens[previous].end : tokens[index].start]
     return not (_SENTENCE_GAP.search(gap) and tokens[index].text[:1].isupper())
