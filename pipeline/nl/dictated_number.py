@@ -102,6 +102,28 @@ def _ending(analysis: sn.Analysis, first: int, last: int) -> bool:
                 or _END_BEFORE.search(analysis.text, max(0, tokens[first].start - 30), tokens[first].start))
 
 
+_CORRECTION_WORDS = frozenset({"nee", "sorry", "of", "bedoel", "wacht", "pardon"})
+_CORRECTION_NEAR = 10  # tokens between the number and the group said again
+
+
+def _corrected_group(analysis: sn.Analysis, reading: dictation.Reading, readings) -> bool:
+    """A short group after a correction word, said in place of the last group of a longer number
+    just before it: "... drie negen acht. Of was het... nee, drie acht negen", "... twee twee nul
+    of twee twee zes"."""
+    if not any(w in _CORRECTION_WORDS for w in analysis.words_before(reading.items[0].first, 4)):
+        return False
+    size = sum(ch.isdigit() for ch in reading.canonical)
+    for other in readings:
+        if other.end > reading.start or reading.items[0].first - other.items[-1].last > _CORRECTION_NEAR:
+            continue
+        digits = sum(ch.isdigit() for ch in other.canonical)
+        last_part = other.parts()[-1]
+        group = "".join(i.chars for i in other.items[last_part[0] : last_part[1] + 1])
+        if digits >= 6 and (len(group) == size or len(other.items[-1].chars) == size or other.items[-1].spoken):
+            return True
+    return False
+
+
 def _said_again(analysis: sn.Analysis, reading: dictation.Reading) -> list[tuple[int, int, float, float]]:
     """The same digits said again later in the turn: "36 aan het eind. Drie zes."."""
     found = []
@@ -118,7 +140,8 @@ class DictatedNumberRecognizer(sn.NumberRecognizer):
 
     def find(self, analysis: sn.Analysis) -> Iterable[tuple[int, int, float, float]]:
         found = []
-        for reading in dictation.read(analysis.text):
+        readings = dictation.read(analysis.text)
+        for reading in readings:
             items = reading.items
             if len(items) >= 2 and items[-1].link == dictation.JOINED and items[0].chars[:1].isalpha() \
                     and _quantity(analysis, items[-1].first, items[-1].last, items[-1].chars) and not items[-2].spoken:
@@ -128,6 +151,10 @@ class DictatedNumberRecognizer(sn.NumberRecognizer):
             digits = "".join(ch for item in items for ch in item.chars if ch.isdigit())
             letters = "".join(ch for item in items for ch in item.chars if ch.isalpha())
             if not digits:
+                continue
+            if 2 <= len(digits) <= 4 and _corrected_group(analysis, reading, readings):
+                # "drie negen acht. Of was het... nee, drie acht negen": a group of a longer number said again
+                found += [(a, b, SCORE, 0.0) for a, b in reading.spans(0, len(items) - 1)]
                 continue
             if _ending(analysis, items[0].first, items[-1].last) and 2 <= len(digits) <= 4:
                 # "36 aan het eind", "het eind is negen een": the last digits of a number, corrected

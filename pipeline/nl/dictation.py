@@ -201,8 +201,8 @@ def _item(analysis: sn.Analysis, index: int, before: str, after_letter: bool = F
     kind = token.kind
     if token.folded in _WORD_LETTERS and len(token.text) == 1:
         following = tokens[index + 1].folded if index + 1 < len(tokens) else ""
-        spelled_on = index + 2 < len(tokens) and tokens[index + 1].kind == sn.LETTER and tokens[index + 2].kind in (
-            sn.LETTER, sn.DIGITS, sn.NUMBER)  # "o h drie vijf": a letter before a spelled code
+        spelled_on = index + 2 < len(tokens) and tokens[index + 1].kind == sn.LETTER and (tokens[index + 2].kind in (
+            sn.LETTER, sn.DIGITS, sn.NUMBER) or tokens[index + 2].folded in _SYMBOL_WORDS)  # "o h drie vijf", "O, C, streepje"
         if after_letter or following in _ALPHABET_LINKS or spelled_on:
             kind = sn.LETTER
     if kind in (sn.DIGITS, sn.NUMBER):
@@ -356,6 +356,12 @@ def _readings(analysis: sn.Analysis) -> Iterable[Reading]:
             index, link, skipped = after, JOINED, 0
             continue
         token = tokens[index]
+        if items and token.folded == "schuine" and index + 2 < len(tokens) and tokens[index + 1].folded == "streep":
+            following, _ = _item(analysis, index + 2, "")
+            if following is not None:  # "twintig vierentwintig, schuine streep, elf zevenentachtig"
+                items.append(Item(token.start, tokens[index + 1].end, "/", index, index + 1, True, True, link))
+                index, link = index + 2, JOINED
+                continue
         if items and token.folded in _SYMBOL_WORDS and index + 1 < len(tokens):
             following, _ = _item(analysis, index + 1, "")
             if following is not None:

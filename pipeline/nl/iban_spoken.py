@@ -30,6 +30,7 @@ _BANK_SCORE = 0.9  # above a spelled name: letters spelled after "bankcode" are 
 _BOOST = 0.3
 _ACCOUNT_DIGITS = 10
 _OPENING = regex.compile(r"NL(\d\d?)([A-Z]{4})")
+_COUNTRY_AND_CHECK = regex.compile(r"NL\d\d(?:[A-Z]{4}\d{0,9})?")
 _BANK_CUES = sn.cues(*sn.IBAN_WORDS, r"bank\w*")
 _OTHER_ENDING_CUES = sn.cues(*sn.BSN_WORDS, *sn.CARD_WORDS, *sn.PHONE_WORDS, "postcode")
 
@@ -87,6 +88,12 @@ class SpokenIbanRecognizer(sn.NumberRecognizer):
                 score = _VALID_SCORE if valid else _OPENING_SCORE
                 found += [(a, b, score, 0.0) for a, b in reading.spans(first, last)]
                 used.update(range(reading.items[first].first, reading.items[last].last + 1))
+            for first, last, chars in reading.runs():
+                if not any(i in used for i in range(reading.items[first].first, reading.items[last].last + 1)) \
+                        and _COUNTRY_AND_CHECK.fullmatch(chars):
+                    # "NL vijfenveertig" (and the bank): an IBAN begun and broken off, the rest in another turn
+                    found += [(a, b, _OPENING_SCORE, 0.0) for a, b in reading.spans(first, last)]
+                    used.update(range(reading.items[first].first, reading.items[last].last + 1))
             if _spelled_bank(reading):
                 cued = sn.cue_before(analysis, reading.items[0].first, _BANK_CUES)
                 found.append((reading.start, reading.end, _BANK_SCORE if cued else 0.3, _BOOST))

@@ -21,7 +21,7 @@ _TLDS = (
     r"(?:nl|com|net|org|be|de|eu|info|biz|io|co|uk|fr|es|it|pl|tr|ma|online|nu|frl|email|mail|me|tv|app|dev"
     r"|amsterdam|nrw|ch|at|se|dk|no|fi|cz|ro|hu|pt|gr|us|ca|edu|gov"
     # spelled or misheard: "punt n l", "punt en el", "punt c o m", "punt kom"
-    r"|n[ \t.-]l|en[ \t]+el|c[ \t.-]o[ \t.-]m|kom|b[ \t.-]e)"
+    r"|n[ \t.-]l|en[ \t]+el|c[ \t.-]o[ \t.-]m|kom|b[ \t.-]e|p[ \t.-]l|d[ \t.-]e)"
 )
 # Mail providers a speech recogniser writes in two words: "g mail", "kpn mail", "hot mail".
 _PROVIDER = r"(?:g|kpn|k[ \t]p[ \t]n|hot|proton|upc|ya|x[ \t]?s[ \t]?4|x[ \t]?s[ \t]?for)[ \t]+(?:mail|all|hoo)"
@@ -133,7 +133,7 @@ class DutchSpokenEmailRecognizer(EntityRecognizer):
 _WORD_TLDS = frozenset({"de", "nu", "me", "at", "no"})
 _PLAIN_AT = regex.compile(r"[ \t,]*(?:at|et|ad)[ \t,]", regex.IGNORECASE)
 _WORD_NEXT = regex.compile(r"[ \t]+\p{L}")
-_PROVIDER_START = regex.compile(rf"(?:{_PROVIDER_NAME}|(?:proton|pm|gmx|kpn|telfort|tele2|tiscali|caiway|solcon)"
+_PROVIDER_START = regex.compile(rf"(?:{_PROVIDER_NAME}|(?:proton|pm|gmx|kpn|telfort|tele2|tiscali|caiway|solcon|web|t-online|wp|onet|interia|o2)"
                                 rf"(?![\p{{L}}\d]))", regex.IGNORECASE)
 
 
@@ -143,7 +143,9 @@ def _ordinary_words(text: str, match: regex.Match) -> bool:
     ("proton punt me") is always an address."""
     domain = match.group("domain") or ""
     tld = regex.search(r"[\p{L}]+$", domain)
+    dictated = regex.search(_SEP, match.group("local")) or regex.search(r"\d", match.group("local"))
     return bool(tld and not _PROVIDER_START.match(domain) and tld.group().casefold() in _WORD_TLDS
+                and not dictated  # "marek punt zielinski at web punt de ...": a local part said with "punt"
                 and _PLAIN_AT.match(text, match.end("local")) and _WORD_NEXT.match(text, match.end()))
 
 
