@@ -603,10 +603,16 @@ _PARTICLES = frozenset({"de", "der", "den", "van", "ter", "ten", "te", "het", "'
 def _take_out(text: str, removed: list[tuple[int, int]]) -> tuple[str, list[int | None]]:
     """``text`` with each removed region replaced by one space, and for each character of the
     result its offset in ``text`` (``None`` for the spaces that stand for a region)."""
+    regions: list[list[int]] = []
+    for start, end in sorted(removed):  # overlapping regions, or with only spaces between, are one (as _merge)
+        if regions and start <= regions[-1][1] or regions and not text[regions[-1][1] : start].strip():
+            regions[-1][1] = max(regions[-1][1], end)
+        else:
+            regions.append([start, end])
     parts: list[str] = []
     origin: list[int | None] = []
     position = 0
-    for start, end in sorted(removed):
+    for start, end in regions:
         start = max(start, position)
         if end <= position:
             continue
