@@ -48,7 +48,8 @@ _REMARK = (
     r"|met[ \t]+(?:een|twee|dubbel|dubbele)[ \t]+(?:ij|\p{L})(?:-en|'en|'s|-s)?"
     r"|met[ \t]+(?:i-j|i[ \t]+j|ij|y)(?=[ \t]*,)|met[ \t]+(?:i-j|ij)"  # "dijkstra, met i-j, at ..."
     r"|(?:met[ \t]+(?:een[ \t]+)?)?hoofdletters?(?:[ \t]+(?:ij|\p{L})(?![\p{L}\d]))?"
-    r"|eh|ehm|uh|uhm)(?![\p{L}\d])\)?[ \t]*,?)"
+    r"|eh|ehm|uh|uhm"
+    r"|\p{L}(?:-\p{L}){2,})(?![\p{L}\d])\)?[ \t]*,?)"  # a word spelled after it: "bosch, b-o-s-c-h, at ..."
 )
 _NUMBER_WORD = (
     r"(?:nul|een|twee|drie|vier|vijf|zes|zeven|acht|negen|(?:een|twee|drie|vier|vijf|zes|zeven|acht|negen)(?:en|ën)(?:twintig|dertig|veertig|vijftig|zestig|zeventig"
@@ -64,7 +65,7 @@ _INITIALS = rf"(?:{_LETTER}(?:[.,]?[ \t]+|\.)){{1,3}}(?=\p{{L}}{{2}})"
 _LOCAL = (
     rf"(?:{_INITIALS})?"
     # a first name before the surname: "jan jansen at ...", "piet bakker 1980 at ..."
-    rf"(?:\p{{L}}+[ \t]+(?=\p{{L}}+(?:[ \t]+(?:\d+|{_NUMBER_WORD}))?{_SPOKEN_AT}))?"
+    rf"(?:\p{{L}}+[.,]?[ \t]+(?=\p{{L}}+(?:[ \t]+(?:\d+|{_NUMBER_WORD}))?{_SPOKEN_AT}))?"
     rf"{_LOCAL_UNIT}(?:{_REMARK}*{_SEP}{_LOCAL_UNIT}|[ \t]+(?:\p{{L}}|\d+|{_NUMBER_WORD})(?![\p{{L}}\d])"
     rf"|[ \t]+{_PARTICLE}[ \t]+{_UNIT})*"
     rf"(?:[ \t]+\p{{L}}+(?={_SPOKEN_AT}))?"  # the last word of a double name: "jansen-de vries at ..."
@@ -75,6 +76,8 @@ _PROVIDER_NAME = (
     r"(?:gmail|g[ \t]mail|hotmail|outlook|live|ziggo|kpnmail|kpn[ \t]mail|planet|xs4all|icloud|yahoo|telenet|skynet"
     r"|protonmail|proton[ \t]mail|upcmail|casema|chello|hetnet|zonnet|msn)(?![\p{L}\d])"
 )
+# A top-level domain after a provider with only a pause: "gmail. com", "hotmail com".
+_BARE_TLD = r"(?:[ \t]*[.,\u2026]?[ \t]+(?:com|nl|net|be)(?![\p{L}\d]))"
 # After "apenstaartje" or "@" (never an ordinary word) a company domain may be said in words:
 # "info apenstaartje bakkerij jansen punt nl".
 _WORDS_DOMAIN = rf"{_UNIT}(?:[ \t]+{_UNIT}){{1,2}}{_SEP}{_TLDS}(?![\p{{L}}\d])"
@@ -82,9 +85,14 @@ _WORDS_DOMAIN = rf"{_UNIT}(?:[ \t]+{_UNIT}){{1,2}}{_SEP}{_TLDS}(?![\p{{L}}\d])"
 _STRONG_WORDS_DOMAIN = rf"{_UNIT}(?:[ \t]+{_UNIT}){{1,2}}{_SEP}(?:nl|com|net|org|be|eu|info)(?![\p{{L}}\d])"
 _SIGN_AT = r"(?:[ \t]*[,.\u2026]*[ \t]+(?:apenstaartje|apestaartje|apenstaart|apestaart|at-teken)[ \t]*[,.\u2026]*[ \t]+|[ \t]*@[ \t]*)"
 _SPOKEN_EMAIL = regex.compile(
-    rf"(?<![\p{{L}}\d@.])(?P<local>{_LOCAL}){_REMARK}*(?:{_AT}(?P<domain>{_DOMAIN}|{_PROVIDER_NAME})"
+    rf"(?<![\p{{L}}\d@.])(?P<local>{_LOCAL}){_REMARK}*(?:{_AT}(?P<domain>{_DOMAIN}|{_PROVIDER_NAME}{_BARE_TLD}?)"
     rf"|{_SIGN_AT}(?P<domain_words>{_WORDS_DOMAIN})|{_SPOKEN_AT}[ \t]*(?P<spoken_words>{_STRONG_WORDS_DOMAIN}))",
     regex.IGNORECASE)
+# A written address the speech recogniser broke at a dot or wrote "(at)": "s.yilmaz@outlook. com",
+# "mvanleeuwen(at)hotmail.com".
+_WRITTEN_BROKEN = regex.compile(
+    rf"(?<![\p{{L}}\d@._%+-])[\p{{L}}\d._%+-]+(?:@|[ \t]?[(\[]at[)\]][ \t]?)[\p{{L}}\d-]+(?:[ \t]?\.[ \t]?[\p{{L}}\d-]+)*?"
+    rf"[ \t]?\.[ \t]?{_TLDS}(?![\p{{L}}\d])", regex.IGNORECASE)
 _WORD = regex.compile(r"\S+")
 # Words that introduce an address and are not part of it.
 _LEAD_WORDS = frozenset(
@@ -125,6 +133,8 @@ class DutchSpokenEmailRecognizer(EntityRecognizer):
                     start = word.start()
                     break
             found.append(result(self, "EMAIL_ADDRESS", start, match.end(), _SCORE))
+        for match in _WRITTEN_BROKEN.finditer(text):
+            found.append(result(self, "EMAIL_ADDRESS", match.start(), match.end(), _SCORE))
         return found
 
 
