@@ -243,6 +243,44 @@ class Redactor:
             grown.append(span)
         return _merge(grown, text) if changed else spans
 
+    def _local_parts(self, segments: Sequence[tuple[str, str]], found: Sequence[Sequence[Entity]]) -> list[list[_Span]]:
+        """Per segment, the local part of an e-mail address whose domain the same speaker said on
+        its own a turn or two later ("gert punt" … "huisman zevenenveertig" … "at quicknet punt
+        nl"): the words at the end of the earlier turns that can be part of an address, flagged
+        for review."""
+        spans: list[list[_Span]] = [[] for _ in segments]
+        for index, ((speaker, text), entities) in enumerate(zip(segments, found)):
+            if not any(e.type == "EMAIL_ADDRESS" and _AT_OPENING.match(text[e.start : e.end]) and not text[: e.start].strip(
+                    " \t.,…") for e in entities):
+                continue
+            same = 0
+            for back in range(index - 1, -1, -1):
+                other_speaker, other = segments[back]
+                if other_speaker != speaker:
+                    if len(other.split()) <= _INTERJECTION_WORDS:
+                        continue  # the agent's "ja" between the pieces
+                    break
+                same += 1
+                if same > _LOCAL_PART_TURNS:
+                    break
+                start = self._local_tail(other)
+                if start is not None:
+                    spans[back].append(_Span(start, len(other.rstrip(" \t.,…")), "EMAIL_ADDRESS", _LOCAL_PART_SCORE))
+                if start is None or other[:start].strip():
+                    break  # the turn held more than the address: the address began there
+        return spans
+
+    def _local_tail(self, text: str) -> int | None:
+        """Start of the words at the end of ``text`` that can be an address's local part: names,
+        letters, digits and number words, joined by "punt", "underscore", "streepje"."""
+        start = None
+        for word in reversed(list(_WORD_OR_DIGITS.finditer(text))):
+            folded = word.group().casefold()
+            if folded in self._stop_words and folded not in _ADDRESS_WORDS or folded in _LOCAL_STOP:
+                break
+            start = word.start()
+        return start
+
     def _after_first_name(self, text: str, start: int, word_start: int) -> bool:
         """True when the word at ``word_start`` directly follows a known first name that opens the
         span: "naomi pinas" is a full name although "pinas" is also a word."""
@@ -285,6 +323,8 @@ class Redactor:
         sure, weak = self._name_mentions(texts, found)
         values = _value_mentions(texts, found)
         for index, spans in enumerate(_street_mentions(texts, found)):
+            values[index] += spans
+        for index, spans in enumerate(self._local_parts(segments, found)):
             values[index] += spans
         replacer = _Replacer(options)
         out = []
@@ -660,6 +700,14 @@ _NAME_TAIL = regex.compile(
 )
 
 
+_AT_OPENING = regex.compile(r"(?i)[ \t]*(?:(?:eh|en dan|dan)[ \t,]+)?(?:apenstaartje|apestaartje|apenstaart|at|@)")
+_LOCAL_PART_TURNS = 3  # turns back in which the local part of a domain said alone is looked for
+_INTERJECTION_WORDS = 3
+_LOCAL_PART_SCORE = 0.45
+_WORD_OR_DIGITS = regex.compile(r"[\p{L}\d][\p{L}\d_'’-]*")
+_ADDRESS_WORDS = frozenset({"punt", "underscore", "streepje", "een"})
+_LOCAL_STOP = frozenset({"mail", "e-mail", "email", "mailadres", "e-mailadres", "adres", "stuur", "naar", "is", "ja",
+                         "nee", "oké", "sorry", "wacht", "zeg", "eh"})
 _HYPHEN_REST = regex.compile(r"-?\p{L}[\p{L}'’]*(?:-\p{L}[\p{L}'’]*)*")
 
 

@@ -14,7 +14,7 @@ time (``pipeline.recognizers.NameGazetteer``) with the spaCy lexicon and
 ``ordinary_names_nl.txt``.
 
 First names Faker lacks (Dutch short forms, nicknames, Frisian and Surinamese names) are added from
-the hand-written ``first_names_extra_nl.txt``.
+the hand-written ``first_names_extra_nl.txt`` and ``surnames_extra_nl.txt``.
 
 With ``--corpus`` it also writes ``ordinary_words_nl.txt``: the words a Dutch text corpus uses in lower
 case outside any entity at least twice (the CC0 Europeana Newspapers NER corpus, BIO format, that
@@ -133,7 +133,9 @@ def main() -> int:
     extra = {line.strip().casefold() for line in (HERE / "first_names_extra_nl.txt").read_text(encoding="utf-8").splitlines()
              if line.strip() and not line.startswith("#")}
     write(HERE / "first_names.txt", first_names(providers) | extra | {ascii_form(n) for n in extra}, "first name")
-    write(HERE / "surnames.txt", surnames(providers), "surname (with its particles)")
+    extra_surnames = {line.strip().casefold() for line in (HERE / "surnames_extra_nl.txt").read_text(encoding="utf-8").splitlines()
+                      if line.strip() and not line.startswith("#")}
+    write(HERE / "surnames.txt", surnames(providers) | extra_surnames, "surname (with its particles)")
     return 0
 
 

@@ -86,4 +86,5 @@ def test_gazetteer_is_generated_from_faker():
     providers = [importlib.import_module(f"faker.providers.person.{loc}").Provider for loc in module.LOCALES]
     first = load_word_list(REPO_ROOT / "redaction_rules" / "first_names.txt")
     assert module.first_names(providers) <= first
-    assert module.surnames(providers) == load_word_list(REPO_ROOT / "redaction_rules" / "surnames.txt")
+    extra = load_word_list(REPO_ROOT / "redaction_rules" / "surnames_extra_nl.txt")
+    assert module.surnames(providers) | extra == load_word_list(REPO_ROOT / "redaction_rules" / "surnames.txt")

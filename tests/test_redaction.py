@@ -148,6 +148,20 @@ def test_a_value_read_back_gets_the_type_and_tag_of_the_value(redactor):
     assert "euro" in read_back.text and "296 euro" in read_back.text, "an amount is no read-back"
 
 
+def test_an_address_dictated_over_three_turns_is_redacted_in_each(redactor):
+    out = redactor.redact([
+        ("klant", "Stuur het maar naar mijn man, dat is bram punt"),
+        ("medewerker", "ja"),
+        ("klant", "vermeulen zevenenveertig"),
+        ("medewerker", "ja"),
+        ("klant", "at quicknet punt nl"),
+    ])
+    texts = [segment.text for segment in out.segments]
+    assert texts[0].startswith("Stuur het maar naar mijn man, dat is [")
+    assert "bram" not in texts[0] and "vermeulen" not in texts[2] and "quicknet" not in texts[4]
+    assert [e.type for e in out.segments[4].entities] == ["EMAIL_ADDRESS"], "the domain said on its own"
+
+
 def test_profession_stays_visible_when_the_surname_is_known(redactor):
     out = redactor.redact([
         ("klant", "Met mevrouw Bakker."),

@@ -223,6 +223,11 @@ def _item(analysis: sn.Analysis, index: int, before: str, after_letter: bool = F
             and _DIGIT_SPACE.search(analysis.text[max(0, token.start - 2) : token.start])):
         # letters written into a code, in any case: "ab-123-c", "rv-4417", "12 ab 34"
         return Item(token.start, token.end, token.text.upper(), index, index, False, token.text.islower()), index + 1
+    if token.folded in ("dubbel", "dubbele") and index + 1 < len(tokens) and (
+            tokens[index + 1].kind == sn.LETTER or tokens[index + 1].folded in LETTER_NAMES) and before:
+        letter = tokens[index + 1]  # "vijfenzestig elf, dubbel H": two of the letter
+        chars = LETTER_NAMES.get(letter.folded, letter.text.upper())
+        return Item(token.start, letter.end, chars * 2, index, index + 1, True, letter.text.islower()), index + 2
     letters = token.text.upper()
     is_ij = token.folded == "ij"
     if kind == sn.LETTER or is_ij or kind == sn.CAPS:

@@ -89,6 +89,20 @@ def _inside(reading: dictation.Reading) -> list[tuple[int, int, str]]:
     return found
 
 
+def _without_and(reading: dictation.Reading) -> list[tuple[int, int, str]]:
+    """The reading with "en" between two letters taken as "and", not as the letter N: "5911, G en
+    L" is 5911 GL (the span still covers the "en")."""
+    items = reading.items
+    found = []
+    for index in range(1, len(items) - 1):
+        if reading.text[items[index].start : items[index].end].casefold() == "en" and items[index - 1].chars.isalpha() \
+                and items[index + 1].chars.isalpha():
+            chars = "".join(i.chars for k, i in enumerate(items) if k != index)
+            if _POSTCODE.fullmatch(chars.replace("-", "")):
+                found.append((0, len(items) - 1, chars))
+    return found
+
+
 def _letter_pair(reading: dictation.Reading) -> bool:
     """Two letters and nothing else: "B C", "ge er"."""
     return len(reading.canonical) == 2 and reading.canonical.isalpha() and len(reading.parts()) == 1
@@ -120,7 +134,7 @@ class SpokenPostcodeRecognizer(sn.NumberRecognizer):
         covered: set[int] = set()  # token indices
         for reading in dictation.across_full_stops(dictation.read(analysis.text)):
             claimed: set[int] = set()
-            for first, last, chars in [*reading.runs(), *_inside(reading)]:
+            for first, last, chars in [*reading.runs(), *_inside(reading), *_without_and(reading)]:
                 if claimed.intersection(range(first, last + 1)) or not _POSTCODE.fullmatch(chars.replace("-", "")):
                     continue
                 last = _corrected_letters(reading, last)

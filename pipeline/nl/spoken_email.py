@@ -93,6 +93,13 @@ _SPOKEN_EMAIL = regex.compile(
 _WRITTEN_BROKEN = regex.compile(
     rf"(?<![\p{{L}}\d@._%+-])[\p{{L}}\d._%+-]+(?:@|[ \t]?[(\[]at[)\]][ \t]?)[\p{{L}}\d-]+(?:[ \t]?\.[ \t]?[\p{{L}}\d-]+)*?"
     rf"[ \t]?\.[ \t]?{_TLDS}(?![\p{{L}}\d])", regex.IGNORECASE)
+# The domain said on its own, the local part said before it (often in the turn before):
+# "Apenstaartje caiway punt net.", "at quicknet punt nl".
+_DOMAIN_ONLY = regex.compile(
+    rf"(?:^|(?<=[.!?\u2026][ \t]*))[ \t]*(?:(?:eh|en dan|dan)[ \t,]+)?(?:apenstaartje|apestaartje|apenstaart|at|@)[ \t,]+"
+    rf"(?:{_DOMAIN}|{_PROVIDER_NAME}{_BARE_TLD}?)", regex.IGNORECASE)
+# More top-level domains after the first: "btinternet dot co dot uk".
+_MORE_TLD = regex.compile(rf"{_SEP}{_TLDS}(?![\p{{L}}\d])", regex.IGNORECASE)
 _WORD = regex.compile(r"\S+")
 # Words that introduce an address and are not part of it.
 _LEAD_WORDS = frozenset(
@@ -132,7 +139,13 @@ class DutchSpokenEmailRecognizer(EntityRecognizer):
                 if folded not in _LEAD_WORDS or particle or word.end() >= match.end("local"):
                     start = word.start()
                     break
-            found.append(result(self, "EMAIL_ADDRESS", start, match.end(), _SCORE))
+            end = match.end()
+            while more := _MORE_TLD.match(text, end):
+                end = more.end()
+            found.append(result(self, "EMAIL_ADDRESS", start, end, _SCORE))
+        for match in _DOMAIN_ONLY.finditer(text):
+            found.append(result(self, "EMAIL_ADDRESS", match.start() + len(match.group()) - len(match.group().lstrip()),
+                                match.end(), _SCORE))
         for match in _WRITTEN_BROKEN.finditer(text):
             found.append(result(self, "EMAIL_ADDRESS", match.start(), match.end(), _SCORE))
         return found
