@@ -237,6 +237,9 @@ class Redactor:
                     start = first.end() + len(text[first.end() : end]) - len(text[first.end() : end].lstrip(" \t,"))
                 tokens = name_tokens(text, self._names) if tokens is None else tokens
                 start, end = extend_name(text, start, end, self._names, tokens)
+                organisation = _ORGANISATION_AFTER_NAME.search(text, start, end)
+                if organisation and not self._names.is_surname(organisation.group("after")):
+                    end = organisation.start()  # "Erik-Jan Hoekstra van Laadpunt Noord": the name, not the firm
                 if (start, end) != (span.start, span.end):
                     span = _Span(start, end, span.type, span.score)
                     changed = True
@@ -700,6 +703,9 @@ _NAME_TAIL = regex.compile(
 )
 
 
+# A first name and a surname, then "van" and more words: the organisation the person is from.
+_ORGANISATION_AFTER_NAME = regex.compile(
+    r"(?<=[\p{L}'’-]{2,}[ \t]+[\p{L}'’-]{3,})[ \t]+(?=(?P<after>van[ \t]+(?!de[nr]?[ \t]|het[ \t]|'t[ \t])\p{L}{3,})[ \t]+\p{L})")
 _AT_OPENING = regex.compile(r"(?i)[ \t]*(?:(?:eh|en dan|dan)[ \t,]+)?(?:apenstaartje|apestaartje|apenstaart|at|@)")
 _LOCAL_PART_TURNS = 3  # turns back in which the local part of a domain said alone is looked for
 _INTERJECTION_WORDS = 3
