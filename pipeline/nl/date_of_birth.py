@@ -43,6 +43,28 @@ def _number(token: sn.Token) -> int | None:
     return None
 
 
+def _day_value(token: sn.Token) -> int | None:
+    number = _number(token)
+    if number is None and token.kind in (sn.WORD, sn.CODE):
+        number = ordinal(token.text)
+    return number
+
+
+def _restarted_day(analysis: sn.Analysis, first: int) -> int:
+    """The first token of a date whose day was said twice: "de zevende... zeven juli", "zeventien,
+    de zeventiende mei"."""
+    tokens = analysis.tokens
+    day_token = first + 1 if tokens[first].folded == "de" else first
+    day = _day_value(tokens[day_token])
+    index = first - 1
+    if index >= 0 and tokens[index].folded == "de" and day_token == first:
+        index -= 1
+    if index >= 0 and _day_value(tokens[index]) == day and day is not None:
+        start = index - 1 if index > 0 and tokens[index - 1].folded == "de" else index
+        return start
+    return first
+
+
 def _day(token: sn.Token) -> bool:
     number = _number(token)
     if number is None and token.kind == sn.WORD:
@@ -92,6 +114,8 @@ def _dates(analysis: sn.Analysis) -> Iterable[tuple[int, int, bool]]:
         if first is not None and first == i - 1 and first > 0 and tokens[first - 1].folded == "de" \
                 and ordinal(tokens[first].text) is not None:
             first -= 1  # "de eenentwintigste maart": the article is part of the date
+        if first is not None and first in (i - 1, i - 2):
+            first = _restarted_day(analysis, first)
         yield (i if first is None else first), (last if end is None else end), end is not None
     for i, token in enumerate(tokens):  # "de tweede van de vijfde (negentien vierenzestig)"
         day = ordinal(token.text) if token.kind in (sn.WORD, sn.CODE) else None
