@@ -1,10 +1,11 @@
-"""Redaction quality on the annotated calls of ../shared/eval and on our own invented calls
-(benchmarks/invented_calls.py), as written and in speech-recogniser style (lower case, no sentence
-punctuation), when the shared folder (with its scorer) is beside this checkout.
+"""Redaction quality on the annotated calls of ../shared/eval, on our own invented calls
+(benchmarks/invented_calls.py) and on the held-out calls other writers of this project wrote from
+the annotation guide alone (benchmarks/heldout), as written and in speech-recogniser style (lower
+case, no sentence punctuation), when the shared folder (with its scorer) is beside this checkout.
 
 The floors are regression guards at the figures measured when they were last raised (see the
 README's redaction table), not the issue's targets: a change that loses recall or precision on
-any of the four variants fails here. ``benchmarks/redaction.py`` prints the full table.
+any of the variants fails here. ``benchmarks/redaction.py`` prints the full table.
 """
 
 import importlib.util
@@ -24,10 +25,23 @@ _spec.loader.exec_module(benchmark)
 FLOORS = {
     "dev": (0.995, 0.95),
     "dev-asr": (0.995, 0.95),
-    "dev2": (0.98, 0.93),
-    "dev2-asr": (0.975, 0.93),
+    "dev2": (0.988, 0.93),
+    "dev2-asr": (0.983, 0.93),
     "invented": (0.995, 0.95),
     "invented-asr": (0.995, 0.95),
+    # calls written from the annotation guide alone by other writers of this project (benchmarks/heldout)
+    "heldout-a": (0.984, 0.93),
+    "heldout-a-asr": (0.978, 0.92),
+    "heldout-b": (0.958, 0.94),
+    "heldout-b-asr": (0.949, 0.94),
+    "heldout-c": (0.973, 0.92),
+    "heldout-c-asr": (0.966, 0.92),
+    "heldout-d": (0.966, 0.93),
+    "heldout-d-asr": (0.966, 0.93),
+    "heldout-e": (0.987, 0.93),
+    "heldout-e-asr": (0.982, 0.93),
+    "heldout-f": (0.959, 0.90),
+    "heldout-f-asr": (0.950, 0.90),
 }
 # phone, postcode, IBAN, BSN, card, e-mail, each
 STRUCTURED_FLOOR = {"dev": 0.995, "dev-asr": 0.995, "invented": 0.995, "invented-asr": 0.995}
