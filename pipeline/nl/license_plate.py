@@ -97,10 +97,11 @@ class DutchSpokenPlateRecognizer(EntityRecognizer):
                     score = _WEAK_SCORE
                 claimed.update(range(first, last + 1))
                 found += [result(self, "LICENSE_PLATE", a, b, score) for a, b in reading.spans(first, last)]
-            if not claimed and _partial_plate(reading) and _cued(text, reading):
-                # "het kenteken is h n x nul zes eh ...": a plate read in part after the word kenteken
-                found += [result(self, "LICENSE_PLATE", a, b, _PARTIAL_SCORE)
-                          for a, b in reading.spans(0, len(reading.items) - 1)]
+            if not claimed and _partial_plate(reading):
+                # "het kenteken is h n x nul zes eh ...": a plate read in part after the word kenteken;
+                # without it in the turn, the agent's "kenteken?" before it (Presidio context) lifts it
+                score = _PARTIAL_SCORE if _cued(text, reading) else _UNCUED_PARTIAL_SCORE
+                found += [result(self, "LICENSE_PLATE", a, b, score) for a, b in reading.spans(0, len(reading.items) - 1)]
         return found
 
 
@@ -129,6 +130,7 @@ def _windows(reading: dictation.Reading) -> list[tuple[int, int, str]]:
 
 
 _PARTIAL_SCORE = 0.6
+_UNCUED_PARTIAL_SCORE = 0.2  # below the threshold unless a context word lifts it
 _CUE_WORDS = frozenset({"kenteken", "kentekennummer", "nummerbord", "kentekenplaat"})
 _NEAR = 6  # words before a reading in which the word kenteken counts
 
