@@ -169,10 +169,17 @@ class Redactor:
             # e-mail addresses were all found in the first look.
             entities = [kind for kind in self._entities if kind in _CONTEXT_TYPES]
         return [
-            [Entity(s.start, s.end, s.type, round(s.score, 4))
-             for s in self._grow_names(_extend_names(_merge(found, text), text, self._not_names), text)]
+            [Entity(s.start, s.end, s.type, round(s.score, 4)) for s in self._names_then_rest(found, text)]
             for found, text in zip(spans, texts)
         ]
+
+    def _names_then_rest(self, found: list[_Span], text: str) -> list[_Span]:
+        """Names grown and trimmed on their own, then merged with the other spans: a trimmed name
+        never takes along the number it overlapped ("V, T, streepje" inside a plate)."""
+        names = [s for s in found if s.type == "PERSON"]
+        rest = [s for s in found if s.type != "PERSON"]
+        grown = self._grow_names(_extend_names(_merge(names, text), text, self._not_names), text)
+        return _merge(grown + rest, text) if rest else grown
 
     def _judge_ner(self, text: str, start: int, end: int, entity_type: str = "PERSON") -> float | None:
         """The highest score an NER name or place may keep: ``0`` (dropped) when it is made only of
@@ -738,7 +745,8 @@ def _extend_names(spans: list[_Span], text: str, not_names: frozenset[str]) -> l
 
 
 def _merge(spans: list[_Span], text: str) -> list[_Span]:
-    """Union of overlapping or touching spans; the merged span takes the type of its best score.
+    """Union of overlapping or touching spans; the merged span takes the type of the span containing
+    the other, else of its best score.
 
     Presidio's anonymizer drops the weaker of two conflicting results; for privacy the union is
     safer: a character found by any recognizer stays hidden.
@@ -748,6 +756,10 @@ def _merge(spans: list[_Span], text: str) -> list[_Span]:
         if merged and span.start <= merged[-1].end and not text[merged[-1].end : span.start].strip():
             last = merged[-1]
             best = last if last.score >= span.score else span
+            if last.start <= span.start and span.end <= last.end and (last.start, last.end) != (span.start, span.end):
+                best = last  # a span inside another takes its type: a name inside an address or a plate
+            elif span.start <= last.start and last.end <= span.end and (last.start, last.end) != (span.start, span.end):
+                best = span
             merged[-1] = _Span(last.start, max(last.end, span.end), best.type, max(last.score, span.score))
         else:
             merged.append(span)
