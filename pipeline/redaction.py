@@ -253,6 +253,29 @@ class Redactor:
             grown.append(span)
         return _merge(grown, text) if changed else spans
 
+    def _place_mentions(self, texts: Sequence[str], found: Sequence[Sequence[Entity]]) -> list[list[_Span]]:
+        """Per text, further mentions of a place found in the transcript ("in Leiden ...
+        Leiden-Noord"); a place that is also an ordinary word only with its capital."""
+        places: dict[str, float] = {}
+        for text, entities in zip(texts, found):
+            for entity in entities:
+                value = text[entity.start : entity.end]
+                if entity.type == "LOCATION" and entity.score >= _PROPAGATE_MIN_SCORE and len(value) >= 4 \
+                        and "\n" not in value:
+                    places[value] = max(places.get(value, 0.0), entity.score)
+        spans: list[list[_Span]] = [[] for _ in texts]
+        if not places:
+            return spans
+        alternatives = []
+        for place in sorted(places, key=len, reverse=True):
+            escaped = re.escape(place).replace(r"\ ", r"[ \t]+")
+            common = all(w.casefold() in self._common_words for w in _WORD.findall(place))
+            alternatives.append(f"(?-i:{re.escape(place[0].upper() + place[1:])})" if common else escaped)
+        pattern = regex.compile(r"(?<![\p{L}\d])(?i:" + "|".join(alternatives) + r")(?![\p{L}\d])")
+        for index, text in enumerate(texts):
+            spans[index] += [_Span(m.start(), m.end(), "LOCATION", _MENTION_SCORE) for m in pattern.finditer(text)]
+        return spans
+
     def _local_parts(self, segments: Sequence[tuple[str, str]], found: Sequence[Sequence[Entity]]) -> list[list[_Span]]:
         """Per segment, the local part of an e-mail address whose domain the same speaker said on
         its own a turn or two later ("gert punt" … "huisman zevenenveertig" … "at quicknet punt
@@ -335,6 +358,8 @@ class Redactor:
         for index, spans in enumerate(_street_mentions(texts, found)):
             values[index] += spans
         for index, spans in enumerate(self._local_parts(segments, found)):
+            values[index] += spans
+        for index, spans in enumerate(self._place_mentions(texts, found)):
             values[index] += spans
         replacer = _Replacer(options)
         out = []
@@ -771,13 +796,17 @@ def _over_hesitations(spans: list[_Span], text: str) -> list[_Span]:
     eh ... 21 ... 37" is one phone number, and the "eh" inside it is no longer a gap in the tag."""
     joined: list[_Span] = []
     for span in spans:
-        if joined and span.type == joined[-1].type and span.type in _VALUE_TYPES and _HESITATION_GAP.fullmatch(
-                text, joined[-1].end, span.start):
-            last = joined[-1]
-            joined[-1] = _Span(last.start, span.end, last.type, max(last.score, span.score))
+        last = joined[-1] if joined else None
+        if last and _HESITATION_GAP.fullmatch(text, last.end, span.start) and (
+                span.type == last.type and span.type in _VALUE_TYPES
+                or last.type in _VALUE_TYPES and _LETTER_ONLY.fullmatch(text, span.start, span.end)):
+            joined[-1] = _Span(last.start, span.end, last.type, max(last.score, span.score))  # "6828 B, eh, C"
         else:
             joined.append(span)
     return joined
+
+
+_LETTER_ONLY = regex.compile(r"\p{L}(?:[\s.,]*\p{L}){0,3}\.?")  # a few spelled letters
 
 
 _HESITATION_GAP = regex.compile(r"[\s.,…-]*(?:(?i:eh|ehm|uh|uhm|ehh)[\s.,…-]+)+")
