@@ -210,6 +210,10 @@ def _years_around(analysis: sn.Analysis, first: int, last: int) -> Iterable[sn.P
                     and (repaired or not year_digits or piece.digits[-2:] == year_digits[-2:]):
                 after = piece.last
                 yield piece  # "tachtig negentien tachtig": the year said again in full
+            elif not year_digits and len(between) <= 2 * _YEAR_GAP and between and between[-1].folded in ("in", "uit") \
+                    and piece.count <= 2 and (len(piece.digits) == 2 or piece.digits[:2] in ("19", "20")):
+                after = piece.last
+                yield piece  # "de eenendertigste december, vlak voor oud en nieuw, in tweeënnegentig"
         elif piece.last < first and first - piece.last - 1 <= 1 and year_digits and len(piece.digits) == 2 \
                 and piece.digits == year_digits[-2:] and all(t.kind == sn.FILLER for t in tokens[piece.last + 1 : first]):
             yield piece  # "Achtenvijftig. Negentienhonderdachtenvijftig."
