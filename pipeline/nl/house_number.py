@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+import regex
 from presidio_analyzer import EntityRecognizer
 
 from pipeline.nl import spoken_numbers as sn
@@ -35,6 +36,8 @@ _ADDITION_WORDS = frozenset({"bis", "huis", "boven", "beneden", "zwart", "rood",
                              "geel", "bovenwoning", "benedenwoning"})
 _FLOOR_WORDS = frozenset({"hoog"})
 _LETTERS = frozenset("abcdefgh")
+_LETTER_GAP = regex.compile(r"[ \t-]*|[ \t]*(?:\.\.\.|…)[ \t]*")
+_PAUSE = regex.compile(r"[.,;:!?…]")
 
 
 class HouseNumberRecognizer(sn.NumberRecognizer):
@@ -84,12 +87,16 @@ def _addition_end(analysis: sn.Analysis, piece: sn.Piece) -> int | None:
     """End of a house-number addition right after ``piece`` ("a", "bis", "drie hoog", "zwart"), or None."""
     tokens = analysis.tokens
     index = piece.last + 1
-    if index >= len(tokens) or analysis.text[piece.end : tokens[index].start].strip(" -") != "":
+    if index >= len(tokens):
         return None
+    gap = analysis.text[piece.end : tokens[index].start]
     token = tokens[index]
-    if token.kind == sn.LETTER and token.folded in _LETTERS and (
-            index + 1 >= len(tokens) or tokens[index + 1].kind != sn.LETTER):
-        return token.end
+    if token.kind == sn.LETTER and token.folded in _LETTERS and _LETTER_GAP.fullmatch(gap) and (
+            index + 1 >= len(tokens) or tokens[index + 1].kind != sn.LETTER
+            or _PAUSE.search(analysis.text, token.end, tokens[index + 1].start)):
+        return token.end  # "veertien C", "veertien... B."
+    if gap.strip(" -") != "":
+        return None
     if token.folded in _ADDITION_WORDS:
         return token.end
     if token.kind in (sn.NUMBER, sn.DIGITS) and index + 1 < len(tokens) and tokens[index + 1].folded in _FLOOR_WORDS:
