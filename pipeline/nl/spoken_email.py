@@ -27,8 +27,9 @@ _TLDS = (
 _PROVIDER = r"(?:g|kpn|k[ \t]p[ \t]n|hot|proton|upc|ya|x[ \t]?s[ \t]?4|x[ \t]?s[ \t]?for)[ \t]+(?:mail|all|hoo)"
 # Commas, full stops and pauses ("...") may stand around each spoken symbol.
 _SEP = r"(?:[ \t]*[,.\u2026]*[ \t]+(?:punt|puntje|dot|streepje|streep|liggend streepje|liggende streep|laag streepje|lage streep|tussenstreepje|koppelteken|min(?:teken|netje)?|underscore|onderstreepje|onderstrepingsteken|underscoretje)[ \t]*[,.\u2026]*[ \t]+)"
-_AT = r"(?:[ \t]*[,.\u2026]*[ \t]+(?:apenstaartje|apestaartje|apenstaart|apestaart|aapje|at-teken|at|et|ad|@)[ \t]*[,.\u2026]*[ \t]+|[ \t]*@[ \t]*)"
-_SPOKEN_AT = r"(?:[ \t]*[,.\u2026]*[ \t]+(?:apenstaartje|apestaartje|apenstaart|apestaart|aapje|at-teken|at|et|ad)[ \t])"
+_AT = (r"(?:[ \t]*[,.\u2026]*[ \t]+(?:apenstaartje|apestaartje|apenstaart|apestaart|aapje|at-teken|at|et|ad|@)[ \t]*[,.\u2026]*[ \t]+"
+       r"|[ \t]*@[ \t]*|[ \t]*[(\[](?:at|apenstaartje)[)\]][ \t]*)")  # "k. visser (at) planet punt nl"
+_SPOKEN_AT = r"(?:[ \t]*[,.\u2026]*[ \t]+(?:apenstaartje|apestaartje|apenstaart|apestaart|aapje|at-teken|at|et|ad)[,.\u2026]*[ \t])"
 _LETTER = r"(?:IJ|ij|\p{L})"
 # One letter in the spelling alphabet ("P van Pieter") or said alone ("p"); a spelled stretch mixes them.
 _SPELL_ITEM = rf"(?:{_LETTER}[ \t]+(?:van|voor|als in)[ \t]+\p{{L}}[\p{{L}}'’-]*|{_LETTER}(?![\p{{L}}\d]))"
@@ -46,6 +47,7 @@ _REMARK = (
     # in brackets too: "jansen (aan elkaar) at ..."; "met een hoofdletter j"
     r"(?:[ \t]*[,.\u2026]*[ \t]+\(?(?:(?:alles[ \t]+)?aan[ \t]+elkaar|zonder[ \t]+spaties?|alles[ \t]+klein|kleine[ \t]+letters?"
     r"|met[ \t]+(?:een|twee|dubbel|dubbele)[ \t]+(?:ij|\p{L})(?:-en|'en|'s|-s)?"
+    r"|met[ \t]+een[ \t]+(?:punt|puntje|streepje|underscore|liggend[ \t]+streepje)(?:[ \t]+ertussen)?"
     r"|met[ \t]+(?:i-j|i[ \t]+j|ij|y)(?=[ \t]*,)|met[ \t]+(?:i-j|ij)"  # "dijkstra, met i-j, at ..."
     r"|(?:met[ \t]+(?:een[ \t]+)?)?hoofdletters?(?:[ \t]+(?:ij|\p{L})(?![\p{L}\d]))?"
     r"|eh|ehm|uh|uhm"
@@ -80,9 +82,9 @@ _PROVIDER_NAME = (
 _BARE_TLD = r"(?:[ \t]*[.,\u2026]?[ \t]+(?:com|nl|net|be)(?![\p{L}\d]))"
 # After "apenstaartje" or "@" (never an ordinary word) a company domain may be said in words:
 # "info apenstaartje bakkerij jansen punt nl".
-_WORDS_DOMAIN = rf"{_UNIT}(?:[ \t]+{_UNIT}){{1,2}}{_SEP}{_TLDS}(?![\p{{L}}\d])"
+_WORDS_DOMAIN = rf"{_UNIT}(?:[.,]?[ \t]+{_UNIT}){{1,2}}{_SEP}{_TLDS}(?![\p{{L}}\d])"
 # After a spoken "at" only with a top-level domain that is no word: "info at schilders de groot punt nl".
-_STRONG_WORDS_DOMAIN = rf"{_UNIT}(?:[ \t]+{_UNIT}){{1,2}}{_SEP}(?:nl|com|net|org|be|eu|info)(?![\p{{L}}\d])"
+_STRONG_WORDS_DOMAIN = rf"{_UNIT}(?:[.,]?[ \t]+{_UNIT}){{1,2}}{_SEP}(?:nl|com|net|org|be|eu|info)(?![\p{{L}}\d])"
 _SIGN_AT = r"(?:[ \t]*[,.\u2026]*[ \t]+(?:apenstaartje|apestaartje|apenstaart|apestaart|at-teken)[ \t]*[,.\u2026]*[ \t]+|[ \t]*@[ \t]*)"
 _SPOKEN_EMAIL = regex.compile(
     rf"(?<![\p{{L}}\d@.])(?P<local>{_LOCAL}){_REMARK}*(?:{_AT}(?P<domain>{_DOMAIN}|{_PROVIDER_NAME}{_BARE_TLD}?)"
