@@ -239,8 +239,9 @@ class Redactor:
                 ):  # "Latumahina die", "mark spreken": the NER took a following word along
                     end = len(text[: last.start()].rstrip(" \t,"))
                 while (first := _FIRST_WORD.match(text, start, end)) and first.end() < end and (
-                    self._ordinary_lower(first.group())
-                ):  # "gevraagd truus", "eigenlijk pieter hoekstra": the NER took a word before along
+                    self._ordinary_lower(first.group()) and not _TITLE_BEFORE.search(text, 0, start)
+                ):  # "gevraagd truus", "eigenlijk pieter hoekstra": the NER took a word before along;
+                    # after a title the word is the name ("meneer kwast"), whatever else it means
                     start = first.end() + len(text[first.end() : end]) - len(text[first.end() : end].lstrip(" \t,"))
                 tokens = name_tokens(text, self._names) if tokens is None else tokens
                 start, end = extend_name(text, start, end, self._names, tokens)
@@ -738,6 +739,7 @@ _NAME_TAIL = regex.compile(
 # A first name and a surname, then "van" and more words: the organisation the person is from.
 _ORGANISATION_AFTER_NAME = regex.compile(
     r"(?<=[\p{L}'’-]{2,}[ \t]+[\p{L}'’-]{3,})[ \t]+(?=(?P<after>van[ \t]+(?!de[nr]?[ \t]|het[ \t]|'t[ \t])\p{L}{3,})[ \t]+\p{L})")
+_TITLE_BEFORE = regex.compile(r"(?i)(?<![\p{L}])(?:meneer|mevrouw|mevr\.?|mw\.?|dhr\.?|de[ \t]+heer|familie)[ \t]+$")
 _AT_OPENING = regex.compile(r"(?i)[ \t]*(?:(?:eh|en dan|dan)[ \t,]+)?(?:apenstaartje|apestaartje|apenstaart|at|@)")
 _LOCAL_PART_TURNS = 3  # turns back in which the local part of a domain said alone is looked for
 _INTERJECTION_WORDS = 3
