@@ -362,6 +362,8 @@ class Redactor:
             values[index] += spans
         for index, spans in enumerate(self._place_mentions(texts, found)):
             values[index] += spans
+        for index, spans in enumerate(_continued_dictation(segments, found)):
+            values[index] += spans
         replacer = _Replacer(options)
         out = []
         for index, ((speaker, text), entities) in enumerate(zip(segments, found)):
@@ -590,6 +592,44 @@ def _value_mentions(texts: Sequence[str], found: Sequence[Sequence[Entity]]) -> 
             origin = nearest.get(value) or next(o for v, o in nearest.items() if value in v)
             spans[turn].append(_Span(start, end, origin[1], origin[2]))
     return spans
+
+
+def _continued_dictation(segments: Sequence[tuple[str, str]], found: Sequence[Sequence[Entity]]) -> list[list[_Span]]:
+    """Per segment, the pieces of a value dictated over several turns of one speaker with only the
+    other's "ja" between them ("een twee drie" … "vier vijf zes" … "zeven acht twee"): when a
+    piece of the chain was found as a value, the dictated stretch closing each turn of the chain
+    takes its type, flagged for review."""
+    spans: list[list[_Span]] = [[] for _ in segments]
+    chains: list[list[int]] = []
+    for index, (speaker, text) in enumerate(segments):
+        current = chains[-1] if chains else None
+        if current and segments[current[-1]][0] == speaker and index - current[-1] <= 2:
+            current.append(index)
+        elif current and segments[current[-1]][0] != speaker and _interjection(text):
+            continue  # the other speaker's "ja" inside a chain
+        else:
+            chains.append([index])
+    for chain in chains:
+        if len(chain) < 2:
+            continue
+        kinds = [e.type for i in chain for e in found[i] if e.type in _VALUE_TYPES and e.type != "NUMBER"]
+        kinds = kinds or [e.type for i in chain for e in found[i] if e.type == "NUMBER"]
+        if not kinds:
+            continue
+        kind = max(set(kinds), key=kinds.count)
+        for i in chain:
+            text = segments[i][1]
+            readings = dictation.read(text)
+            if readings and not text[readings[-1].end :].strip(" \t.,…?!") and \
+                    sum(ch.isalnum() for ch in readings[-1].canonical) >= 2:
+                spans[i] += [_Span(a, b, kind, _WEAK_MENTION_SCORE) for a, b in
+                             readings[-1].spans(0, len(readings[-1].items) - 1)]
+    return spans
+
+
+def _interjection(text: str) -> bool:
+    """A short turn without a dictated value: "ja", "ja, ga door", "oké"."""
+    return len(text.split()) <= _INTERJECTION_WORDS and not dictation.read(text)
 
 
 def _street_mentions(texts: Sequence[str], found: Sequence[Sequence[Entity]]) -> list[list[_Span]]:

@@ -162,6 +162,22 @@ def test_an_address_dictated_over_three_turns_is_redacted_in_each(redactor):
     assert [e.type for e in out.segments[4].entities] == ["EMAIL_ADDRESS"], "the domain said on its own"
 
 
+def test_a_value_dictated_over_turns_with_ja_between_is_redacted_in_each_piece(redactor):
+    out = redactor.redact([
+        ("medewerker", "Wat is het IBAN?"),
+        ("klant", "NL20 INGB 0001"),
+        ("medewerker", "ja"),
+        ("klant", "2345"),
+        ("medewerker", "ja"),
+        ("klant", "67"),
+        ("medewerker", "Dank u. Hoe laat kan de monteur komen?"),
+        ("klant", "Na 14 uur."),
+    ])
+    texts = [segment.text for segment in out.segments]
+    assert texts[3] != "2345" and texts[5] != "67", "every piece of the account number"
+    assert texts[7] == "Na 14 uur.", "the answer to another question is no piece of it"
+
+
 def test_profession_stays_visible_when_the_surname_is_known(redactor):
     out = redactor.redact([
         ("klant", "Met mevrouw Bakker."),
