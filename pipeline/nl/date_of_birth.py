@@ -168,7 +168,7 @@ def _cued(analysis: sn.Analysis, first: int, last: int, near: int) -> bool:
     ("12 maart 1985 ben ik geboren")."""
     if sn.cue_before(analysis, first, sn.BIRTH_CUES, near):
         return True
-    if analysis.words_before(first, 2) in (["ben", "van"], ["bent", "van"]):
+    if analysis.words_before(first, 2) in (["ben", "van"], ["bent", "van"], ["is", "van"]):
         return True
     after = [t.folded for t in analysis.tokens[last + 1 : last + 1 + _AFTER]]
     return any(sn.BIRTH_CUES.search(word) for word in after)
@@ -204,8 +204,13 @@ def _years_around(analysis: sn.Analysis, first: int, last: int) -> Iterable[sn.P
             repaired = any(t.folded in _YEAR_REPAIRS for t in between)
             hesitated = bool(between) and all(t.kind == sn.FILLER for t in between)  # "september eh tachtig"
             repeated = after > last and not between and piece.digits[-2:] == tokens[after].digits[-2:]
+            # "negentienhonderd... wat was het... zeventig": the century, then the rest of the year
+            century = _century_before(analysis, piece.first)
+            completing = len(piece.digits) == 2 and century is not None and century > last
+            if completing:
+                between = tokens[century + 1 : piece.first]
             if len(between) <= _YEAR_GAP and all(t.kind == sn.FILLER or t.folded in _YEAR_GAP_WORDS for t in between) \
-                    and (repaired or hesitated or repeated or not between and _sentence_gap(analysis, after, piece)
+                    and (repaired or hesitated or repeated or completing or not between and _sentence_gap(analysis, after, piece)
                          or len(between) == 1 and between[0].folded in _YEAR_PREPOSITIONS) \
                     and (repaired or not year_digits or piece.digits[-2:] == year_digits[-2:]):
                 after = piece.last
@@ -220,6 +225,18 @@ def _years_around(analysis: sn.Analysis, first: int, last: int) -> Iterable[sn.P
         elif piece.last == first - 1 and not year_digits and len(piece.digits) == 4 and sn.joined(
                 analysis.text, tokens[piece.last], tokens[first]):
             yield piece  # "negentien tweeëntachtig, elf oktober": the year first
+
+
+def _century_before(analysis: sn.Analysis, index: int) -> int | None:
+    """Index of "negentienhonderd" or "tweeduizend" said alone a few hesitating words before
+    token ``index``, or None."""
+    tokens = analysis.tokens
+    k = index - 1
+    while k >= 0 and index - k <= _YEAR_GAP and (tokens[k].kind == sn.FILLER or tokens[k].folded in _YEAR_GAP_WORDS):
+        k -= 1
+    if k >= 0 and tokens[k].kind in (sn.NUMBER, sn.DIGITS) and tokens[k].digits in ("1900", "2000"):
+        return k
+    return None
 
 
 def _year_pieces(analysis: sn.Analysis) -> list[sn.Piece]:
@@ -260,7 +277,8 @@ _PUNCTUATION_GAP = regex.compile(r"[\s.,;:\u2026-]*")
 _YEAR_GAP = 7
 _YEAR_PREPOSITIONS = frozenset({"in", "van", "uit"})
 _YEAR_REPAIRS = frozenset({"nee", "sorry", "pardon", "excuus", "bedoel", "correctie", "wacht"})
-_YEAR_GAP_WORDS = _YEAR_REPAIRS | _YEAR_PREPOSITIONS | frozenset({"eh", "uh", "ik", "wat", "zeg", "nou", "of", "dus", "ja", "toch", "niet"})
+_YEAR_GAP_WORDS = _YEAR_REPAIRS | _YEAR_PREPOSITIONS | frozenset({"eh", "uh", "ik", "wat", "zeg", "nou", "of", "dus", "ja", "toch", "niet",
+                                                                 "was", "het"})
 
 
 _REPAIR_WORDS = frozenset({"nee", "sorry", "wacht", "of", "ik", "bedoel", "pardon", "eh", "uh", "excuus"})
