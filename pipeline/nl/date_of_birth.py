@@ -168,7 +168,11 @@ def _cued(analysis: sn.Analysis, first: int, last: int, near: int) -> bool:
     ("12 maart 1985 ben ik geboren")."""
     if sn.cue_before(analysis, first, sn.BIRTH_CUES, near):
         return True
-    if analysis.words_before(first, 2) in (["ben", "van"], ["bent", "van"], ["is", "van"]):
+    token = analysis.tokens[first]
+    year_form = len(token.digits) == 4 or analysis.text[max(0, token.start - 1) : token.start] in ("'", "’")
+    if analysis.words_before(first, 2) in (["ben", "van"], ["bent", "van"]) or year_form and analysis.words_before(
+            first, 3) in (["hij", "is", "van"], ["zij", "is", "van"], ["ze", "is", "van"]):
+        # "ze is van 1961", "hij is van '49"; not "de ketel is van 2015" or "hij is van 12 tot 14"
         return True
     after = [t.folded for t in analysis.tokens[last + 1 : last + 1 + _AFTER]]
     return any(sn.BIRTH_CUES.search(word) for word in after)

@@ -67,6 +67,7 @@ def _corrected_letters(reading: dictation.Reading, last: int) -> int:
     return last
 
 
+_NEVER_LETTERS = frozenset({"eh", "uh", "hm", "ah", "oh", "ja", "jo", "ok", "nu", "zo", "au"})
 _OPENERS = frozenset({"nee", "ja", "nou", "oké", "ok", "klopt", "dat"})
 _LATER = 10  # tokens after a postcode's digits in which its letters may follow
 
@@ -132,17 +133,22 @@ class SpokenPostcodeRecognizer(sn.NumberRecognizer):
     def find(self, analysis: sn.Analysis) -> Iterable[tuple[int, int, float, float]]:
         found = []
         covered: set[int] = set()  # token indices
+        said_letters: set[str] = set()  # the letters of the postcodes read in this turn
         for reading in dictation.across_full_stops(dictation.read(analysis.text)):
             claimed: set[int] = set()
             for first, last, chars in [*reading.runs(), *_inside(reading), *_without_and(reading)]:
                 if claimed.intersection(range(first, last + 1)) or not _POSTCODE.fullmatch(chars.replace("-", "")):
                     continue
                 last = _corrected_letters(reading, last)
+                said_letters.add(chars.replace("-", "")[4:])
                 claimed.update(range(first, last + 1))
                 covered.update(range(reading.items[first].first, reading.items[last].last + 1))
                 spelled = any(item.last > item.first for item in reading.items[first : last + 1])
                 score = _SPELLED_SCORE if spelled else _SCORE
                 found += [(a, b, score, 0.0) for a, b in reading.spans(first, last)]
+        for reading in dictation.read(analysis.text):  # "... en dan B... B L? Ja, B L.": the letters said again
+            if reading.canonical in said_letters and reading.items[0].first not in covered:
+                found += [(a, b, _CUED_SCORE, 0.0) for a, b in reading.spans(0, len(reading.items) - 1)]
         opening = next((i for i, t in enumerate(analysis.tokens) if t.kind != sn.FILLER and t.folded not in _OPENERS), -1)
         for reading in dictation.read(analysis.text):
             if reading.items[0].first == opening and (_letters_only(reading) or _letter_pair(reading)):
@@ -160,6 +166,8 @@ class SpokenPostcodeRecognizer(sn.NumberRecognizer):
                 adjacent = letters.end("a") == letters.start("b")
                 if not pair.isupper() and _FULL_STOP.search(analysis.text, piece.end, letters.start("a")):
                     letters = None  # "7311. De letters ...": a new sentence, not the letters
+                elif adjacent and pair.casefold() in _NEVER_LETTERS:
+                    letters = None  # "5571, eh... ze zegt A T", "6041, ja, C X": a hesitation or an answer
             if letters:
                 if pair.isupper() or adjacent and pair.casefold() not in _COMMON:
                     found.append((piece.start, letters.end(), _SCORE, 0.0))
