@@ -100,6 +100,12 @@ _WRITTEN_BROKEN = regex.compile(
 _DOMAIN_ONLY = regex.compile(
     rf"(?:^|(?<=[.!?\u2026][ \t]*))[ \t]*(?:(?:eh|en dan|dan)[ \t,]+)?(?:apenstaartje|apestaartje|apenstaart|at|@)[ \t,]+"
     rf"(?:{_DOMAIN}|{_PROVIDER_NAME}{_BARE_TLD}?)", regex.IGNORECASE)
+# "bij" for "at", only between a local part said with "punt" or digits and a domain with its
+# top-level domain: "ravi punt sewdayal, bij, kpn planet punt nl".
+_BIJ_EMAIL = regex.compile(
+    rf"(?<![\p{{L}}\d@.])(?P<local>{_UNIT}(?:{_SEP}{_UNIT})+(?:[ \t]+(?:\d+|{_NUMBER_WORD}))?|{_UNIT}[ \t]+(?:\d+|{_NUMBER_WORD}))"
+    rf"[ \t]*,?[ \t]+bij[ \t]*,?[ \t]+(?P<domain>(?:{_UNIT}[ \t]+)?{_UNIT}(?:{_SEP}{_UNIT})*?{_SEP}{_TLDS})(?![\p{{L}}\d])",
+    regex.IGNORECASE)
 # More top-level domains after the first: "btinternet dot co dot uk".
 _MORE_TLD = regex.compile(rf"{_SEP}{_TLDS}(?![\p{{L}}\d])", regex.IGNORECASE)
 _WORD = regex.compile(r"\S+")
@@ -145,6 +151,8 @@ class DutchSpokenEmailRecognizer(EntityRecognizer):
             while more := _MORE_TLD.match(text, end):
                 end = more.end()
             found.append(result(self, "EMAIL_ADDRESS", start, end, _SCORE))
+        for match in _BIJ_EMAIL.finditer(text):
+            found.append(result(self, "EMAIL_ADDRESS", match.start(), match.end(), _SCORE))
         for match in _DOMAIN_ONLY.finditer(text):
             found.append(result(self, "EMAIL_ADDRESS", match.start() + len(match.group()) - len(match.group().lstrip()),
                                 match.end(), _SCORE))
