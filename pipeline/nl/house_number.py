@@ -38,6 +38,7 @@ _FLOOR_WORDS = frozenset({"hoog"})
 _LETTERS = frozenset("abcdefgh")
 _LETTER_GAP = regex.compile(r"[ \t-]*|[ \t]*(?:\.\.\.|…)[ \t]*")
 _PAUSE = regex.compile(r"[.,;:!?…]")
+_NUMBER_WORD_BEFORE = regex.compile(r"(?i)(?<![\p{L}])(?:huis)?(?:nummer|nr\.?)[ \t]+$")
 
 
 class HouseNumberRecognizer(sn.NumberRecognizer):
@@ -75,7 +76,14 @@ class HouseNumberRecognizer(sn.NumberRecognizer):
                 found.append((piece.start, piece.end, _SCORE, 0.0))
             elif (piece.first == _opening(tokens)) and len(piece.digits) <= 3:
                 found.append((piece.start, piece.end, 0.1, _BOOST - 0.05))  # the answer to "en het huisnummer?"
-        return found
+        return [(_with_number_word(analysis, start), end, score, boost) for start, end, score, boost in found]
+
+
+def _with_number_word(analysis: sn.Analysis, start: int) -> int:
+    """The span start moved over "nummer" right before it: "op nummer 317" is an address like "de
+    Lange Nieuwstraat nummer 4"."""
+    match = _NUMBER_WORD_BEFORE.search(analysis.text, max(0, start - 16), start)
+    return match.start() if match else start
 
 
 def _opening(tokens) -> int:

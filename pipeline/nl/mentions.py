@@ -52,7 +52,7 @@ def value_mentions(texts: Sequence[str], found: Sequence[Sequence[Entity]]) -> l
     origins: dict[str, list[tuple[int, str, float]]] = {}
     for turn, (text, entities) in enumerate(zip(texts, found)):
         for entity in entities:
-            if entity.type in VALUE_TYPES:
+            if entity.type in VALUE_TYPES or entity.type == "ADDRESS":  # a house number read back: "ik noteer 317"
                 for value in dictation.values(text, entity.start, entity.end):
                     origins.setdefault(value, []).append((turn, entity.type, entity.score))
     spans: list[list[Found]] = [[] for _ in texts]
