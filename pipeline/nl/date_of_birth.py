@@ -61,7 +61,7 @@ def _restarted_day(analysis: sn.Analysis, first: int) -> int:
         index -= 1
     if index >= 0 and _day_value(tokens[index]) == day and day is not None:
         start = index - 1 if index > 0 and tokens[index - 1].folded == "de" else index
-        return start
+        return _restarted_day(analysis, start)  # "tweeëntwintig, tweeëntwintig... tweeëntwintig februari"
     return first
 
 
@@ -101,7 +101,13 @@ def _dates(analysis: sn.Analysis) -> Iterable[tuple[int, int, bool]]:
     for i, token in enumerate(tokens):
         if token.kind != sn.WORD or month(token.text) is None:
             continue
-        first = i - 1 if i > 0 and _day(tokens[i - 1]) and sn.joined(analysis.text, tokens[i - 1], token) else None
+        day = i - 1
+        while day > 0 and tokens[day].kind == sn.FILLER:  # "eenentwintig, eh, mei"
+            day -= 1
+        first = day if day >= 0 and day < i - 1 and _day(tokens[day]) or (
+            i > 0 and _day(tokens[i - 1]) and sn.joined(analysis.text, tokens[i - 1], token)) else None
+        if first is not None and first < i - 1 and not _day(tokens[first]):
+            first = None
         last = i
         if first is None:  # the month first: "augustus, de twaalfde, 1957"
             day = i + 1 + (i + 1 < len(tokens) and tokens[i + 1].folded == "de")
