@@ -110,10 +110,11 @@ class Reading:
         return self.items[-1].end
 
     def parts(self) -> list[tuple[int, int]]:
-        """Item index ranges (inclusive) split at connecting words and repairs."""
+        """Item index ranges (inclusive) split at connecting words, repairs and skipped words
+        (hesitations, remarks): "k z, eh, k z l 91" has the parts "KZ" and "KZL91"."""
         found, first = [], 0
         for index, item in enumerate(self.items[1:], start=1):
-            if item.link in (CONNECTED, REPAIRED):
+            if item.link in (CONNECTED, REPAIRED, SKIPPED):
                 found.append((first, index - 1))
                 first = index
         found.append((first, len(self.items) - 1))
