@@ -67,7 +67,7 @@ def _corrected_letters(reading: dictation.Reading, last: int) -> int:
     return last
 
 
-_NEVER_LETTERS = frozenset({"eh", "uh", "hm", "ah", "oh", "ja", "jo", "ok", "nu", "zo", "au"})
+_NEVER_LETTERS = frozenset({"eh", "uh", "hm", "ah", "oh", "ja", "jo", "ok", "nu", "zo", "au"})  # when letters follow
 _OPENERS = frozenset({"nee", "ja", "nou", "oké", "ok", "klopt", "dat"})
 _LATER = 10  # tokens after a postcode's digits in which its letters may follow
 
@@ -109,12 +109,13 @@ def _letter_pair(reading: dictation.Reading) -> bool:
     return len(reading.canonical) == 2 and reading.canonical.isalpha() and len(reading.parts()) == 1
 
 
-def _later_letters(analysis: sn.Analysis, piece: sn.Piece) -> list[tuple[int, int, float, float]]:
+def _later_letters(analysis: sn.Analysis, piece: sn.Piece, skip: int = 0) -> list[tuple[int, int, float, float]]:
     """The letters of a postcode said a few words after its digits: "5571, eh... ze zegt A T",
-    "1234, en dan d b, nee, d p"."""
+    "1234, en dan d b, nee, d p". ``skip``: tokens right after the digits that are not looked at
+    (the "eh" after them)."""
     for reading in dictation.read(analysis.text):
         first = reading.items[0].first
-        if first <= piece.last:
+        if first <= piece.last + skip:
             continue
         if first - piece.last > _LATER:
             break
@@ -166,7 +167,8 @@ class SpokenPostcodeRecognizer(sn.NumberRecognizer):
                 adjacent = letters.end("a") == letters.start("b")
                 if not pair.isupper() and _FULL_STOP.search(analysis.text, piece.end, letters.start("a")):
                     letters = None  # "7311. De letters ...": a new sentence, not the letters
-                elif adjacent and pair.casefold() in _NEVER_LETTERS:
+                elif adjacent and pair.casefold() in _NEVER_LETTERS and (
+                        "," in analysis.text[piece.end : letters.start("a")] or _later_letters(analysis, piece, skip=1)):
                     letters = None  # "5571, eh... ze zegt A T", "6041, ja, C X": a hesitation or an answer
             if letters:
                 if pair.isupper() or adjacent and pair.casefold() not in _COMMON:
