@@ -34,16 +34,18 @@ FLOORS = {
     "heldout-a-asr": (0.978, 0.92),
     "heldout-b": (0.969, 0.94),
     "heldout-b-asr": (0.96, 0.94),
-    "heldout-c": (0.975, 0.92),
-    "heldout-c-asr": (0.971, 0.92),
-    "heldout-d": (0.97, 0.93),
-    "heldout-d-asr": (0.97, 0.93),
+    "heldout-c": (0.982, 0.92),
+    "heldout-c-asr": (0.976, 0.92),
+    "heldout-d": (0.971, 0.93),
+    "heldout-d-asr": (0.971, 0.93),
     "heldout-e": (0.988, 0.93),
     "heldout-e-asr": (0.983, 0.93),
-    "heldout-f": (0.96, 0.9),
+    "heldout-f": (0.962, 0.89),
     "heldout-f-asr": (0.949, 0.89),
     "heldout-g": (0.986, 0.91),
     "heldout-g-asr": (0.975, 0.91),
+    "heldout-h": (0.918, 0.89),
+    "heldout-h-asr": (0.906, 0.89),
 }
 # phone, postcode, IBAN, BSN, card, e-mail, each
 STRUCTURED_FLOOR = {"dev": 0.995, "dev-asr": 0.995, "invented": 0.995, "invented-asr": 0.995}
