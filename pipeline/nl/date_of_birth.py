@@ -237,6 +237,28 @@ def _years_around(analysis: sn.Analysis, first: int, last: int) -> Iterable[sn.P
             yield piece  # "negentien tweeëntachtig, elf oktober": the year first
 
 
+_ALTERNATIVE_WORDS = frozenset({"of", "nee", "zegt", "staat", "bedoel", "eigenlijk", "maar"})
+_ALTERNATIVE_SCORE = 0.45  # flagged for review
+
+
+def _alternatives(analysis: sn.Analysis, found, anchor_score: float) -> list[tuple[int, int, float, float]]:
+    """Other days or years said in a turn with a date of birth, after "of", "nee", "zegt",
+    "staat": "mijn paspoort zegt 28, mijn moeder zegt 27", "negentienhonderdnegentig, of
+    eenennegentig", "op mijn papieren staat 20" (flagged for review)."""
+    if anchor_score < _CUED_SCORE:
+        return []
+    spans = []
+    for piece in analysis.pieces:
+        if piece.count > 2 or any(a <= piece.start < b for a, b, _, _ in found) or analysis.is_quantity(piece):
+            continue
+        value = int(piece.digits) if piece.digits.isdigit() else -1
+        if not (1 <= value <= 31 or len(piece.digits) == 2 or len(piece.digits) == 4 and piece.digits[:2] in ("19", "20")):
+            continue
+        if any(word in _ALTERNATIVE_WORDS for word in analysis.words_before(piece.first, 2)):
+            spans.append((piece.start, piece.end, _ALTERNATIVE_SCORE, 0.0))
+    return spans
+
+
 def _century_before(analysis: sn.Analysis, index: int) -> int | None:
     """Index of "negentienhonderd" or "tweeduizend" said alone a few hesitating words before
     token ``index``, or None."""
@@ -352,6 +374,8 @@ class DateOfBirthRecognizer(sn.NumberRecognizer):
                 if (piece.start, piece.end) not in taken:
                     taken.add((piece.start, piece.end))
                     found.append((piece.start, piece.end, score, boost))
+        if anchors:
+            found += _alternatives(analysis, found, min(score + boost for _, _, score, boost in anchors))
         return found
 
 
