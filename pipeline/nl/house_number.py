@@ -21,7 +21,6 @@ from presidio_analyzer import EntityRecognizer
 from pipeline.nl import spoken_numbers as sn
 
 _SCORE = 0.6
-_ADDITION_SCORE = 0.55
 _BOOST = 0.45
 _NEAR = 12  # words before a number in which an address word counts
 _MAX_VALUE = 9999
