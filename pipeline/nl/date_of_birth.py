@@ -66,11 +66,7 @@ def _restarted_day(analysis: sn.Analysis, first: int) -> int:
 
 
 def _day(token: sn.Token) -> bool:
-    number = _number(token)
-    if number is None and token.kind == sn.WORD:
-        number = ordinal(token.text)
-    if number is None and token.kind == sn.CODE:
-        number = ordinal(token.text)
+    number = _day_value(token)
     return number is not None and 1 <= number <= 31
 
 

@@ -128,6 +128,19 @@ class Reading:
                 first, last = parts[a][0], parts[a + length - 1][1]
                 yield first, last, "".join(item.chars for item in self.items[first : last + 1])
 
+    def windows(self, size: int, ignore: str = "") -> Iterable[tuple[int, int, str]]:
+        """Every run of whole items that reads as exactly ``size`` characters (not counting those
+        in ``ignore``): ``(first item, last item, canonical)``. For a value said inside a longer
+        stretch ("9714 c c" in "9714 c c twee keer c")."""
+        for first in range(len(self.items)):
+            chars = ""
+            for last in range(first, len(self.items)):
+                chars += "".join(ch for ch in self.items[last].chars if ch not in ignore)
+                if len(chars) >= size:
+                    if len(chars) == size:
+                        yield first, last, chars
+                    break
+
     def spans(self, first: int, last: int) -> list[tuple[int, int]]:
         """Character spans of items ``first..last``, one per stretch not interrupted by words."""
         found: list[list[int]] = []

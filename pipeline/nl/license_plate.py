@@ -115,18 +115,9 @@ def _windows(reading: dictation.Reading) -> list[tuple[int, int, str]]:
     items = reading.items
     if len(reading.canonical.replace("-", "")) > 6 + _MAX_AROUND:
         return []
-    found = []
-    for first in range(len(items)):
-        chars = ""
-        for last in range(first, len(items)):
-            chars += items[last].chars.replace("-", "")
-            if len(chars) >= 6:
-                before_ok = all(reading.text[i.start : i.end].casefold() == "een" for i in items[:first])
-                after_ok = all(i.chars.isalpha() for i in items[last + 1 :])
-                if len(chars) == 6 and before_ok and after_ok:
-                    found.append((first, last, chars))
-                break
-    return found
+    return [(first, last, chars) for first, last, chars in reading.windows(6, ignore="-")
+            if all(reading.text[i.start : i.end].casefold() == "een" for i in items[:first])
+            and all(i.chars.isalpha() for i in items[last + 1 :])]
 
 
 _PARTIAL_SCORE = 0.6

@@ -75,19 +75,10 @@ _LATER = 10  # tokens after a postcode's digits in which its letters may follow
 def _inside(reading: dictation.Reading) -> list[tuple[int, int, str]]:
     """Four digits and two letters inside a longer reading, on item boundaries, not cutting a
     longer number or a spelled word: "9714 c c" in "9714 c c twee keer c"."""
-    items, found = reading.items, []
-    for first in range(len(items)):
-        if first and items[first - 1].chars[-1:].isdigit():
-            continue
-        chars = ""
-        for last in range(first, len(items)):
-            chars += items[last].chars
-            if len(chars) >= 6:
-                following = items[last + 1].chars[:1] if last + 1 < len(items) else ""
-                if len(chars) == 6 and not following.isalpha():
-                    found.append((first, last, chars))
-                break
-    return found
+    items = reading.items
+    return [(first, last, chars) for first, last, chars in reading.windows(6)
+            if not (first and items[first - 1].chars[-1:].isdigit())
+            and not (last + 1 < len(items) and items[last + 1].chars[:1].isalpha())]
 
 
 def _without_and(reading: dictation.Reading) -> list[tuple[int, int, str]]:

@@ -111,7 +111,7 @@ class Token:
     @property
     def folded(self) -> str:
         """Lower case, without diacritics and hyphens: "BSN-nummer" → "bsnnummer"."""
-        return _fold(self.text).replace("-", "")
+        return folded(self.text)
 
 
 @dataclass(frozen=True)
