@@ -31,9 +31,7 @@ _MIN_DIGITS = 5
 _MIN_DIGITS_DICTATED = 4
 _MIN_DIGITS_AFTER_LETTERS = 4  # one letter and three digits is an error code ("E119")
 # Words after which a number belongs to an address, not to a code.
-_ADDRESS_WORDS = sn.cues(r"\w+(?:straat|laan|weg|plein|gracht|kade|singel|dijk|dreef|hof|pad|steeg|park|plantsoen"
-                         r"|markt|ring|baan|wal|burg|veld|kanaal|haven|straatweg)", "nummer", "huisnummer", "postbus",
-                         "nr")
+_ADDRESS_WORDS = sn.cues(*sn.STREET_WORDS, "nummer", "huisnummer", "postbus", "nr")
 # Words before a number that make it a product, a norm or an error code, not a person's.
 _PRODUCT_WORDS = sn.cues(r"(?:artikel|model|type|product|onderdeel|versie|kvk|btw|fout|error|storings|serie)"
                          r"(?:nummer|nr|code|melding)?s?", "display", "keurmerk", "norm", "meterstand", "stand")

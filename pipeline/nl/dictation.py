@@ -49,12 +49,13 @@ BANK_WORDS = {
 _FILLER_WORDS = frozenset({"eh", "ehm", "uh", "uhm", "euh", "ehh", "hm", "hmm", "even", "kijken", "momentje"})
 _REMARKS = (
     ("aan", "elkaar"), ("alles", "aan", "elkaar"), ("zonder", "spatie"), ("spatie",), ("hoofdletter",),
-    ("kleine", "letter"), ("alles", "klein"), ("klein",), ("groot",), ("de", "letters"), ("de", "cijfers"),
-    ("letters",), ("cijfers",),
+    ("kleine", "letter"), ("alles", "klein"), ("klein",), ("groot",), ("alleen", "de", "letter"), ("de", "letters"),
+    ("de", "cijfers"), ("de", "letter"), ("het", "cijfer"), ("het", "getal"), ("letters",), ("cijfers",), ("letter",),
+    ("cijfer",),
 )
 _CONNECTORS = (("en", "dan"), ("en",), ("dan",), ("nog",), ("daarna",))
 _REPAIRS = (("nee", "wacht"), ("nee", "sorry"), ("of", "nee"), ("nee", "niet"), ("niet",), ("ik", "bedoel"), ("sorry",), ("nee",), ("wacht",),
-            ("correctie",), ("excuus",), ("pardon",))
+            ("correctie",), ("excuus",), ("pardon",), ("of",))  # "a z of a x": unsure, both values
 _WORD_LETTERS = frozenset({"u", "o"})
 LETTER_NAMES = sn.LETTER_NAMES
 # Letter names that are also common words ("en", "er", "es", "ie"): letters only between two
@@ -521,6 +522,11 @@ def _amount(analysis: sn.Analysis, first: int, last: int) -> bool:
     """An amount or a quantity: a unit after it ("269 euro") or a currency sign before it."""
     after = analysis.tokens[last + 1].folded if last + 1 < len(analysis.tokens) else ""
     return after in sn.UNITS or "€" in analysis.text[max(0, analysis.tokens[first].start - 2) : analysis.tokens[first].start]
+
+
+def alnum_between(reading: Reading, start: int, end: int) -> str:
+    """The letters and digits of the items of ``reading`` that lie inside ``start..end``."""
+    return "".join(ch for item in reading.items if start <= item.start and item.end <= end for ch in item.chars if ch.isalnum())
 
 
 def _alnum(items: Sequence[Item], first: int, last: int) -> str:

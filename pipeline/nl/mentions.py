@@ -11,7 +11,11 @@ Each takes the turns and the entities found per turn and returns, per turn, extr
 - :func:`place_mentions`: a place found once, at every mention;
 - :func:`continued_dictation`: the pieces of a value dictated over turns with the other speaker's
   "ja" between them;
-- :func:`local_parts`: the local part of an e-mail address whose domain was said on its own.
+- :func:`local_parts`: the local part of an e-mail address whose domain was said on its own;
+- :func:`local_part_fragments`: a local part begun and broken off ("a punt ramdin, nee wacht")
+  near an e-mail address;
+- :func:`repaired_values`: the wrong value before a repair ("achtentachtig… nee, tweeëntachtig
+  vierenzestig") when the corrected one was found.
 """
 
 from __future__ import annotations
@@ -210,3 +214,56 @@ def _local_tail(text: str, stop_words: frozenset[str]) -> int | None:
             break
         start = word.start()
     return start
+
+
+_FRAGMENT_SCORE = 0.45
+_FRAGMENT_NEAR = 2  # turns around an e-mail address (or a turn that asks for one) in which fragments count
+_MAIL_CUE = regex.compile(r"(?i)(?<![\p{L}])(?:e-?)?mail(?:adres|tje)?(?![\p{L}])")
+_JOIN_WORDS = ("punt", "puntje", "underscore", "streepje")
+_PARTICLE_WORDS = frozenset({"el", "al", "van", "de", "der", "den"})
+_FRAGMENT = regex.compile(
+    r"(?i)(?<![\p{L}\d@.])(?P<first>[\p{L}][\p{L}'’-]*)(?:(?:[ \t]*[,.\u2026]*[ \t]+(?:" + "|".join(_JOIN_WORDS) + r")"
+    r"[ \t]*[,.\u2026]*[ \t]+)(?P<next>(?:(?:el|al|van|de|der|den)[ \t]+)?[\p{L}][\p{L}'’-]*))+(?![\p{L}\d@])")
+
+
+def local_part_fragments(texts: Sequence[str], found: Sequence[Sequence[Entity]], stop_words: frozenset[str]) -> list[list[Found]]:
+    """Per text, a local part said with "punt" or "underscore" and broken off or said apart from
+    its domain ("ha, punt, dijkstra, eh, nee, ik begin opnieuw", "en t punt kowalski, zelfde
+    domein") in a turn near an e-mail address or a question for one: flagged for review. A
+    word of the fragment that is a stop word ("op dit punt") rules it out."""
+    near = set()
+    for index, (text, entities) in enumerate(zip(texts, found)):
+        if any(e.type == "EMAIL_ADDRESS" for e in entities) or _MAIL_CUE.search(text):
+            near.update(range(index - _FRAGMENT_NEAR, index + _FRAGMENT_NEAR + 1))
+    spans: list[list[Found]] = [[] for _ in texts]
+    for index in sorted(i for i in near if 0 <= i < len(texts)):
+        for match in _FRAGMENT.finditer(texts[index]):
+            words = [w.casefold() for w in _WORD.findall(match.group()) if w.casefold() not in _JOIN_WORDS]
+            if any(len(w) > 1 and w in stop_words and not (w in _PARTICLE_WORDS and k < len(words) - 1)
+                   for k, w in enumerate(words)):
+                continue
+            spans[index].append((match.start(), match.end(), "EMAIL_ADDRESS", _FRAGMENT_SCORE))
+    return spans
+
+
+_REPAIR_SLACK = 2  # the wrong value may be this many characters longer than the corrected one
+
+
+def repaired_values(texts: Sequence[str], found: Sequence[Sequence[Entity]]) -> list[list[Found]]:
+    """Per text, the wrong value said before a repair whose corrected value was found: the part of
+    the dictated stretch before "nee", "sorry", "ik bedoel" ... takes the corrected value's type
+    and score. A repair redacts both values: the wrong one is usually a digit off."""
+    spans: list[list[Found]] = [[] for _ in texts]
+    for index, (text, entities) in enumerate(zip(texts, found)):
+        for entity in entities:
+            if entity.type not in VALUE_TYPES:
+                continue
+            for reading in dictation.read(text):
+                first = next((k for k, item in enumerate(reading.items) if entity.start <= item.start < entity.end), None)
+                if not first or reading.items[first].link != dictation.REPAIRED:
+                    continue
+                part = next((a, b) for a, b in reading.parts() if b == first - 1)
+                wrong = "".join(item.chars for item in reading.items[part[0] : part[1] + 1])
+                if len(wrong) <= len(dictation.alnum_between(reading, entity.start, entity.end)) + _REPAIR_SLACK:
+                    spans[index] += [(a, b, entity.type, entity.score) for a, b in reading.spans(*part)]
+    return spans

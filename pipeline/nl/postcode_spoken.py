@@ -18,13 +18,16 @@ from presidio_analyzer import EntityRecognizer
 
 from pipeline.nl import dictation
 from pipeline.nl import spoken_numbers as sn
+from pipeline.recognizers import load_word_list
 
 _SCORE = 0.65
 _SPELLED_SCORE = 0.9  # letters in the spelling alphabet: above a spelled name
 _LOWER_SCORE = 0.3
 _CUED_SCORE = 0.55
 _BOOST = 0.35
-_CUES = sn.cues("postcode", "postcodes", "adres", "woonadres")
+_CUES = sn.cues("postcode", "postcodes", "adres", "woonadres", "postbus", "antwoordnummer")
+_STREET = sn.cues(*sn.STREET_WORDS)
+_STREET_NEAR = 3  # "Hollywoodlaan 109 1323 EN": the street and its house number right before the digits
 _LIVING = sn.cues("woon", "woont", "wonen", "verhuisd", "woonplaats")  # weaker: only for letters after the digits
 _NEAR = 10  # words before the digits in which a cue counts
 _POSTCODE = regex.compile(r"[1-9]\d{3}[A-Z]{2}")
@@ -42,6 +45,8 @@ _COMMON = frozenset({
 # Words that join a sentence after a number far more often than they are a postcode's letters.
 _GLUE = frozenset({"en", "of", "is"})
 _FULL_STOP = regex.compile(r"[.!?]")
+_NEXT_WORD = regex.compile(r"[ \t,]+(\p{L}[\p{L}'-]{2,})")
+_SAME_WORD_AGAIN = regex.compile(r"[ \t,]+\p{L}{2}(?!\p{L})")
 
 
 def _letters_only(reading: dictation.Reading) -> bool:
@@ -117,10 +122,28 @@ def _later_letters(analysis: sn.Analysis, piece: sn.Piece, skip: int = 0) -> lis
     return []
 
 
+def _pieces(analysis: sn.Analysis) -> Iterable[sn.Piece]:
+    """The number pieces of a turn, and the last four digits of a longer piece when letters
+    follow them: "postbus 310 3900 ah" reads as one piece "310 3900"."""
+    for piece in analysis.pieces:
+        yield piece
+        token = analysis.tokens[piece.last]
+        if piece.count > 1 and token.kind == sn.DIGITS and len(token.digits) == 4 and _LETTERS.match(analysis.text, token.end):
+            yield sn.Piece(piece.last, piece.last, token.start, token.end, token.digits, 1, False)
+
+
 class SpokenPostcodeRecognizer(sn.NumberRecognizer):
     ENTITY = "POSTCODE"
     NAME = "Dutch postcode (spoken or spelled)"
     PREVIOUS_TURN_CUES = _CUES
+
+    def __init__(self, places: frozenset[str] = frozenset()) -> None:
+        super().__init__()
+        self._places = places  # "7323 ah Apeldoorn": a place after the letters makes them a postcode's
+
+    def _place_after(self, text: str, end: int) -> bool:
+        word = _NEXT_WORD.match(text, end)
+        return bool(word) and word.group(1).casefold() in self._places
 
     def find(self, analysis: sn.Analysis) -> Iterable[tuple[int, int, float, float]]:
         found = []
@@ -131,29 +154,34 @@ class SpokenPostcodeRecognizer(sn.NumberRecognizer):
             for first, last, chars in [*reading.runs(), *_inside(reading), *_without_and(reading)]:
                 if claimed.intersection(range(first, last + 1)) or not _POSTCODE.fullmatch(chars.replace("-", "")):
                     continue
-                last = _corrected_letters(reading, last)
                 said_letters.add(chars.replace("-", "")[4:])
+                corrected = _corrected_letters(reading, last)
+                said_letters.update("".join(i.chars for i in reading.items[a : b + 1])
+                                    for a, b in reading.parts() if last < a <= corrected)
+                last = corrected
                 claimed.update(range(first, last + 1))
                 covered.update(range(reading.items[first].first, reading.items[last].last + 1))
                 spelled = any(item.last > item.first for item in reading.items[first : last + 1])
                 score = _SPELLED_SCORE if spelled else _SCORE
                 found += [(a, b, score, 0.0) for a, b in reading.spans(first, last)]
         for reading in dictation.read(analysis.text):  # "... en dan B... B L? Ja, B L.": the letters said again
-            if reading.canonical in said_letters and reading.items[0].first not in covered:
-                found += [(a, b, _CUED_SCORE, 0.0) for a, b in reading.spans(0, len(reading.items) - 1)]
+            for a, b in reading.parts():  # "is het BE of BF?"
+                if "".join(i.chars for i in reading.items[a : b + 1]) in said_letters and reading.items[a].first not in covered:
+                    found += [(x, y, _CUED_SCORE, 0.0) for x, y in reading.spans(a, b)]
         opening = next((i for i, t in enumerate(analysis.tokens) if t.kind != sn.FILLER and t.folded not in _OPENERS), -1)
         for reading in dictation.read(analysis.text):
             if reading.items[0].first == opening and (_letters_only(reading) or _letter_pair(reading)):
                 # "Z T, nee, Z G", "B C, ja, klopt": the letters (corrected) in the answer to the agent's read-back
                 found += [(a, b, 0.1, _BOOST) for a, b in reading.spans(0, len(reading.items) - 1)]
-        for piece in analysis.pieces:
+        for piece in _pieces(analysis):
             if len(piece.digits) != 4 or piece.digits[0] == "0" or piece.first in covered:
                 continue
-            cued = sn.cue_before(analysis, piece.first, _CUES, _NEAR)
+            cued = sn.cue_before(analysis, piece.first, _CUES, _NEAR) or sn.cue_before(
+                analysis, piece.first, _STREET, _STREET_NEAR) and not (analysis.is_year(piece) or analysis.is_quantity(piece))
             letters = _LETTERS.match(analysis.text, piece.end)
             if letters:
-                cued = cued or sn.cue_before(analysis, piece.first, _LIVING, _NEAR) and not (
-                    analysis.is_year(piece) or analysis.is_quantity(piece))
+                cued = cued or self._place_after(analysis.text, letters.end()) or sn.cue_before(
+                    analysis, piece.first, _LIVING, _NEAR) and not (analysis.is_year(piece) or analysis.is_quantity(piece))
                 pair = letters.group("a") + letters.group("b")
                 adjacent = letters.end("a") == letters.start("b")
                 if not pair.isupper() and _FULL_STOP.search(analysis.text, piece.end, letters.start("a")):
@@ -162,7 +190,10 @@ class SpokenPostcodeRecognizer(sn.NumberRecognizer):
                         "," in analysis.text[piece.end : letters.start("a")] or _later_letters(analysis, piece, skip=1)):
                     letters = None  # "5571, eh... ze zegt A T", "6041, ja, C X": a hesitation or an answer
             if letters:
-                if pair.isupper() or adjacent and pair.casefold() not in _COMMON:
+                doubled = adjacent and _SAME_WORD_AGAIN.match(analysis.text, letters.end()) and \
+                    analysis.text[letters.end():].lstrip(" \t,").casefold().startswith(pair.casefold())
+                if pair.isupper() or adjacent and (pair.casefold() not in _COMMON or cued and doubled):
+                    # "1323 en en uw mail": the letters, then the glue word
                     found.append((piece.start, letters.end(), _SCORE, 0.0))
                 elif adjacent and cued and pair.casefold() in _GLUE:  # "postcode 1234 en ...": the digits only
                     found += sn.spans([piece], _CUED_SCORE)
@@ -179,4 +210,5 @@ class SpokenPostcodeRecognizer(sn.NumberRecognizer):
 
 
 def recognizers(rules_dir: Path) -> list[EntityRecognizer]:
-    return [SpokenPostcodeRecognizer()]
+    # places that are no ordinary word ("apeldoorn", not "best")
+    return [SpokenPostcodeRecognizer(load_word_list(rules_dir / "places_nl.txt") - load_word_list(rules_dir / "places_ambiguous_nl.txt"))]

@@ -352,6 +352,9 @@ def cues(*words: str) -> regex.Pattern:
 
 
 # Context words shared by several recognizers (each matched against a whole lower-case word).
+# A street name ends in one of these: "Kerkstraat", "Hollywoodlaan" (lower-case words, for :func:`cues`).
+STREET_WORDS = (r"\w+(?:straat|laan|weg|plein|gracht|kade|singel|dijk|dreef|hof|pad|steeg|park|plantsoen"
+                r"|markt|ring|baan|wal|burg|veld|kanaal|haven|straatweg)",)
 PHONE_WORDS = (r"telefoon\w*", r"mobiel\w*", "nummer", "nummertje", r"06\w*", "bel", "bellen", "belt", "belde",
                r"terugbel\w*", "opbellen", r"bereik\w*", "gsm", "whatsapp", "sms", "vast", "vaste", "doorkiesnummer")
 BSN_WORDS = ("bsn", r"burgerservice\w*", r"sofi\w*", "bsnnummer")
