@@ -11,7 +11,7 @@ Generalisation: redaction-dev and our own invented calls (benchmarks/invented_ca
 tuning sets and redaction-dev-2 the check set; after one swap the even-numbered half of
 redaction-dev-2 is read for tuning too and its odd half stays the check nobody reads. A second
 check: calls written by other writers of this project from the annotation guide alone, without
-reading the rules (benchmarks/heldout/; sets A, C, D, E, F and H read for tuning, sets B and G never read). Leaks (which
+reading the rules (benchmarks/heldout/; sets A, C, D, E, F, H and I read for tuning, sets B, G and J never read). Leaks (which
 quote the transcripts) are printed for the tuning sets only, and never written to the repository.
 
 Usage: python benchmarks/redaction.py [--eval-dir ../shared/eval] [--sets dev,dev-asr,dev2,dev2-asr]
@@ -59,7 +59,7 @@ VARIANTS = {
     "invented": ("invented", "written"),  # benchmarks/invented_calls.py, our own templates
     "invented-asr": ("invented", "asr"),
     # Calls written by other writers of this project, from the annotation guide alone, without
-    # reading the rules (benchmarks/heldout/): sets A, C, D, E, F and H are read for tuning, sets B and G are
+    # reading the rules (benchmarks/heldout/): sets A, C, D, E, F, H and I are read for tuning, sets B, G and J are
     # checks nobody reads.
     "heldout-a": ("heldout:set-a", "written"),
     "heldout-a-asr": ("heldout:set-a", "asr"),
@@ -77,9 +77,13 @@ VARIANTS = {
     "heldout-g-asr": ("heldout:set-g", "asr"),
     "heldout-h": ("heldout:set-h", "written"),
     "heldout-h-asr": ("heldout:set-h", "asr"),
+    "heldout-i": ("heldout:set-i", "written"),
+    "heldout-i-asr": ("heldout:set-i", "asr"),
+    "heldout-j": ("heldout:set-j", "written"),
+    "heldout-j-asr": ("heldout:set-j", "asr"),
 }
 TUNING_SETS = ("redaction-dev", "redaction-dev-2:even", "invented", "heldout:set-a", "heldout:set-c", "heldout:set-d",
-               "heldout:set-e", "heldout:set-f", "heldout:set-h")  # leaks are shown for these only
+               "heldout:set-e", "heldout:set-f", "heldout:set-h", "heldout:set-i")  # leaks are shown for these only
 
 
 def load_scorer(eval_dir: Path):

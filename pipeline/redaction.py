@@ -295,7 +295,7 @@ class Redactor:
         for per_turn in (mentions.value_mentions(texts, found), mentions.street_mentions(texts, found),
                          mentions.local_parts(segments, found, self._stop_words),
                          mentions.local_part_fragments(texts, found, self._stop_words),
-                         mentions.repaired_values(texts, found),
+                         mentions.repaired_values(texts, found), mentions.postcode_letters(texts, found),
                          mentions.place_mentions(texts, found, self._common_words),
                          mentions.continued_dictation(segments, found)):
             for index, spans in enumerate(per_turn):

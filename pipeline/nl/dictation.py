@@ -40,7 +40,7 @@ from pipeline.nl import spoken_numbers as sn
 # a connecting word, or a repair.
 JOINED, SKIPPED, CONNECTED, REPAIRED = "joined", "skipped", "connected", "repaired"
 
-_ALPHABET_LINKS = frozenset({"van", "voor", "als"})
+_ALPHABET_LINKS = frozenset({"van", "voor", "als", "as", "like"})  # "E like Echo", "A as in Alpha"
 # Bank names said as words, and the bank code they stand for in an IBAN.
 BANK_WORDS = {
     "rabo": "RABO", "rabobank": "RABO", "ing": "INGB", "abn": "ABNA", "amro": "ABNA", "asn": "ASNB", "sns": "SNSB",
@@ -51,7 +51,7 @@ _REMARKS = (
     ("aan", "elkaar"), ("alles", "aan", "elkaar"), ("zonder", "spatie"), ("spatie",), ("hoofdletter",),
     ("kleine", "letter"), ("alles", "klein"), ("klein",), ("groot",), ("alleen", "de", "letter"), ("de", "letters"),
     ("de", "cijfers"), ("de", "letter"), ("het", "cijfer"), ("het", "getal"), ("letters",), ("cijfers",), ("letter",),
-    ("cijfer",),
+    ("cijfer",), ("de", "bank"), ("bank",),
 )
 _CONNECTORS = (("en", "dan"), ("en",), ("dan",), ("nog",), ("daarna",))
 _REPAIRS = (("nee", "wacht"), ("nee", "sorry"), ("of", "nee"), ("nee", "niet"), ("niet",), ("ik", "bedoel"), ("sorry",), ("nee",), ("wacht",),
@@ -249,7 +249,7 @@ def _item(analysis: sn.Analysis, index: int, before: str, after_letter: bool = F
         # the spelling alphabet: "A van Anton", "IJ van IJmuiden", "s als in Simon"
         link = index + 1
         if (kind == sn.LETTER or is_ij) and link < len(tokens) and tokens[link].folded in _ALPHABET_LINKS:
-            word = link + 1 + (tokens[link].folded == "als" and link + 1 < len(tokens) and tokens[link + 1].folded == "in")
+            word = link + 1 + (tokens[link].folded in ("als", "as") and link + 1 < len(tokens) and tokens[link + 1].folded == "in")
             if word < len(tokens) and tokens[word].kind in (sn.WORD, sn.CAPS) and tokens[word].folded.startswith(
                     token.folded) and len(tokens[word].text) > 2:
                 return Item(token.start, tokens[word].end, "IJ" if is_ij else letters, index, word, True,
@@ -271,6 +271,8 @@ def _letter_name(analysis: sn.Analysis, index: int, before: str) -> bool:
         following.kind == sn.LETTER or following.kind == sn.WORD and following.folded in LETTER_NAMES
         and (following.folded not in _WEAK_LETTER_NAMES or _run_goes_on(analysis, index + 1)))
     letter_before = before[-1:].isalpha() and _after_item(analysis, index, after_letter=True)
+    if tokens[index].folded == "en" and following is not None and following.folded == "dan":
+        return False  # "NL03, en dan de bank": the connector "en dan"
     if tokens[index].folded in _WEAK_LETTER_NAMES:  # "b en m", "pee ha." closing the stretch
         letter_only = tokens[index].folded in _LETTER_ONLY_WEAK_NAMES
         # after digits: "elf, ha e"; any weak name once the stretch is a code of letters and digits
@@ -314,7 +316,7 @@ def _after_item(analysis: sn.Analysis, index: int, after_letter: bool = False) -
                              or tokens[previous].folded in _LEAD_IN_WORDS and index - previous <= 4):
         previous -= 1
     folded = tokens[previous].folded if previous >= 0 else ""
-    if previous < 0 or not (tokens[previous].kind in _ITEM_KINDS
+    if previous < 0 or not (tokens[previous].kind in _ITEM_KINDS or folded == "ij"
                             or folded in LETTER_NAMES and (after_letter or folded not in _WEAK_LETTER_NAMES)):
         return False
     gap = analysis.text[tokens[previous].end : tokens[index].start]

@@ -15,7 +15,9 @@ Each takes the turns and the entities found per turn and returns, per turn, extr
 - :func:`local_part_fragments`: a local part begun and broken off ("a punt ramdin, nee wacht")
   near an e-mail address;
 - :func:`repaired_values`: the wrong value before a repair ("achtentachtig… nee, tweeëntachtig
-  vierenzestig") when the corrected one was found.
+  vierenzestig") when the corrected one was found;
+- :func:`postcode_letters`: a postcode's two letters said on their own near it ("Ee, bee.",
+  "CK is de goede").
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from collections.abc import Sequence
 import regex
 
 from pipeline.nl import dictation
+from pipeline.nl.postcode_spoken import COMMON_PAIRS
+from pipeline.nl.spoken_email import NUMBER_WORD
 from pipeline.types import Entity
 
 Found = tuple[int, int, str, float]  # start, end, entity type, score
@@ -222,8 +226,9 @@ _MAIL_CUE = regex.compile(r"(?i)(?<![\p{L}])(?:e-?)?mail(?:adres|tje)?(?![\p{L}]
 _JOIN_WORDS = ("punt", "puntje", "underscore", "streepje")
 _PARTICLE_WORDS = frozenset({"el", "al", "van", "de", "der", "den"})
 _FRAGMENT = regex.compile(
-    r"(?i)(?<![\p{L}\d@.])(?P<first>[\p{L}][\p{L}'’-]*)(?:(?:[ \t]*[,.\u2026]*[ \t]+(?:" + "|".join(_JOIN_WORDS) + r")"
-    r"[ \t]*[,.\u2026]*[ \t]+)(?P<next>(?:(?:el|al|van|de|der|den)[ \t]+)?[\p{L}][\p{L}'’-]*))+(?![\p{L}\d@])")
+    r"(?i)(?<![\p{L}\d@.])(?P<first>[\p{L}][\p{L}'’-]*)(?:(?:[ \t]*[,.\u2026]*[ \t]+(?:(?:laag|liggend)[ \t]+)?(?:"
+    + "|".join(_JOIN_WORDS) + r")[ \t]*[,.\u2026]*[ \t]+)(?P<next>(?:(?:el|al|van|de|der|den)[ \t]+)?[\p{L}][\p{L}'’-]*))+"
+    rf"(?:[ \t]+(?:\d+|{NUMBER_WORD}))?(?![\p{{L}}\d@])")  # "h underscore bakker zestig"
 
 
 def local_part_fragments(texts: Sequence[str], found: Sequence[Sequence[Entity]], stop_words: frozenset[str]) -> list[list[Found]]:
@@ -238,7 +243,8 @@ def local_part_fragments(texts: Sequence[str], found: Sequence[Sequence[Entity]]
     spans: list[list[Found]] = [[] for _ in texts]
     for index in sorted(i for i in near if 0 <= i < len(texts)):
         for match in _FRAGMENT.finditer(texts[index]):
-            words = [w.casefold() for w in _WORD.findall(match.group()) if w.casefold() not in _JOIN_WORDS]
+            words = [w.casefold() for w in _WORD.findall(match.group()[: match.end("next") - match.start()])
+                     if w.casefold() not in _JOIN_WORDS and w.casefold() not in ("laag", "liggend")]
             if any(len(w) > 1 and w in stop_words and not (w in _PARTICLE_WORDS and k < len(words) - 1)
                    for k, w in enumerate(words)):
                 continue
@@ -266,4 +272,32 @@ def repaired_values(texts: Sequence[str], found: Sequence[Sequence[Entity]]) -> 
                 wrong = "".join(item.chars for item in reading.items[part[0] : part[1] + 1])
                 if len(wrong) <= len(dictation.alnum_between(reading, entity.start, entity.end)) + _REPAIR_SLACK:
                     spans[index] += [(a, b, entity.type, entity.score) for a, b in reading.spans(*part)]
+    return spans
+
+
+_POSTCODE_NEAR = 2  # turns around a postcode (or the word "postcode") in which its letters alone count
+_POSTCODE_CUE = regex.compile(r"(?i)(?<![\p{L}])postcode")
+
+
+def postcode_letters(texts: Sequence[str], found: Sequence[Sequence[Entity]]) -> list[list[Found]]:
+    """Per text, two letters said on their own near a postcode or a question about one, flagged
+    for review: a postcode's letters corrected, confirmed or asked about ("Nee, het is echt HK",
+    "bedoelt u y z", "CK is de goede"). Pairs that are words or abbreviations ("ok", "cv", "tv")
+    stay visible."""
+    near: set[int] = set()
+    for index, (text, entities) in enumerate(zip(texts, found)):
+        if any(e.type == "POSTCODE" for e in entities) or _POSTCODE_CUE.search(text):
+            near.update(range(index - _POSTCODE_NEAR, index + _POSTCODE_NEAR + 1))
+    spans: list[list[Found]] = [[] for _ in texts]
+    for index in sorted(i for i in near if 0 <= i < len(texts)):
+        for reading in dictation.read(texts[index]):
+            items = reading.items
+            if not reading.canonical.isalpha():
+                continue
+            if len(items) == 3 and items[0].chars == "U" and len(reading.canonical) == 3:
+                items = items[1:]  # "bedoelt u y z": "u" is the pronoun
+            letters = "".join(item.chars for item in items)
+            if len(letters) == 4 and letters[:2] == letters[2:] or len(letters) == 2:  # "HK, H van Hendrik, K van Karel"
+                if letters[:2].casefold() not in COMMON_PAIRS:
+                    spans[index].append((items[0].start, items[-1].end, "POSTCODE", _WEAK_MENTION_SCORE))
     return spans

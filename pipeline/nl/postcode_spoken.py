@@ -34,11 +34,11 @@ _POSTCODE = regex.compile(r"[1-9]\d{3}[A-Z]{2}")
 # Two letters after the digits: "B R", "B, R", "BR", "b r".
 _LETTERS = regex.compile(r"[\s,.\-]*(?P<a>[A-Za-z])(?:[\s,.\-]+|(?=[A-Za-z]))(?P<b>[A-Za-z])(?![\w])")
 # Two-letter words and units that follow a number without being a postcode's letters.
-_COMMON = frozenset({
+COMMON_PAIRS = frozenset({
     "al", "af", "da", "de", "do", "en", "er", "ex", "ga", "ha", "he", "ik", "in", "is", "ja", "je", "jo", "ka", "la",
     "ma", "me", "mi", "na", "nu", "oh", "ok", "om", "op", "pa", "te", "to", "uw", "we", "ze", "zo", "eh", "uh",
     "hm", "ah", "oe", "au", "ei", "of", "kg", "km", "ml", "cl", "cc", "kw", "mm", "cm", "gr", "mb", "gb", "pk", "ct",
-    "st", "pm", "am", "tv", "pc", "cv", "wc", "nr",
+    "st", "pm", "am", "tv", "pc", "cv", "wc", "nr", "nl", "bv", "vs", "sv", "mr", "dr", "ir", "hr", "id",
 })
 
 
@@ -152,9 +152,10 @@ class SpokenPostcodeRecognizer(sn.NumberRecognizer):
         for reading in dictation.across_full_stops(dictation.read(analysis.text)):
             claimed: set[int] = set()
             for first, last, chars in [*reading.runs(), *_inside(reading), *_without_and(reading)]:
-                if claimed.intersection(range(first, last + 1)) or not _POSTCODE.fullmatch(chars.replace("-", "")):
+                chars = chars.replace("-", "").replace("IJ", "Y")  # "ij zet": the letters Y Z
+                if claimed.intersection(range(first, last + 1)) or not _POSTCODE.fullmatch(chars):
                     continue
-                said_letters.add(chars.replace("-", "")[4:])
+                said_letters.add(chars[4:])
                 corrected = _corrected_letters(reading, last)
                 said_letters.update("".join(i.chars for i in reading.items[a : b + 1])
                                     for a, b in reading.parts() if last < a <= corrected)
@@ -173,6 +174,9 @@ class SpokenPostcodeRecognizer(sn.NumberRecognizer):
             if reading.items[0].first == opening and (_letters_only(reading) or _letter_pair(reading)):
                 # "Z T, nee, Z G", "B C, ja, klopt": the letters (corrected) in the answer to the agent's read-back
                 found += [(a, b, 0.1, _BOOST) for a, b in reading.spans(0, len(reading.items) - 1)]
+                for later in dictation.read(analysis.text):  # "E G. E like Echo, G like Golf."
+                    if later.start > reading.end and later.canonical == reading.canonical:
+                        found += [(a, b, 0.1, _BOOST) for a, b in later.spans(0, len(later.items) - 1)]
         for piece in _pieces(analysis):
             if len(piece.digits) != 4 or piece.digits[0] == "0" or piece.first in covered:
                 continue
@@ -192,7 +196,7 @@ class SpokenPostcodeRecognizer(sn.NumberRecognizer):
             if letters:
                 doubled = adjacent and _SAME_WORD_AGAIN.match(analysis.text, letters.end()) and \
                     analysis.text[letters.end():].lstrip(" \t,").casefold().startswith(pair.casefold())
-                if pair.isupper() or adjacent and (pair.casefold() not in _COMMON or cued and doubled):
+                if pair.isupper() or adjacent and (pair.casefold() not in COMMON_PAIRS or cued and doubled):
                     # "1323 en en uw mail": the letters, then the glue word
                     found.append((piece.start, letters.end(), _SCORE, 0.0))
                 elif adjacent and cued and pair.casefold() in _GLUE:  # "postcode 1234 en ...": the digits only
@@ -200,6 +204,9 @@ class SpokenPostcodeRecognizer(sn.NumberRecognizer):
                 else:
                     score = _LOWER_SCORE + (_BOOST if cued else 0.0)
                     found.append((piece.start, letters.end(), score, 0.0 if cued else _BOOST))
+            elif piece.count <= 2 and self._place_after(analysis.text, piece.end) and not (
+                    analysis.is_year(piece) or analysis.is_quantity(piece)):
+                found += sn.spans([piece], _CUED_SCORE)  # "1050 Elsene", "2000 Antwerpen"
             elif cued and piece.count <= 4:
                 found += sn.spans([piece], _CUED_SCORE)  # "postcode 1234", the letters said later
                 found += _later_letters(analysis, piece)

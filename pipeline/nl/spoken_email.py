@@ -21,15 +21,15 @@ _TLDS = (
     r"(?:nl|com|net|org|be|de|eu|info|biz|io|co|uk|fr|es|it|pl|tr|ma|online|nu|frl|email|mail|me|tv|app|dev"
     r"|amsterdam|nrw|ch|at|se|dk|no|fi|cz|ro|hu|pt|gr|us|ca|edu|gov"
     # spelled or misheard: "punt n l", "punt en el", "punt c o m", "punt kom"
-    r"|n[ \t.-]l|en[ \t]+el|c[ \t.-]o[ \t.-]m|kom|b[ \t.-]e|p[ \t.-]l|d[ \t.-]e)"
+    r"|n[ \t.,-]+l|en[ \t,]+el|c[ \t.,-]+o[ \t.,-]+m|kom|b[ \t.,-]+e|p[ \t.,-]+l|d[ \t.,-]+e)"
 )
 # Mail providers a speech recogniser writes in two words: "g mail", "kpn mail", "hot mail".
 _PROVIDER = r"(?:g|kpn|k[ \t]p[ \t]n|hot|proton|upc|ya|x[ \t]?s[ \t]?4|x[ \t]?s[ \t]?for)[ \t]+(?:mail|all|hoo)"
 # Commas, full stops and pauses ("...") may stand around each spoken symbol.
-_SEP = r"(?:[ \t]*[,.\u2026]*[ \t]+(?:punt|puntje|dot|streepje|streep|liggend streepje|liggende streep|laag streepje|lage streep|tussenstreepje|koppelteken|min(?:teken|netje)?|underscore|onderstreepje|onderstrepingsteken|underscoretje)[ \t]*[,.\u2026]*[ \t]+)"
-_AT = (r"(?:[ \t]*[,.\u2026]*[ \t]+(?:apenstaartje|apestaartje|apenstaart|apestaart|aapje|at-teken|at|et|ad|@)[ \t]*[,.\u2026]*[ \t]+"
+_SEP = r"(?:[ \t]*[,.\u2026]*[ \t]+(?:punt|puntje|dot|point|streepje|streep|liggend streepje|liggende streep|laag streepje|lage streep|tussenstreepje|koppelteken|min(?:teken|netje)?|underscore|onderstreepje|onderstrepingsteken|underscoretje)[ \t]*[,.\u2026]*[ \t]+)"
+_AT = (r"(?:[ \t]*[,.\u2026]*[ \t]+(?:(?:en[ \t]+)?dan[ \t]+)?(?:apenstaartje|apestaartje|apenstaart|apestaart|aapje|at-teken|arobase|at|et|ad|@)[ \t]*[,.\u2026]*[ \t]+"
        r"|[ \t]*@[ \t]*|[ \t]*[(\[](?:at|apenstaartje)[)\]][ \t]*)")  # "k. visser (at) planet punt nl"
-_SPOKEN_AT = r"(?:[ \t]*[,.\u2026]*[ \t]+(?:apenstaartje|apestaartje|apenstaart|apestaart|aapje|at-teken|at|et|ad)[,.\u2026]*[ \t])"
+_SPOKEN_AT = r"(?:[ \t]*[,.\u2026]*[ \t]+(?:(?:en[ \t]+)?dan[ \t]+)?(?:apenstaartje|apestaartje|apenstaart|apestaart|aapje|at-teken|arobase|at|et|ad)[,.\u2026]*[ \t])"
 _LETTER = r"(?:IJ|ij|\p{L})"
 # One letter in the spelling alphabet ("P van Pieter") or said alone ("p"); a spelled stretch mixes them.
 _SPELL_ITEM = rf"(?:{_LETTER}[ \t]+(?:van|voor|als in)[ \t]+\p{{L}}[\p{{L}}'’-]*|{_LETTER}(?![\p{{L}}\d]))"
@@ -37,7 +37,10 @@ _ALPHABET = (
     rf"(?:{_LETTER}[ \t]+(?:van|voor|als in)[ \t]+\p{{L}}[\p{{L}}'’-]*"
     rf"(?:(?:-|[,.]?[ \t]+|[,.]){_SPELL_ITEM})*)"
 )
-_SPELLED = rf"(?:{_LETTER}(?:(?:-|[,.][ \t]*|[ \t]+){_LETTER}(?![\p{{L}}\d])){{2,}})"
+# Dutch letter names, as a spelled stretch may use them: "aa, es, tee, ee".
+_LETTER_NAME = r"(?:aa|bee|cee|dee|ee|ef|gee|ha|ie|jee|ka|kaa|el|em|en|oo|pee|kuu|er|es|tee|uu|vee|wee|iks|ypsilon|zet)"
+_SPELLED = (rf"(?:{_LETTER}(?:(?:-|[,.][ \t]*|[ \t]+){_LETTER}(?![\p{{L}}\d])){{2,}}"
+            rf"|(?:{_LETTER_NAME}|{_LETTER})(?:(?:[,.]?[ \t]+){_LETTER_NAME}(?![\p{{L}}\d])){{2,}})")
 _UNIT = r"(?:[\p{L}\p{M}\d]+(?:[._-][\p{L}\p{M}\d]+)*)"
 _PARTICLE = (r"(?:van der|van den|van de|van 't|van het|op den|op de|op 't|op het|in 't|in den|in de|uit den|uit de"
              r"|aan de|aan den|bij de|von der|von|van|de|der|den|ter|ten|te|el|al|la|le|du|da|di|dos|das|del)")
@@ -53,7 +56,7 @@ _REMARK = (
     r"|eh|ehm|uh|uhm"
     r"|\p{L}(?:-\p{L}){2,})(?![\p{L}\d])\)?[ \t]*,?)"  # a word spelled after it: "bosch, b-o-s-c-h, at ..."
 )
-_NUMBER_WORD = (
+NUMBER_WORD = (
     r"(?:nul|een|twee|drie|vier|vijf|zes|zeven|acht|negen|(?:een|twee|drie|vier|vijf|zes|zeven|acht|negen)(?:en|ën)(?:twintig|dertig|veertig|vijftig|zestig|zeventig"
     r"|tachtig|negentig)|twintig|dertig|veertig|vijftig|zestig|zeventig|tachtig|negentig|tien|elf|twaalf"
     r"|(?:der|veer|vijf|zes|zeven|acht|negen)tien)(?![\p{L}\d])"
@@ -67,8 +70,8 @@ _INITIALS = rf"(?:{_LETTER}(?:[.,]?[ \t]+|\.)){{1,3}}(?=\p{{L}}{{2}})"
 _LOCAL = (
     rf"(?:{_INITIALS})?"
     # a first name before the surname: "jan jansen at ...", "piet bakker 1980 at ..."
-    rf"(?:\p{{L}}+[.,]?[ \t]+(?=\p{{L}}+(?:[ \t]+(?:\d+|{_NUMBER_WORD}))?{_SPOKEN_AT}))?"
-    rf"{_LOCAL_UNIT}(?:{_REMARK}*{_SEP}{_LOCAL_UNIT}|[ \t]+(?:\p{{L}}|\d+|{_NUMBER_WORD})(?![\p{{L}}\d])"
+    rf"(?:\p{{L}}+[.,]?[ \t]+(?=\p{{L}}+(?:[ \t]+(?:\d+|{NUMBER_WORD}))?{_SPOKEN_AT}))?"
+    rf"{_LOCAL_UNIT}(?:{_REMARK}*{_SEP}{_LOCAL_UNIT}|[ \t]+(?:\p{{L}}|\d+|{NUMBER_WORD})(?![\p{{L}}\d])"
     rf"|[ \t]+{_PARTICLE}[ \t]+{_UNIT})*"
     rf"(?:[ \t]+\p{{L}}+(?={_SPOKEN_AT}))?"  # the last word of a double name: "jansen-de vries at ..."
 )
@@ -103,7 +106,7 @@ _DOMAIN_ONLY = regex.compile(
 # "bij" for "at", only between a local part said with "punt" or digits and a domain with its
 # top-level domain: "ravi punt sewdayal, bij, kpn planet punt nl".
 _BIJ_EMAIL = regex.compile(
-    rf"(?<![\p{{L}}\d@.])(?P<local>{_UNIT}(?:{_SEP}{_UNIT})+(?:[ \t]+(?:\d+|{_NUMBER_WORD}))?|{_UNIT}[ \t]+(?:\d+|{_NUMBER_WORD}))"
+    rf"(?<![\p{{L}}\d@.])(?P<local>{_UNIT}(?:{_SEP}{_UNIT})+(?:[ \t]+(?:\d+|{NUMBER_WORD}))?|{_UNIT}[ \t]+(?:\d+|{NUMBER_WORD}))"
     rf"[ \t]*,?[ \t]+bij[ \t]*,?[ \t]+(?P<domain>(?:{_UNIT}[ \t]+)?{_UNIT}(?:{_SEP}{_UNIT})*?{_SEP}{_TLDS})(?![\p{{L}}\d])",
     regex.IGNORECASE)
 # More top-level domains after the first: "btinternet dot co dot uk".
@@ -116,6 +119,14 @@ _LEAD_WORDS = frozenset(
      "je", "ik", "wordt", "graag", "staat", "dan", "oké", ":", "met"}
 )
 _SCORE = 0.9
+_SEPARATOR_WORDS = frozenset({"punt", "puntje", "dot", "point", "underscore", "streepje"})
+_NO_TLD_SCORE = 0.45  # flagged for review
+# A dictated local part and a domain without its top-level domain after a word that is always the
+# at-sign: "m punt vermeulen apestaartje woonbron".
+_NO_TLD = regex.compile(
+    rf"(?<![\p{{L}}\d@.])(?:{_UNIT}(?:{_SEP}{_UNIT})+(?:[ \t]+(?:\d+|{NUMBER_WORD}))?)"
+    rf"[ \t]*[,.\u2026]*[ \t]+(?:apenstaartje|apestaartje|apenstaart|apestaart|at-teken)[ \t]*[,.\u2026]*[ \t]+{_UNIT}(?![\p{{L}}\d])",
+    regex.IGNORECASE)
 _NAME_PARTICLES = frozenset({"de", "van", "der", "den", "ter", "ten", "te"})
 
 
@@ -144,13 +155,17 @@ class DutchSpokenEmailRecognizer(EntityRecognizer):
                 following = words[index + 1].group().casefold().strip(",.:") if index + 1 < len(words) else ""
                 # a particle before a surname belongs to it: "de vries at ..."
                 particle = folded in _NAME_PARTICLES and following and following not in _LEAD_WORDS
-                if folded not in _LEAD_WORDS or particle or word.end() >= match.end("local"):
+                # "dan dot hughes at ...": a word joined to the next by a spoken dot is the address's
+                joined = following in _SEPARATOR_WORDS
+                if folded not in _LEAD_WORDS or particle or joined or word.end() >= match.end("local"):
                     start = word.start()
                     break
             end = match.end()
             while more := _MORE_TLD.match(text, end):
                 end = more.end()
             found.append(result(self, "EMAIL_ADDRESS", start, end, _SCORE))
+        for match in _NO_TLD.finditer(text):
+            found.append(result(self, "EMAIL_ADDRESS", match.start(), match.end(), _NO_TLD_SCORE))
         for match in _BIJ_EMAIL.finditer(text):
             found.append(result(self, "EMAIL_ADDRESS", match.start(), match.end(), _SCORE))
         for match in _DOMAIN_ONLY.finditer(text):

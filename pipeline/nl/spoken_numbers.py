@@ -62,7 +62,7 @@ _LABEL_WORDS = frozenset({"iban", "bsn", "bic", "swift", "cvc", "cvv", "sofi", "
 # Dutch letter names a speech recogniser writes as words: "vee tee", "bee en", "pee ha". Only names
 # that are no common word; they are letters next to a dictated item or another letter name.
 LETTER_NAMES = {
-    "bee": "B", "cee": "C", "dee": "D", "ef": "F", "gee": "G", "ge": "G", "ha": "H", "jee": "J", "ka": "K", "el": "L",
+    "bee": "B", "cee": "C", "dee": "D", "ef": "F", "gee": "G", "ge": "G", "ha": "H", "jee": "J", "ka": "K", "kaa": "K", "el": "L",
     "em": "M", "pee": "P", "kuu": "Q", "ku": "Q", "tee": "T", "vee": "V", "wee": "W", "iks": "X", "ix": "X", "ex": "X",
     "ypsilon": "Y", "zet": "Z", "zed": "Z", "es": "S", "er": "R", "en": "N", "ie": "I", "ee": "E", "aa": "A",
     "oo": "O", "uu": "U", "ce": "C", "pe": "P", "be": "B", "ve": "V",
