@@ -294,7 +294,7 @@ class Redactor:
         values: list[list[_Span]] = [[] for _ in texts]
         for per_turn in (mentions.value_mentions(texts, found), mentions.street_mentions(texts, found),
                          mentions.local_parts(segments, found, self._stop_words),
-                         mentions.local_part_fragments(texts, found, self._stop_words),
+                         mentions.local_part_fragments(texts, found),
                          mentions.repaired_values(texts, found), mentions.postcode_letters(texts, found),
                          mentions.place_mentions(texts, found, self._common_words),
                          mentions.continued_dictation(segments, found)):

@@ -54,3 +54,31 @@ def test_the_local_part_before_a_domain_said_on_its_own():
     spans = mentions.local_parts(segments, found, stop_words=frozenset({"het", "maar", "naar", "mij"}))
     assert covered(segments[0][1], spans[0]) == ["gert punt"]
     assert covered(segments[2][1], spans[2]) == ["huisman zevenenveertig"]
+
+
+def test_a_local_part_broken_off_near_an_address_but_not_an_ordinary_punt():
+    texts = ["Wat is uw mailadres?", "Het is ha, punt, dijkstra, eh, nee, ik begin opnieuw.",
+             "Op dit punt kan ik niets doen.", "Punt twee van de brief klopt niet."]
+    spans = mentions.local_part_fragments(texts, [[], [], [], []])
+    assert covered(texts[1], spans[1]) == ["ha, punt, dijkstra"] and spans[1][0][2] == "EMAIL_ADDRESS"
+    assert spans[2] == [] and spans[3] == [], "'punt' between ordinary words is no address"
+    assert mentions.local_part_fragments(["Het is ha punt dijkstra."], [[]]) == [[]], "no address near: nothing"
+
+
+def test_the_wrong_value_before_a_repair_takes_the_corrected_values_type():
+    text = "Het is achtentachtig… nee, tweeëntachtig vierenzestig. En dan de letters A, R."
+    found = [[entity(text, "tweeëntachtig vierenzestig", "POSTCODE")]]
+    spans = mentions.repaired_values([text], found)
+    assert covered(text, spans[0]) == ["achtentachtig"] and spans[0][0][2] == "POSTCODE"
+    far = "Nul zes twaalf vierendertig zesenvijftig, nee, drieëntwintig."
+    assert mentions.repaired_values([far], [[entity(far, "drieëntwintig", "POSTCODE")]]) == [[]], \
+        "a much longer stretch before 'nee' is another value, not the wrong one"
+
+
+def test_a_postcodes_letters_said_alone_near_it_but_not_an_abbreviation():
+    texts = ["Uw postcode is 3512 HL?", "Nee, het is echt HK, H van Hendrik, K van Karel.", "De cv en de TV doen het."]
+    found = [[entity(texts[0], "3512 HL", "POSTCODE")], [], []]
+    spans = mentions.postcode_letters(texts, found)
+    assert covered(texts[1], spans[1]) == ["HK, H van Hendrik, K van Karel"]
+    assert spans[2] == []
+    assert mentions.postcode_letters(["Het is echt HK."], [[]]) == [[]], "no postcode near: nothing"

@@ -26,6 +26,7 @@ import re
 from collections.abc import Sequence
 
 import regex
+from spacy.lang.nl.stop_words import STOP_WORDS
 
 from pipeline.nl import dictation
 from pipeline.nl.postcode_spoken import COMMON_PAIRS
@@ -231,7 +232,7 @@ _FRAGMENT = regex.compile(
     rf"(?:[ \t]+(?:\d+|{NUMBER_WORD}))?(?![\p{{L}}\d@])")  # "h underscore bakker zestig"
 
 
-def local_part_fragments(texts: Sequence[str], found: Sequence[Sequence[Entity]], stop_words: frozenset[str]) -> list[list[Found]]:
+def local_part_fragments(texts: Sequence[str], found: Sequence[Sequence[Entity]]) -> list[list[Found]]:
     """Per text, a local part said with "punt" or "underscore" and broken off or said apart from
     its domain ("ha, punt, dijkstra, eh, nee, ik begin opnieuw", "en t punt kowalski, zelfde
     domein") in a turn near an e-mail address or a question for one: flagged for review. A
@@ -242,10 +243,10 @@ def local_part_fragments(texts: Sequence[str], found: Sequence[Sequence[Entity]]
             near.update(range(index - _FRAGMENT_NEAR, index + _FRAGMENT_NEAR + 1))
     spans: list[list[Found]] = [[] for _ in texts]
     for index in sorted(i for i in near if 0 <= i < len(texts)):
-        for match in _FRAGMENT.finditer(texts[index]):
+        for match in _FRAGMENT.finditer(texts[index]):  # also an address said again in parts: "Warmte streepje west."
             words = [w.casefold() for w in _WORD.findall(match.group()[: match.end("next") - match.start()])
                      if w.casefold() not in _JOIN_WORDS and w.casefold() not in ("laag", "liggend")]
-            if any(len(w) > 1 and w in stop_words and not (w in _PARTICLE_WORDS and k < len(words) - 1)
+            if any(len(w) > 1 and (w in STOP_WORDS or w == "elkaar") and not (w in _PARTICLE_WORDS and k < len(words) - 1)
                    for k, w in enumerate(words)):
                 continue
             spans[index].append((match.start(), match.end(), "EMAIL_ADDRESS", _FRAGMENT_SCORE))

@@ -119,7 +119,6 @@ _LEAD_WORDS = frozenset(
      "je", "ik", "wordt", "graag", "staat", "dan", "oké", ":", "met"}
 )
 _SCORE = 0.9
-_SEPARATOR_WORDS = frozenset({"punt", "puntje", "dot", "point", "underscore", "streepje"})
 _NO_TLD_SCORE = 0.45  # flagged for review
 # A dictated local part and a domain without its top-level domain after a word that is always the
 # at-sign: "m punt vermeulen apestaartje woonbron".
@@ -155,9 +154,7 @@ class DutchSpokenEmailRecognizer(EntityRecognizer):
                 following = words[index + 1].group().casefold().strip(",.:") if index + 1 < len(words) else ""
                 # a particle before a surname belongs to it: "de vries at ..."
                 particle = folded in _NAME_PARTICLES and following and following not in _LEAD_WORDS
-                # "dan dot hughes at ...": a word joined to the next by a spoken dot is the address's
-                joined = following in _SEPARATOR_WORDS
-                if folded not in _LEAD_WORDS or particle or joined or word.end() >= match.end("local"):
+                if folded not in _LEAD_WORDS or particle or word.end() >= match.end("local"):
                     start = word.start()
                     break
             end = match.end()
