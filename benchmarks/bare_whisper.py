@@ -9,7 +9,7 @@ import sys
 
 from faster_whisper import WhisperModel, decode_audio
 
-from pipeline.types import TranscriptionOptions
+from callscribe.pipeline.types import TranscriptionOptions
 
 
 def main() -> None:

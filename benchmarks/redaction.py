@@ -195,8 +195,8 @@ def main() -> None:
     if unknown or not (args.eval_dir / "score_redaction.py").is_file():
         sys.exit(f"error: unknown set(s) {unknown} or no scorer in {args.eval_dir}; "
                  f"sets are {', '.join(VARIANTS)}, --eval-dir is the shared eval folder")
-    from pipeline.redaction import Redactor
-    from pipeline.settings import get_settings
+    from callscribe.pipeline.redaction.engine import Redactor
+    from callscribe.pipeline.settings import get_settings
 
     settings = get_settings()
 

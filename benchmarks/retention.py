@@ -33,7 +33,7 @@ def build(home: Path, rows: int) -> None:
     """``rows`` catalogue rows, 90 % past expiry, each with a 9-byte audio file and a redacted.json."""
     import sqlalchemy as sa
 
-    from pipeline import catalogue
+    from callscribe.pipeline.storage import catalogue
 
     engine = catalogue.get_engine(f"sqlite:///{home / 'catalogue.sqlite'}")
     (home / "audio").mkdir(parents=True, exist_ok=True)
@@ -68,8 +68,8 @@ def child(home: Path, dry_run: bool, trace: bool) -> None:
     """One retention run; prints wall time, peak RSS and (with ``trace``) the tracemalloc peak."""
     import tracemalloc
 
-    from pipeline import catalogue
-    from pipeline.retention import apply_retention
+    from callscribe.pipeline.storage import catalogue
+    from callscribe.pipeline.policy.retention import apply_retention
 
     engine = catalogue.get_engine(f"sqlite:///{home / 'catalogue.sqlite'}")
     baseline_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

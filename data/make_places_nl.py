@@ -37,7 +37,7 @@ from faker.providers.person.nl_NL import Provider as DutchNames
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from pipeline.recognizers import lexicon, load_word_list  # noqa: E402
+from callscribe.pipeline.redaction.lexicon import lexicon, load_word_list  # noqa: E402
 
 RULES = REPO / "redaction_rules"
 

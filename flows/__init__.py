@@ -8,7 +8,7 @@ environment win.
 
 import os
 
-from pipeline.settings import home_from_environment
+from callscribe.pipeline.settings import home_from_environment
 
 
 def _prefect_defaults() -> None:
@@ -18,7 +18,7 @@ def _prefect_defaults() -> None:
         "DO_NOT_TRACK": "1",
         "PREFECT_HOME": str(home / "prefect"),
         "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
-        "PREFECT_LOGGING_EXTRA_LOGGERS": "pipeline",
+        "PREFECT_LOGGING_EXTRA_LOGGERS": "callscribe",
         # the CLI also calls the library outside flow runs; those log lines stay local
         "PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW": "ignore",
         "PREFECT_RESULTS_PERSIST_BY_DEFAULT": "false",

@@ -11,16 +11,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import flows  # noqa: F401 - offline defaults before prefect is imported
+import callscribe.flows  # noqa: F401 - offline defaults before prefect is imported
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from flows.transcribe import with_concurrency
-from pipeline import access, catalogue, coaching, store
-from pipeline.errors import CallscribeError, ProcessingError
-from pipeline.retention import expires_at
-from pipeline.settings import get_settings
+from callscribe.flows.transcribe import with_concurrency
+from callscribe.pipeline.policy import access, coaching
+from callscribe.pipeline.storage import catalogue, transcripts
+from callscribe.pipeline.errors import CallscribeError, ProcessingError
+from callscribe.pipeline.policy.retention import expires_at
+from callscribe.pipeline.settings import get_settings
 
 _task_options = dict(cache_policy=NO_CACHE, persist_result=False)
 
@@ -66,7 +67,7 @@ def _needs_transcription(settings, call_ids: list[str]) -> list[str]:
     live = catalogue.live_call_ids(engine, call_ids)
     return [
         call_id for call_id in call_ids
-        if call_id in live and not (store.transcript_dir(settings.transcripts_dir, call_id) / store.RAW_NAME).is_file()
+        if call_id in live and not (transcripts.transcript_dir(settings.transcripts_dir, call_id) / transcripts.RAW_NAME).is_file()
     ]
 
 

@@ -9,15 +9,16 @@ transcript text.
 
 from __future__ import annotations
 
-import flows  # noqa: F401 - sets Prefect's offline defaults before prefect is imported
+import callscribe.flows  # noqa: F401 - sets Prefect's offline defaults before prefect is imported
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from flows.transcribe import transcribe_recordings
-from pipeline import catalogue, registry
-from pipeline.errors import ProcessingError
-from pipeline.settings import get_settings
+from callscribe.flows.transcribe import transcribe_recordings
+from callscribe.pipeline.storage import catalogue
+from callscribe.pipeline.policy import complaints
+from callscribe.pipeline.errors import ProcessingError
+from callscribe.pipeline.settings import get_settings
 
 _task_options = dict(cache_policy=NO_CACHE, persist_result=False)
 
@@ -27,8 +28,8 @@ def check_release(request_id: str, released_by: str) -> dict:
     """Whether ``released_by`` may release the request now; returns its kind, call and readiness."""
     settings = get_settings()
     engine = catalogue.get_engine(settings.catalogue_url)
-    request = registry.check_release(engine, released_by, request_id)
-    ready = request.kind != "transcript" or registry.transcript_ready(engine, settings.transcripts_dir, request.call_id)
+    request = complaints.check_release(engine, released_by, request_id)
+    ready = request.kind != "transcript" or complaints.transcript_ready(engine, settings.transcripts_dir, request.call_id)
     return {"kind": request.kind, "call_id": request.call_id, "ready": ready}
 
 
@@ -37,7 +38,7 @@ def place_release(request_id: str, released_by: str) -> dict:
     """Render the letter or copy the audio into the outbox and record the release."""
     settings = get_settings()
     engine = catalogue.get_engine(settings.catalogue_url)
-    return registry.release(engine, settings, released_by, request_id).as_dict()
+    return complaints.release(engine, settings, released_by, request_id).as_dict()
 
 
 @flow(name="release-request", persist_result=False)

@@ -1,6 +1,6 @@
 """The ``expire_recordings`` flow: the retention policy, run daily at 02:30 Europe/Amsterdam.
 
-It expires recordings in the catalogue and the store (``pipeline.retention``), then forgets what
+It expires recordings in the catalogue and the store (``callscribe.pipeline.policy.retention``), then forgets what
 callscribe put into Prefect about them: flow runs of the flows that carry recording ids, with
 their artifacts, older than the retention period. The report holds counts, dates and at most one
 call id; it is returned and published as table artifacts.
@@ -15,8 +15,9 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from pipeline import catalogue, outbox, retention
-from pipeline.settings import get_settings
+from callscribe.pipeline.storage import catalogue
+from callscribe.pipeline.policy import outbox, retention
+from callscribe.pipeline.settings import get_settings
 
 # Flows whose runs name recordings (parameters, logs, artifacts).
 RECORDING_FLOWS = ("transcribe-recordings", "draw-coaching-sample", "release-request", "carry-out-subject-request")

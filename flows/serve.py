@@ -1,4 +1,4 @@
-"""Deployments of callscribe's flows, served from this process: ``python -m flows.serve``.
+"""Deployments of callscribe's flows, served from this process: ``python -m callscribe.flows.serve``.
 
 - ``transcribe-recordings/on-request``: no schedule; the complaint desk or a coach starts a run
   with recording ids and a purpose (``prefect deployment run 'transcribe-recordings/on-request'
@@ -20,16 +20,16 @@
 
 from __future__ import annotations
 
-import flows  # noqa: F401 - offline defaults before prefect is imported
+import callscribe.flows  # noqa: F401 - offline defaults before prefect is imported
 from prefect import serve
 from prefect.schedules import Cron
 
-from flows.coaching import draw_coaching_sample
-from flows.release import release_request
-from flows.retention import expire_recordings
-from flows.subjects import carry_out_subject_request
-from flows.transcribe import with_concurrency
-from pipeline.settings import get_settings
+from callscribe.flows.coaching import draw_coaching_sample
+from callscribe.flows.release import release_request
+from callscribe.flows.retention import expire_recordings
+from callscribe.flows.subjects import carry_out_subject_request
+from callscribe.flows.transcribe import with_concurrency
+from callscribe.pipeline.settings import get_settings
 
 RETENTION_CRON = "30 2 * * *"
 COACHING_CRON = "0 3 1 * *"

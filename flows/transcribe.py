@@ -16,10 +16,11 @@ from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 from sqlalchemy.exc import OperationalError
 
-from flows import progress
-from pipeline import catalogue, process, store
-from pipeline.errors import CallscribeError, ConfigurationError, ProcessingError
-from pipeline.settings import get_settings
+from callscribe.flows import progress
+from callscribe.pipeline.storage import catalogue, transcripts
+from callscribe.pipeline import process
+from callscribe.pipeline.errors import CallscribeError, ConfigurationError, ProcessingError
+from callscribe.pipeline.settings import get_settings
 
 PURPOSES = ("coaching", "quality", "access_request", "demo")
 STAGES = ("load", "transcribe", "redact", "store")
@@ -52,7 +53,7 @@ def load_recording(call_id: str) -> str:
     """Check the recording is catalogued and its stored audio unchanged; mark it processing.
 
     Returns:
-        The path of the audio in the managed store.
+        The path of the audio in the managed transcripts.
     """
     settings = get_settings()
     engine = catalogue.get_engine(settings.catalogue_url)
@@ -75,8 +76,8 @@ def transcribe_recording(call_id: str, audio_path: str) -> str:
             Path(audio_path), settings, label=call_id,
             on_progress=lambda done, total: progress.report(call_id, done, total),
         )
-        folder = store.transcript_dir(settings.transcripts_dir, call_id)
-        store.write_raw(folder, transcript, store.load_key(settings.transcript_key, settings.keys_dir))
+        folder = transcripts.transcript_dir(settings.transcripts_dir, call_id)
+        transcripts.write_raw(folder, transcript, transcripts.load_key(settings.transcript_key, settings.keys_dir))
     except Exception as err:
         raise _safe("transcribe", call_id, err) from None
     logger.info(
@@ -99,9 +100,9 @@ def redact_recording(call_id: str, transcript_folder: str, purpose: str) -> dict
     folder = Path(transcript_folder)
     try:
         recording = catalogue.get_recording(engine, call_id)
-        transcript = store.read_raw(folder, store.load_key(settings.transcript_key, settings.keys_dir))
+        transcript = transcripts.read_raw(folder, transcripts.load_key(settings.transcript_key, settings.keys_dir))
         redacted = process.redact_transcript(transcript, settings)
-        store.write_redacted(folder, call_id, recording.call_start, transcript, redacted, purpose)
+        transcripts.write_redacted(folder, call_id, recording.call_start, transcript, redacted, purpose)
     except Exception as err:
         raise _safe("redact", call_id, err) from None
     counts = redacted.entity_counts()

@@ -9,15 +9,15 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline import audio
-from pipeline.errors import InputFormatError
-from pipeline.model_cache import resolve_model
-from pipeline.settings import Settings
-from pipeline.transcription import transcribe_channels
-from pipeline.types import ModelInfo, RedactedTranscript, Transcript, TranscriptionOptions
+from callscribe.pipeline.speech import audio
+from callscribe.pipeline.errors import InputFormatError
+from callscribe.pipeline.speech.model_cache import resolve_model
+from callscribe.pipeline.settings import Settings
+from callscribe.pipeline.speech.transcription import transcribe_channels
+from callscribe.pipeline.types import ModelInfo, RedactedTranscript, Transcript, TranscriptionOptions
 
 if TYPE_CHECKING:
-    from pipeline.redaction import Redactor
+    from callscribe.pipeline.redaction.engine import Redactor
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +66,7 @@ def transcribe_file(
 
 def redactor(settings: Settings) -> Redactor:
     """The process-wide redactor for these settings (Presidio and spaCy load on first use)."""
-    from pipeline.redaction import get_redactor
+    from callscribe.pipeline.redaction.engine import get_redactor
 
     return get_redactor(settings.spacy_model, settings.rules_dir, settings.score_threshold)
 

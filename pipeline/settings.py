@@ -5,6 +5,7 @@ Create it on demand with :func:`get_settings`; nothing is read at import time.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 from typing import Annotated, Literal
@@ -12,10 +13,23 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from pipeline.types import DUTCH_TAGS, RedactionOptions
+from callscribe.pipeline.types import DUTCH_TAGS, RedactionOptions
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_HOME = Path("~/.callscribe")
+
+
+def package_folder(name: str) -> Path:
+    """The folder of one of callscribe's data packages ("redaction_rules", "nlp_models", "data"):
+    the checkout's folder in an editable install, the installed copy from a wheel."""
+    spec = importlib.util.find_spec(f"callscribe.{name}")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError(f"callscribe.{name} is not installed: reinstall callscribe (pip install callscribe)")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+RULES_DIR = package_folder("redaction_rules")
+SPACY_MODEL = package_folder("nlp_models") / "nl_callscribe"
+SAMPLES_DIR = package_folder("data") / "samples"
 
 
 class Settings(BaseSettings):
@@ -45,10 +59,10 @@ class Settings(BaseSettings):
     mono_speaker: str = "onbekend"
 
     spacy_model: Path = Field(
-        REPO_ROOT / "nlp_models" / "nl_callscribe",
+        SPACY_MODEL,
         description="Path of the Dutch spaCy pipeline directory used by Presidio.",
     )
-    rules_dir: Path = Field(REPO_ROOT / "redaction_rules", description="Folder of recognizer YAML files.")
+    rules_dir: Path = Field(RULES_DIR, description="Folder of recognizer YAML files.")
     score_threshold: float = Field(0.35, ge=0, le=1)
     review_threshold: float = Field(
         0.5, ge=0, le=1, description="Redacted spans scoring below this are flagged for human review."

@@ -10,7 +10,7 @@ that are not one surname (historical "X van Y", "The Elder") are left out.
 
 No list derived from real people's records is used: Faker's lists are frequency-style lists of
 common names, not personal data. Which of these names are also ordinary words is decided at run
-time (``pipeline.recognizers.NameGazetteer``) with the spaCy lexicon and
+time (``callscribe.pipeline.redaction.rules.NameGazetteer``) with the spaCy lexicon and
 ``ordinary_names_nl.txt``.
 
 First names Faker lacks (Dutch short forms, nicknames, Frisian and Surinamese names) are added from

@@ -20,6 +20,15 @@ def pytest_configure(config):
 
 
 @pytest.fixture(scope="session")
+def redactor():
+    """The redactor with the bundled spaCy pipeline and rules, loaded once for the session."""
+    from callscribe.pipeline.redaction.engine import get_redactor
+    from callscribe.pipeline.settings import RULES_DIR, SPACY_MODEL
+
+    return get_redactor(SPACY_MODEL, RULES_DIR, 0.35)
+
+
+@pytest.fixture(scope="session")
 def models_dir(tmp_path_factory) -> Path:
     """One model cache for the whole session, so the bundled model is assembled once."""
     return tmp_path_factory.mktemp("models")
@@ -40,7 +49,7 @@ def home(tmp_path, models_dir, monkeypatch) -> Path:
 
 @pytest.fixture
 def settings(home):
-    from pipeline.settings import get_settings
+    from callscribe.pipeline.settings import get_settings
 
     return get_settings()
 
@@ -55,7 +64,7 @@ def sample_pii() -> dict[str, list[str]]:
 @pytest.fixture(scope="session")
 def prefect_harness():
     """A temporary Prefect API for the flow tests (one per session: it costs ~12 s)."""
-    import flows  # noqa: F401 - offline defaults first
+    import callscribe.flows  # noqa: F401 - offline defaults first
     from prefect.testing.utilities import prefect_test_harness
 
     with prefect_test_harness(server_startup_timeout=120):
@@ -65,7 +74,8 @@ def prefect_harness():
 @pytest.fixture
 def staff(settings) -> dict:
     """One active user per role (plus a second team leader) in a fresh catalogue, by login name."""
-    from pipeline import access, catalogue
+    from callscribe.pipeline.policy import access
+    from callscribe.pipeline.storage import catalogue
 
     engine = catalogue.get_engine(settings.catalogue_url)
     first = access.add_user(engine, "anna", "manager", None)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.settings import REPO_ROOT
+from tests.paths import REPO_ROOT
 
 GOLDEN_DIR = Path(__file__).parent / "golden"
 FORMS = ("written", "asr")

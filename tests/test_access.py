@@ -3,9 +3,10 @@
 import pytest
 from click.testing import CliRunner
 
-from flows.cli import main
-from pipeline import access, audit, catalogue
-from pipeline.errors import AccessDeniedError, PolicyError
+from callscribe.cli.main import main
+from callscribe.pipeline.policy import access, audit
+from callscribe.pipeline.storage import catalogue
+from callscribe.pipeline.errors import AccessDeniedError, PolicyError
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.settings import REPO_ROOT
+from tests.paths import REPO_ROOT
 
 _spec = importlib.util.spec_from_file_location("asr_style", REPO_ROOT / "benchmarks" / "asr_style.py")
 asr_style = importlib.util.module_from_spec(_spec)

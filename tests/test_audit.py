@@ -5,7 +5,8 @@ from datetime import UTC, datetime
 import pytest
 import sqlalchemy as sa
 
-from pipeline import audit, catalogue
+from callscribe.pipeline.policy import audit
+from callscribe.pipeline.storage import catalogue
 
 
 @pytest.fixture
@@ -51,7 +52,7 @@ def test_an_inserted_entry_is_named(engine):
 def test_cli_verify_reports_the_first_bad_entry(engine):
     from click.testing import CliRunner
 
-    from flows.cli import main
+    from callscribe.cli.main import main
 
     assert CliRunner().invoke(main, ["audit", "verify"]).exit_code == 0
     with engine.begin() as conn:

@@ -6,7 +6,7 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from flows.cli import main
+from callscribe.cli.main import main
 from tests.audio_files import corrupt
 from tests.conftest import SAMPLES
 

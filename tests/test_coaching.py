@@ -12,9 +12,10 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
-from pipeline import access, audit, catalogue, coaching, store
-from pipeline.errors import PolicyError
-from pipeline.types import ModelInfo, Segment, Transcript, TranscriptionOptions
+from callscribe.pipeline.policy import access, audit, coaching
+from callscribe.pipeline.storage import catalogue, transcripts
+from callscribe.pipeline.errors import PolicyError
+from callscribe.pipeline.types import ModelInfo, Segment, Transcript, TranscriptionOptions
 from tests.conftest import SAMPLES
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -98,7 +99,7 @@ def test_short_unknown_failed_and_expiring_calls_are_excluded(engine, settings, 
     assert coaching.eligible_calls(engine, settings, "2026-10", NOW) == {"MW-017": ["DONE", "LONG"]}
     monkeypatch.setenv("CALLSCRIBE_COACHING_EXCLUDE_FAILED", "false")
     monkeypatch.setenv("CALLSCRIBE_COACHING_MIN_DURATION_S", "0")
-    from pipeline.settings import get_settings
+    from callscribe.pipeline.settings import get_settings
 
     assert coaching.eligible_calls(engine, get_settings(), "2026-10", NOW) == {
         "MW-017": ["DONE", "FAILED", "LONG", "SHORT", "UNKNOWN"]}
@@ -133,7 +134,7 @@ def test_a_month_that_has_not_ended_is_refused(engine, settings, staff):
 
 def test_one_pick_per_employee_and_redrawing_changes_nothing(engine, settings, staff, monkeypatch):
     monkeypatch.setenv("CALLSCRIBE_POLICY_SECRET", "s" * 32)
-    from pipeline.settings import get_settings
+    from callscribe.pipeline.settings import get_settings
 
     settings = get_settings()
     _october(engine)
@@ -190,7 +191,7 @@ def test_sessions_need_a_pick_and_are_audited(engine, settings, staff):
 
 
 def _store_transcript(settings, engine, call_id):
-    from pipeline import process
+    from callscribe.pipeline import process
 
     transcript = Transcript(
         segments=(
@@ -201,10 +202,10 @@ def _store_transcript(settings, engine, call_id):
         duration=10.0, channel_layout="stereo", speakers=("medewerker", "klant"),
         model=ModelInfo("base", "-", "cpu", "int8", 2), options=TranscriptionOptions(),
     )
-    folder = store.transcript_dir(settings.transcripts_dir, call_id)
-    store.write_raw(folder, transcript, store.load_key(settings.transcript_key, settings.keys_dir))
+    folder = transcripts.transcript_dir(settings.transcripts_dir, call_id)
+    transcripts.write_raw(folder, transcript, transcripts.load_key(settings.transcript_key, settings.keys_dir))
     record = catalogue.get_recording(engine, call_id)
-    store.write_redacted(folder, call_id, record.call_start, transcript,
+    transcripts.write_redacted(folder, call_id, record.call_start, transcript,
                          process.redact_transcript(transcript, settings), "coaching")
     return folder
 
@@ -212,7 +213,7 @@ def _store_transcript(settings, engine, call_id):
 @pytest.mark.parametrize("show", [True, False], ids=["name-shown", "name-hidden"])
 def test_coaching_transcript_keeps_only_the_employees_name(engine, staff, monkeypatch, show):
     monkeypatch.setenv("CALLSCRIBE_COACHING_SHOW_EMPLOYEE_NAME", "true" if show else "false")
-    from pipeline.settings import get_settings
+    from callscribe.pipeline.settings import get_settings
 
     settings = get_settings()
     _add(engine, "TBI-1", datetime(2026, 10, 5, 10, tzinfo=AMS))
@@ -237,7 +238,7 @@ def test_coaching_transcript_keeps_only_the_employees_name(engine, staff, monkey
 
 
 def _cli(*args):
-    from flows.cli import main
+    from callscribe.cli.main import main
 
     return CliRunner().invoke(main, list(args))
 
@@ -287,8 +288,8 @@ def test_cli_draw_list_and_session_with_roles(engine, settings):
 def test_flow_draws_transcribes_and_writes_the_coaching_transcript(prefect_harness, home, monkeypatch, tmp_path):
     """The scheduled run: previous month, as the system, the pick transcribed and redacted."""
     monkeypatch.setenv("CALLSCRIBE_COACHING_MIN_DURATION_S", "0")
-    from flows.coaching import draw_coaching_sample
-    from pipeline.settings import get_settings
+    from callscribe.flows.coaching import draw_coaching_sample
+    from callscribe.pipeline.settings import get_settings
 
     settings = get_settings()
     engine = catalogue.get_engine(settings.catalogue_url)

@@ -13,8 +13,7 @@ import json
 
 import pytest
 
-from pipeline.redaction import get_redactor
-from pipeline.settings import REPO_ROOT
+from tests.paths import REPO_ROOT
 
 EVAL = REPO_ROOT.parent / "shared" / "eval"
 _spec = importlib.util.spec_from_file_location("redaction_benchmark", REPO_ROOT / "benchmarks" / "redaction.py")
@@ -61,10 +60,6 @@ def scorer():
         pytest.skip(f"the shared evaluation folder is not at {EVAL}: clone this repository beside ../shared")
     return benchmark.load_scorer(EVAL)
 
-
-@pytest.fixture(scope="module")
-def redactor():
-    return get_redactor(REPO_ROOT / "nlp_models" / "nl_callscribe", REPO_ROOT / "redaction_rules", 0.35)
 
 
 @pytest.mark.parametrize("variant", sorted(FLOORS))

@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from text_to_num import alpha2digit
 
-from pipeline.nl._numbers import value
-from pipeline.nl.dictation import REPAIRED, across_full_stops, mentions, read, values
+from callscribe.pipeline.redaction.nl._numbers import value
+from callscribe.pipeline.redaction.nl.dictation import REPAIRED, across_full_stops, mentions, read, values
 
 # text → canonical string of each dictated stretch, in order.
 TABLE = [

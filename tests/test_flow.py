@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from pipeline import catalogue, store
+from callscribe.pipeline.storage import catalogue, transcripts
 from tests.audio_files import corrupt
 from tests.conftest import SAMPLES
 
@@ -16,8 +16,8 @@ GOOD_ID, BAD_ID = "TBI-2026-000104", "TBI-2026-000999"
 @pytest.fixture(scope="module")
 def flow_run(prefect_harness, tmp_path_factory, models_dir):
     """One real flow run (two workers) over a good sample and a corrupt file, in its own home."""
-    from flows.transcribe import with_concurrency
-    from pipeline.settings import get_settings
+    from callscribe.flows.transcribe import with_concurrency
+    from callscribe.pipeline.settings import get_settings
 
     home = tmp_path_factory.mktemp("flow-home")
     (home / "models").symlink_to(models_dir, target_is_directory=True)
@@ -105,8 +105,8 @@ def test_one_transcript_and_one_recorded_failure(flow_run):
 @pytest.mark.slow
 def test_unredacted_text_is_only_stored_encrypted(flow_run):
     settings = flow_run[2]
-    raw_file = settings.transcripts_dir / GOOD_ID / store.RAW_NAME
-    raw = store.read_raw(raw_file.parent, store.load_key(None, settings.keys_dir))
+    raw_file = settings.transcripts_dir / GOOD_ID / transcripts.RAW_NAME
+    raw = transcripts.read_raw(raw_file.parent, transcripts.load_key(None, settings.keys_dir))
     assert raw.segments and raw.model.model_id == "whisper-base (bundled)"
     content = raw_file.read_bytes()
     for segment in raw.segments:
@@ -120,7 +120,7 @@ def test_unredacted_text_is_only_stored_encrypted(flow_run):
 def test_run_leaves_no_personal_data_in_logs_or_prefect(flow_run, sample_pii):
     state, engine, settings, messages, caller_number = flow_run
     logs, run, tasks, artifacts = _prefect_records(state.state_details.flow_run_id)
-    raw = store.read_raw(settings.transcripts_dir / GOOD_ID, store.load_key(None, settings.keys_dir))
+    raw = transcripts.read_raw(settings.transcripts_dir / GOOD_ID, transcripts.load_key(None, settings.keys_dir))
     haystack = "\n".join(
         messages
         + [log.message for log in logs]
@@ -136,7 +136,7 @@ def test_run_leaves_no_personal_data_in_logs_or_prefect(flow_run, sample_pii):
 
 
 def test_deployments_declare_the_flow_without_personal_parameters(home):
-    from flows.serve import deployments
+    from callscribe.flows.serve import deployments
 
     declared = deployments()
     assert [(d.flow_name, d.name) for d in declared] == [
@@ -151,7 +151,7 @@ def test_deployments_declare_the_flow_without_personal_parameters(home):
 
 
 def test_progress_reports_reach_the_active_board_only():
-    from flows import progress
+    from callscribe.flows import progress
 
     progress.report("R-0", 5.0, 10.0)  # no board: dropped without error
     with progress.ProgressBoard(total_audio_seconds=90.0, disable=True) as board:

@@ -1,8 +1,8 @@
 """What one turn tells about another (pipeline/nl/mentions.py), on entities given by hand: no
 model is loaded, so each mechanism is tested on its own."""
 
-from pipeline.nl import mentions
-from pipeline.types import Entity
+from callscribe.pipeline.redaction.nl import mentions
+from callscribe.pipeline.types import Entity
 
 
 def entity(text: str, value: str, kind: str, score: float = 0.9) -> Entity:

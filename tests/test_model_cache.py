@@ -2,8 +2,8 @@
 
 import pytest
 
-from pipeline.errors import ModelUnavailableError
-from pipeline.model_cache import BUNDLED_SHA256, BUNDLED_SIZE, ensure_bundled_model, resolve_model
+from callscribe.pipeline.errors import ModelUnavailableError
+from callscribe.pipeline.speech.model_cache import BUNDLED_SHA256, BUNDLED_SIZE, ensure_bundled_model, resolve_model
 
 
 def test_bundled_model_is_assembled_verified_and_reused(models_dir):

@@ -6,20 +6,15 @@ of ``redaction_rules/`` load and agree with each other."""
 
 import pytest
 
-from pipeline.nl.address import DutchAddressRecognizer
-from pipeline.nl.url import DutchUrlRecognizer
-from pipeline.recognizers import load_word_list
-from pipeline.redaction import Redactor, get_redactor
-from pipeline.settings import REPO_ROOT
+from callscribe.pipeline.redaction.nl.address import DutchAddressRecognizer
+from callscribe.pipeline.redaction.nl.url import DutchUrlRecognizer
+from callscribe.pipeline.redaction.lexicon import load_word_list
+from tests.paths import REPO_ROOT
 from tests import golden_cases
 
 RULES = REPO_ROOT / "redaction_rules"
 TYPES = ("address", "location", "url")
 
-
-@pytest.fixture(scope="module")
-def redactor() -> Redactor:
-    return get_redactor(REPO_ROOT / "nlp_models" / "nl_callscribe", RULES, 0.35)
 
 
 @pytest.mark.parametrize("case, form", golden_cases.cases(TYPES))

@@ -10,20 +10,15 @@ import json
 
 import pytest
 
-from pipeline.errors import RulesError
-from pipeline.nl.license_plate import SIDECODES
-from pipeline.recognizers import load_word_list
-from pipeline.redaction import Redactor, get_redactor
-from pipeline.settings import REPO_ROOT
+from callscribe.pipeline.errors import RulesError
+from callscribe.pipeline.redaction.nl.license_plate import SIDECODES
+from callscribe.pipeline.redaction.lexicon import load_word_list
+from tests.paths import REPO_ROOT
 from tests import golden_cases
 
 GOLDEN_DIR = golden_cases.GOLDEN_DIR
 TYPES = ("person", "email_address", "license_plate")
 
-
-@pytest.fixture(scope="module")
-def redactor() -> Redactor:
-    return get_redactor(REPO_ROOT / "nlp_models" / "nl_callscribe", REPO_ROOT / "redaction_rules", 0.35)
 
 
 @pytest.mark.parametrize("case, form", golden_cases.cases(TYPES))

@@ -4,18 +4,12 @@ birth and customer numbers, written or spoken, whole or in pieces (golden cases 
 
 import pytest
 
-from pipeline.nl._numbers import digits, month, ordinal, value
-from pipeline.nl.spoken_numbers import analyse
-from pipeline.redaction import Redactor, get_redactor
-from pipeline.settings import REPO_ROOT
+from callscribe.pipeline.redaction.nl._numbers import digits, month, ordinal, value
+from callscribe.pipeline.redaction.nl.spoken_numbers import analyse
 from tests import golden_cases
 
 KINDS = ("phone_number", "postcode", "bsn", "iban", "credit_card", "date_of_birth", "customer_id")
 
-
-@pytest.fixture(scope="module")
-def redactor() -> Redactor:
-    return get_redactor(REPO_ROOT / "nlp_models" / "nl_callscribe", REPO_ROOT / "redaction_rules", 0.35)
 
 
 @pytest.mark.parametrize("case, form", golden_cases.cases(KINDS))

@@ -1,11 +1,8 @@
 """Property tests: generated Dutch sentences with personal data leave none of it visible."""
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.redaction import get_redactor
-from pipeline.settings import REPO_ROOT
 
 FIRST = ["Annelies", "Bram", "Chantal", "Dirk", "Esra", "Floris", "Gonnie", "Hamza", "Ingrid", "Joost"]
 LAST = ["Verbruggen", "Oosterhuis", "El Idrissi", "van der Meulen", "Kramer", "de Graaf", "Nijenhuis", "Yilmaz"]
@@ -38,10 +35,6 @@ emails = st.builds(lambda user, host: f"{user}@{host}", st.sampled_from(["jan.sm
                    st.sampled_from(["voorbeeld.nl", "ziggo.nl", "gmail.com", "kpnmail.nl"]))
 names = st.builds(lambda f, l: f"{f} {l}", st.sampled_from(FIRST), st.sampled_from(LAST))
 
-
-@pytest.fixture(scope="module")
-def redactor():
-    return get_redactor(REPO_ROOT / "nlp_models" / "nl_callscribe", REPO_ROOT / "redaction_rules", 0.35)
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

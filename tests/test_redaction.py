@@ -9,18 +9,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings as hsettings
 from hypothesis import strategies as st
 
-from pipeline.errors import ModelUnavailableError, RulesError
-from pipeline.recognizers import elf_proef, iban_mod97, load_rule_file, luhn
-from pipeline.redaction import Redactor, get_redactor
-from pipeline.settings import REPO_ROOT
+from callscribe.pipeline.errors import ModelUnavailableError, RulesError
+from callscribe.pipeline.redaction.rules import elf_proef, iban_mod97, load_rule_file, luhn
+from callscribe.pipeline.redaction.engine import Redactor
+from tests.paths import REPO_ROOT
 
 GOLDEN = json.loads((Path(__file__).parent / "golden" / "redaction_basic.json").read_text(encoding="utf-8"))["cases"]
 TAG = re.compile(r"\[[A-Z]+-\d+\]")
 
-
-@pytest.fixture(scope="module")
-def redactor() -> Redactor:
-    return get_redactor(REPO_ROOT / "nlp_models" / "nl_callscribe", REPO_ROOT / "redaction_rules", 0.35)
 
 
 def test_sentence_with_name_phone_email_iban_and_postcode(redactor):
@@ -196,7 +192,7 @@ def test_the_agents_question_raises_the_answers_score(redactor):
 
 
 def test_operators_per_type_and_keyed_hash(redactor):
-    from pipeline.types import RedactionOptions
+    from callscribe.pipeline.types import RedactionOptions
 
     segments = [("klant", "Mijn naam is Karin Mulder, bel 06-48213957.")]
     options = RedactionOptions(operators=(("PHONE_NUMBER", "mask"), ("PERSON", "hash")), hash_secret="geheim-1")
@@ -238,7 +234,7 @@ def test_a_spelled_name_does_not_swallow_later_tags(redactor):
 
 def test_the_redactors_particles_are_name_particles():
     """The redactor checks words against NAME_PARTICLES alone where it once checked both sets."""
-    from pipeline import redaction
-    from pipeline.recognizers import NAME_PARTICLES
+    from callscribe.pipeline.redaction import engine
+    from callscribe.pipeline.redaction.lexicon import NAME_PARTICLES
 
-    assert redaction._PARTICLES <= NAME_PARTICLES
+    assert engine._PARTICLES <= NAME_PARTICLES

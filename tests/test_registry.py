@@ -9,10 +9,11 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
-from flows.cli import main
-from pipeline import audit, catalogue, outbox, registry, store
-from pipeline.errors import AccessDeniedError, PolicyError, RecordingNotFoundError, StoreError
-from pipeline.retention import expires_at
+from callscribe.cli.main import main
+from callscribe.pipeline.policy import audit, complaints, outbox
+from callscribe.pipeline.storage import catalogue, transcripts
+from callscribe.pipeline.errors import AccessDeniedError, PolicyError, RecordingNotFoundError, StoreError
+from callscribe.pipeline.policy.retention import expires_at
 from tests.conftest import SAMPLES
 
 CALL = "TBI-2026-000101"  # employee MW-017, caller +31657214836, call-001.wav
@@ -39,26 +40,26 @@ def engine(settings):
 
 def transcribed(engine, settings, call_id=CALL):
     """A hand-made redacted.json for the call, and the recording marked transcribed."""
-    folder = store.transcript_dir(settings.transcripts_dir, call_id)
+    folder = transcripts.transcript_dir(settings.transcripts_dir, call_id)
     folder.mkdir(parents=True, exist_ok=True)
     document = {"recording_id": call_id, "call_date": "2026-11-23", "purpose": "quality",
                 "speakers": ["medewerker", "klant"],
                 "segments": [{"speaker": s, "start": t, "end": t + 2, "text": x, "entities": []}
                              for s, t, x in SEGMENTS]}
-    (folder / store.REDACTED_NAME).write_text(json.dumps(document), encoding="utf-8")
+    (folder / transcripts.REDACTED_NAME).write_text(json.dumps(document), encoding="utf-8")
     catalogue.set_state(engine, call_id, "transcribed")
     return document
 
 
 def complaint(engine, user="kim", calls=(CALL,)):
-    return registry.register_complaint(engine, user, channel="telefoon", received_at=datetime(2026, 11, 24, 10, tzinfo=UTC),
+    return complaints.register_complaint(engine, user, channel="telefoon", received_at=datetime(2026, 11, 24, 10, tzinfo=UTC),
                                        description=DESCRIPTION, call_ids=calls)
 
 
 def approved(engine, kind="transcript", requester="kim", approver="bob"):
     k = complaint(engine)
-    r = registry.create_request(engine, requester, kind=kind, call_id=CALL, reason=REASON, complaint_id=k.complaint_id)
-    return registry.approve_request(engine, approver, r.request_id, note="akkoord")
+    r = complaints.create_request(engine, requester, kind=kind, call_id=CALL, reason=REASON, complaint_id=k.complaint_id)
+    return complaints.approve_request(engine, approver, r.request_id, note="akkoord")
 
 
 def audit_rows(engine):
@@ -70,39 +71,39 @@ def test_complaints_are_numbered_per_year_and_keep_the_description_out_of_the_li
     first, second = complaint(engine), complaint(engine, user="bob", calls=())
     year = datetime.now(UTC).year
     assert (first.complaint_id, second.complaint_id) == (f"K-{year}-0001", f"K-{year}-0002")
-    listed = registry.list_complaints(engine, "kim")
+    listed = complaints.list_complaints(engine, "kim")
     assert [c.complaint_id for c in listed] == [first.complaint_id, second.complaint_id]
     assert listed[0].call_ids == (CALL,) and all(c.description is None for c in listed)
-    assert DESCRIPTION not in repr(registry.get_complaint(engine, "kim", first.complaint_id, with_description=True))
-    assert registry.get_complaint(engine, "kim", first.complaint_id, with_description=True).description == DESCRIPTION
+    assert DESCRIPTION not in repr(complaints.get_complaint(engine, "kim", first.complaint_id, with_description=True))
+    assert complaints.get_complaint(engine, "kim", first.complaint_id, with_description=True).description == DESCRIPTION
     with pytest.raises(AccessDeniedError):
-        registry.list_complaints(engine, "cor")
+        complaints.list_complaints(engine, "cor")
     with pytest.raises(RecordingNotFoundError, match="callscribe recordings"):
         complaint(engine, calls=("TBI-0000",))
     with pytest.raises(PolicyError, match="channel"):
-        registry.register_complaint(engine, "kim", channel="fax", received_at=datetime.now(UTC), description="x")
+        complaints.register_complaint(engine, "kim", channel="fax", received_at=datetime.now(UTC), description="x")
 
 
 def test_requests_need_a_reason_of_minimum_length_and_exactly_one_ground(engine, staff):
     k = complaint(engine)
     for reason in (None, "", "te kort"):
         with pytest.raises(PolicyError, match="reason"):
-            registry.create_request(engine, "kim", kind="transcript", call_id=CALL, reason=reason,
+            complaints.create_request(engine, "kim", kind="transcript", call_id=CALL, reason=reason,
                                     complaint_id=k.complaint_id)
     with pytest.raises(PolicyError, match="exactly one"):
-        registry.create_request(engine, "kim", kind="transcript", call_id=CALL, reason=REASON)
+        complaints.create_request(engine, "kim", kind="transcript", call_id=CALL, reason=REASON)
     with pytest.raises(PolicyError, match="exactly one"):
-        registry.create_request(engine, "kim", kind="transcript", call_id=CALL, reason=REASON,
+        complaints.create_request(engine, "kim", kind="transcript", call_id=CALL, reason=REASON,
                                 complaint_id=k.complaint_id, employee_id="MW-017")
     with pytest.raises(PolicyError, match="own calls"):
-        registry.create_request(engine, "kim", kind="listen_back", call_id=OTHER_CALL, reason=REASON,
+        complaints.create_request(engine, "kim", kind="listen_back", call_id=OTHER_CALL, reason=REASON,
                                 employee_id="MW-017")
     with pytest.raises(RecordingNotFoundError, match="callscribe recordings"):
-        registry.create_request(engine, "kim", kind="transcript", call_id="NOPE", reason=REASON,
+        complaints.create_request(engine, "kim", kind="transcript", call_id="NOPE", reason=REASON,
                                 complaint_id=k.complaint_id)
     with pytest.raises(PolicyError, match="not in the registry"):
-        registry.create_request(engine, "kim", kind="transcript", call_id=CALL, reason=REASON, complaint_id="K-1999-0001")
-    own = registry.create_request(engine, "bob", kind="listen_back", call_id=CALL, reason=REASON, employee_id="MW-017")
+        complaints.create_request(engine, "kim", kind="transcript", call_id=CALL, reason=REASON, complaint_id="K-1999-0001")
+    own = complaints.create_request(engine, "bob", kind="listen_back", call_id=CALL, reason=REASON, employee_id="MW-017")
     assert (own.state, own.employee_id, own.complaint_id) == ("requested", "MW-017", None)
     assert REASON not in repr(own)
 
@@ -110,68 +111,68 @@ def test_requests_need_a_reason_of_minimum_length_and_exactly_one_ground(engine,
 def test_roles_are_enforced(engine, staff):
     k = complaint(engine)
     with pytest.raises(AccessDeniedError, match="request.create"):
-        registry.create_request(engine, "cor", kind="transcript", call_id=CALL, reason=REASON, complaint_id=k.complaint_id)
+        complaints.create_request(engine, "cor", kind="transcript", call_id=CALL, reason=REASON, complaint_id=k.complaint_id)
     with pytest.raises(AccessDeniedError, match="complaint.register"):
         complaint(engine, user="ivo")
-    r = registry.create_request(engine, "kim", kind="transcript", call_id=CALL, reason=REASON, complaint_id=k.complaint_id)
+    r = complaints.create_request(engine, "kim", kind="transcript", call_id=CALL, reason=REASON, complaint_id=k.complaint_id)
     for user in ("kim", "ivo", "cor"):
         with pytest.raises(AccessDeniedError, match="request.decide"):
-            registry.approve_request(engine, user, r.request_id)
-    registry.approve_request(engine, "anna", r.request_id)
+            complaints.approve_request(engine, user, r.request_id)
+    complaints.approve_request(engine, "anna", r.request_id)
     for user in ("kim", "cor"):
         with pytest.raises(AccessDeniedError, match="request.release"):
-            registry.check_release(engine, user, r.request_id)
-    assert registry.check_release(engine, "ivo", r.request_id).state == "approved"
+            complaints.check_release(engine, user, r.request_id)
+    assert complaints.check_release(engine, "ivo", r.request_id).state == "approved"
     with pytest.raises(AccessDeniedError):
-        registry.list_requests(engine, "cor")
+        complaints.list_requests(engine, "cor")
 
 
 def test_nobody_decides_on_their_own_request(engine, staff):
     k = complaint(engine, user="bob")
-    r = registry.create_request(engine, "bob", kind="transcript", call_id=CALL, reason=REASON, complaint_id=k.complaint_id)
+    r = complaints.create_request(engine, "bob", kind="transcript", call_id=CALL, reason=REASON, complaint_id=k.complaint_id)
     with pytest.raises(PolicyError, match="four-eyes"):
-        registry.approve_request(engine, "bob", r.request_id)
+        complaints.approve_request(engine, "bob", r.request_id)
     with pytest.raises(PolicyError, match="four-eyes"):
-        registry.reject_request(engine, "bob", r.request_id, REJECTION)
-    assert registry.approve_request(engine, "bea", r.request_id).decided_by == "bea"
+        complaints.reject_request(engine, "bob", r.request_id, REJECTION)
+    assert complaints.approve_request(engine, "bea", r.request_id).decided_by == "bea"
 
 
 def test_state_machine_and_rejection_needs_a_reason(engine, staff, settings):
     k = complaint(engine)
-    r = registry.create_request(engine, "kim", kind="transcript", call_id=CALL, reason=REASON, complaint_id=k.complaint_id)
+    r = complaints.create_request(engine, "kim", kind="transcript", call_id=CALL, reason=REASON, complaint_id=k.complaint_id)
     with pytest.raises(PolicyError, match="approves it first"):
-        registry.check_release(engine, "ivo", r.request_id)
+        complaints.check_release(engine, "ivo", r.request_id)
     for reason in (None, "nee"):
         with pytest.raises(PolicyError, match="rejection"):
-            registry.reject_request(engine, "bob", r.request_id, reason)
-    rejected = registry.reject_request(engine, "bob", r.request_id, REJECTION)
+            complaints.reject_request(engine, "bob", r.request_id, reason)
+    rejected = complaints.reject_request(engine, "bob", r.request_id, REJECTION)
     assert rejected.state == "rejected" and rejected.decision_reason == REJECTION and rejected.decided_at
     with pytest.raises(PolicyError, match="is rejected"):
-        registry.approve_request(engine, "bea", r.request_id)
+        complaints.approve_request(engine, "bea", r.request_id)
     with pytest.raises(PolicyError, match="is rejected"):
-        registry.release(engine, settings, "ivo", r.request_id)
+        complaints.release(engine, settings, "ivo", r.request_id)
     a = approved(engine)
     with pytest.raises(PolicyError, match="is approved"):
-        registry.approve_request(engine, "bea", a.request_id)
+        complaints.approve_request(engine, "bea", a.request_id)
     transcribed(engine, settings)
-    registry.release(engine, settings, "ivo", a.request_id)
+    complaints.release(engine, settings, "ivo", a.request_id)
     with pytest.raises(PolicyError, match="released already"):
-        registry.release(engine, settings, "ivo", a.request_id)
-    states = {x.request_id: x.state for x in registry.list_requests(engine, "ivo")}
+        complaints.release(engine, settings, "ivo", a.request_id)
+    states = {x.request_id: x.state for x in complaints.list_requests(engine, "ivo")}
     assert states == {r.request_id: "rejected", a.request_id: "released"}
-    assert [x.request_id for x in registry.list_requests(engine, "kim", "released")] == [a.request_id]
+    assert [x.request_id for x in complaints.list_requests(engine, "kim", "released")] == [a.request_id]
 
 
 def test_transcript_release_gives_redacted_markdown_and_docx(engine, staff, settings):
     a = approved(engine)
     with pytest.raises(StoreError, match="no redacted transcript"):
-        registry.release(engine, settings, "ivo", a.request_id)
-    assert registry.get_request(engine, a.request_id).state == "approved"  # nothing left, nothing recorded
-    assert not registry.transcript_ready(engine, settings.transcripts_dir, CALL)
+        complaints.release(engine, settings, "ivo", a.request_id)
+    assert complaints.get_request(engine, a.request_id).state == "approved"  # nothing left, nothing recorded
+    assert not complaints.transcript_ready(engine, settings.transcripts_dir, CALL)
     transcribed(engine, settings)
-    assert registry.transcript_ready(engine, settings.transcripts_dir, CALL)
+    assert complaints.transcript_ready(engine, settings.transcripts_dir, CALL)
     now = datetime.now(UTC)
-    result = registry.release(engine, settings, "ivo", a.request_id, now=now)
+    result = complaints.release(engine, settings, "ivo", a.request_id, now=now)
     assert result.files == (f"{CALL}-{a.request_id}.md", f"{CALL}-{a.request_id}.docx")
     recording = catalogue.get_recording(engine, CALL)
     assert result.expires_at == min(now + timedelta(days=settings.outbox_days),
@@ -182,7 +183,7 @@ def test_transcript_release_gives_redacted_markdown_and_docx(engine, staff, sett
              "[00:00:03] Klant: " + SEGMENTS[1][2] + " " + SEGMENTS[2][2],
              "[00:01:05] Medewerker: " + SEGMENTS[3][2]]
     assert paragraphs[-3:] == turns
-    assert store.TAG_EXPLANATION in paragraphs and store.TAG_EXPLANATION in md
+    assert transcripts.TAG_EXPLANATION in paragraphs and transcripts.TAG_EXPLANATION in md
     assert "Datum van het gesprek: 23 november 2026" in paragraphs and "23 november 2026" in md
     assert "Sprekers: Medewerker, Klant" in paragraphs
     for turn in turns:
@@ -192,14 +193,14 @@ def test_transcript_release_gives_redacted_markdown_and_docx(engine, staff, sett
     everything = md + "\n".join(paragraphs)
     for value in (SECRET, PHONE, DESCRIPTION, REASON, "MW-017"):
         assert value not in everything
-    released = registry.get_request(engine, a.request_id)
+    released = complaints.get_request(engine, a.request_id)
     assert (released.state, released.released_by, released.released_at) == ("released", "ivo", now)
 
 
 def test_listen_back_copy_is_identical_private_time_limited_and_swept(engine, staff, settings):
     a = approved(engine, kind="listen_back", requester="bob", approver="anna")
     now = datetime.now(UTC)
-    result = registry.release(engine, settings, "bea", a.request_id, now=now)
+    result = complaints.release(engine, settings, "bea", a.request_id, now=now)
     recording = catalogue.get_recording(engine, CALL)
     copy = settings.outbox_dir / f"{CALL}-{a.request_id}.wav"
     assert result.files == (copy.name,)
@@ -218,13 +219,13 @@ def test_a_release_that_cannot_be_recorded_takes_its_files_back(engine, staff, s
     def failing_record(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(registry.audit, "record", failing_record)
+    monkeypatch.setattr(complaints.audit, "record", failing_record)
     with pytest.raises(OSError):
-        registry.release(engine, settings, "bea", a.request_id)
+        complaints.release(engine, settings, "bea", a.request_id)
     assert not any(settings.outbox_dir.iterdir())
     with engine.connect() as conn:
         assert conn.execute(sa.select(outbox.outbox_items)).all() == []
-    assert registry.get_request(engine, a.request_id).state == "approved"
+    assert complaints.get_request(engine, a.request_id).state == "approved"
 
 
 def test_an_expired_recording_is_not_released(engine, staff, settings):
@@ -232,19 +233,19 @@ def test_an_expired_recording_is_not_released(engine, staff, settings):
     recording = catalogue.get_recording(engine, CALL)
     later = expires_at(recording.call_start, settings.retention_days, settings.retention_timezone)
     with pytest.raises(PolicyError, match="expired"):
-        registry.release(engine, settings, "ivo", a.request_id, now=later)
+        complaints.release(engine, settings, "ivo", a.request_id, now=later)
 
 
 def test_every_step_is_audited_with_ids_only(engine, staff, settings):
     a = approved(engine)
     transcribed(engine, settings)
-    registry.release(engine, settings, "ivo", a.request_id)
+    complaints.release(engine, settings, "ivo", a.request_id)
     k = complaint(engine)
-    r = registry.create_request(engine, "kim", kind="listen_back", call_id=CALL, reason=REASON, complaint_id=k.complaint_id)
-    registry.reject_request(engine, "anna", r.request_id, REJECTION)
+    r = complaints.create_request(engine, "kim", kind="listen_back", call_id=CALL, reason=REASON, complaint_id=k.complaint_id)
+    complaints.reject_request(engine, "anna", r.request_id, REJECTION)
     l = approved(engine, kind="listen_back")
-    registry.release(engine, settings, "anna", l.request_id)
-    registry.get_complaint(engine, "kim", k.complaint_id, with_description=True)
+    complaints.release(engine, settings, "anna", l.request_id)
+    complaints.get_complaint(engine, "kim", k.complaint_id, with_description=True)
     rows = audit_rows(engine)
     actions = [row.action for row in rows if not row.action.startswith("user.")]
     for step in ("complaint.registered", "request.created", "request.approved", "request.rejected",
@@ -264,7 +265,7 @@ def test_the_description_and_reasons_stay_out_of_the_logs(engine, staff, setting
     caplog.set_level("DEBUG")
     a = approved(engine)
     transcribed(engine, settings)
-    registry.release(engine, settings, "ivo", a.request_id)
+    complaints.release(engine, settings, "ivo", a.request_id)
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert a.request_id in logged
     for value in (REASON, DESCRIPTION, PHONE, SEGMENTS[1][2]):

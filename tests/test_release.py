@@ -8,8 +8,9 @@ import pytest
 from click.testing import CliRunner
 from prefect import flow
 
-from flows.cli import main
-from pipeline import audit, catalogue, registry, store
+from callscribe.cli.main import main
+from callscribe.pipeline.policy import audit, complaints
+from callscribe.pipeline.storage import catalogue, transcripts
 from tests.test_flow import _prefect_records
 from tests.test_registry import CALL, DESCRIPTION, PHONE, REASON, SEGMENTS, approved, transcribed
 
@@ -25,7 +26,7 @@ def engine(settings):
 
 def test_release_flow_transcribes_first_then_puts_the_letter_in_the_outbox(prefect_harness, engine, staff, settings,
                                                                           monkeypatch):
-    import flows.release
+    import callscribe.flows.release
 
     calls = []
 
@@ -35,16 +36,16 @@ def test_release_flow_transcribes_first_then_puts_the_letter_in_the_outbox(prefe
         transcribed(engine, settings, recording_ids[0])
         return {"recordings": 1, "transcribed": 1, "failed": 0, "failures": []}
 
-    monkeypatch.setattr(flows.release, "transcribe_recordings", stand_in)
+    monkeypatch.setattr(callscribe.flows.release, "transcribe_recordings", stand_in)
     a = approved(engine, requester="kim", approver="bea")
-    state = flows.release.release_request(request_id=a.request_id, released_by="bob", return_state=True)
+    state = callscribe.flows.release.release_request(request_id=a.request_id, released_by="bob", return_state=True)
     result = state.result()
     assert calls == [([CALL], "quality")]
     assert result["request_id"] == a.request_id and result["kind"] == "transcript"
     assert result["files"] == [f"{CALL}-{a.request_id}.md", f"{CALL}-{a.request_id}.docx"]
     text = [p.text for p in docx.Document(str(settings.outbox_dir / result["files"][1])).paragraphs]
-    assert store.TAG_EXPLANATION in text and text[-1] == "[00:01:05] Medewerker: " + SEGMENTS[3][2]
-    assert registry.get_request(engine, a.request_id).state == "released"
+    assert transcripts.TAG_EXPLANATION in text and text[-1] == "[00:01:05] Medewerker: " + SEGMENTS[3][2]
+    assert complaints.get_request(engine, a.request_id).state == "released"
     assert audit.verify(engine).ok
 
     logs, run, tasks, artifacts = _prefect_records(state.state_details.flow_run_id)

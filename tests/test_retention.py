@@ -19,9 +19,10 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings as hyp_settings
 from hypothesis import strategies as st
 
-from pipeline import catalogue, retention
-from pipeline.errors import IngestError
-from pipeline.retention import apply_retention, expires_at
+from callscribe.pipeline.storage import catalogue
+from callscribe.pipeline.policy import retention
+from callscribe.pipeline.errors import IngestError
+from callscribe.pipeline.policy.retention import apply_retention, expires_at
 from tests.conftest import SAMPLES
 
 SECOND = timedelta(seconds=1)
@@ -270,13 +271,13 @@ def test_dry_run_counts_per_call_day_and_changes_nothing(engine, home):
 def test_cli_dry_run_prints_days_and_bytes_without_personal_data(engine, home):
     add(engine, home, "A", "2026-01-01T09:00:00+01:00")
     result = CliRunner().invoke(
-        __import__("flows.cli", fromlist=["main"]).main,
+        __import__("callscribe.cli.main", fromlist=["main"]).main,
         ["retention", "--dry-run", "--now", "2026-03-15T02:30:00+01:00"])
     assert result.exit_code == 0, result.output
     assert "2026-01-01" in result.output and "recordings would be deleted: 1 (4 files, 27 bytes" in result.output
     assert "+31612345678" not in result.output and "MW-042" not in result.output
     assert live_ids(engine) == {"A"}
-    bad = CliRunner().invoke(__import__("flows.cli", fromlist=["main"]).main,
+    bad = CliRunner().invoke(__import__("callscribe.cli.main", fromlist=["main"]).main,
                              ["retention", "--dry-run", "--now", "2026-03-15T02:30:00"])
     assert bad.exit_code == 2 and "UTC offset" in bad.output
 
@@ -299,7 +300,7 @@ def test_the_daily_deployment_runs_at_half_past_two_amsterdam_time(home):
 
     from prefect.server.schemas.schedules import CronSchedule
 
-    from flows.serve import deployments
+    from callscribe.flows.serve import deployments
 
     daily = next(d for d in deployments() if d.flow_name == "expire-recordings")
     assert daily.name == "daily" and daily.parameters == {}
@@ -349,7 +350,7 @@ def test_flow_run_expires_recordings_and_publishes_a_report_without_personal_dat
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
 
-    from flows.retention import expire_recordings
+    from callscribe.flows.retention import expire_recordings
 
     add(engine, home, "A", "2026-01-01T09:00:00+01:00", outbox=("A.pdf",))
     add(engine, home, "B", "2026-03-10T09:00:00+01:00")
@@ -376,7 +377,7 @@ def test_flow_run_forgets_transcription_runs_older_than_the_retention_period(pre
     from prefect.exceptions import ObjectNotFound
     from prefect.states import Scheduled
 
-    from flows.retention import expire_recordings
+    from callscribe.flows.retention import expire_recordings
 
     @flow(name="transcribe-recordings")
     def stand_in():  # pragma: no cover - only its name is used
@@ -403,7 +404,7 @@ def test_flow_run_forgets_transcription_runs_older_than_the_retention_period(pre
 
 @pytest.mark.slow
 def test_cli_runs_the_flow_as_if_at_a_given_time(prefect_harness, engine, home):
-    from flows.cli import main
+    from callscribe.cli.main import main
 
     add(engine, home, "A", "2026-01-01T09:00:00+01:00")
     result = CliRunner().invoke(main, ["retention", "--now", "2026-03-15T02:30:00+01:00"])

@@ -10,8 +10,9 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
-from pipeline import audit, catalogue, outbox, retention, subjects
-from pipeline.errors import AccessDeniedError, PolicyError
+from callscribe.pipeline.policy import audit, outbox, retention, subjects
+from callscribe.pipeline.storage import catalogue
+from callscribe.pipeline.errors import AccessDeniedError, PolicyError
 
 NUMBER = "+31612345678"
 OTHER = "+31201234567"
@@ -170,7 +171,7 @@ def test_erasure_removes_exactly_what_retention_removes(engine, settings, tmp_pa
 
 
 def test_cli_files_and_approves_a_request_without_echoing_the_number(engine, home):
-    from flows.cli import main
+    from callscribe.cli.main import main
 
     runner = CliRunner()
     filed = runner.invoke(main, ["subjects", "add", "--kind", "erasure", "--reason", REASON, "--as", "kim"],
@@ -191,7 +192,7 @@ def test_flow_run_erases_and_forgets_the_prefect_runs_that_name_the_recordings(p
     from prefect.client.orchestration import get_client
     from prefect.exceptions import ObjectNotFound
 
-    from flows.cli import main
+    from callscribe.cli.main import main
 
     @flow(name="transcribe-recordings")
     def stand_in(recording_ids: list[str], purpose: str = "quality"):  # pragma: no cover - only its name is used

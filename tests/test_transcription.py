@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline import process
-from pipeline.transcription import clean_segment, collapse_repetitions
-from pipeline.types import Segment
+from callscribe.pipeline import process
+from callscribe.pipeline.speech.transcription import clean_segment, collapse_repetitions
+from callscribe.pipeline.types import Segment
 from tests.audio_files import silence, tone, write_wav
 from tests.conftest import SAMPLES
 
@@ -18,7 +18,7 @@ GUARDS = json.loads((Path(__file__).parent / "golden" / "hallucinations.json").r
 
 @pytest.fixture(scope="module")
 def stereo_transcript(tmp_path_factory, models_dir):
-    from pipeline.settings import get_settings
+    from callscribe.pipeline.settings import get_settings
 
     settings = get_settings(home=tmp_path_factory.mktemp("home"))
     settings.home.joinpath("models").symlink_to(models_dir, target_is_directory=True)

@@ -1,0 +1,174 @@
+"""``callscribe coaching`` (monthly draws, quarter overview, sessions) and ``callscribe employees``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime
+
+import click
+
+from callscribe.cli.options import as_user, engine_of, fail, parse_timestamp, settings_or_exit
+from callscribe.pipeline.policy import access, coaching as library
+from callscribe.pipeline.errors import CallscribeError
+from callscribe.pipeline.policy.retention import expires_at
+
+
+def _month(_ctx, _param, value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return library.check_month(value)
+    except CallscribeError as err:
+        raise click.BadParameter(str(err)) from None
+
+
+def _quarter(_ctx, _param, value: str) -> str:
+    try:
+        library.quarter_months(value)
+    except CallscribeError as err:
+        raise click.BadParameter(str(err)) from None
+    return value
+
+
+@click.group()
+def coaching() -> None:
+    """Coaching draws, picks and sessions.
+
+    One call per employee is drawn right after each calendar month ends, so the three picks of a
+    quarter can each be reviewed before their recordings expire.
+    """
+
+
+@coaching.command("draw")
+@click.option("--month", callback=_month, metavar="YYYY-MM",
+              help="The month to draw (ended, retention timezone). Default: the previous month.")
+@click.option("--no-transcribe", is_flag=True, help="Only draw; do not transcribe the picks.")
+@as_user
+def coaching_draw(month: str | None, no_transcribe: bool, as_user: str | None) -> None:
+    """Draw one call per employee for a month; transcribe and redact the picks.
+
+    A month is drawn once: drawing it again shows the same picks.
+    """
+    settings = settings_or_exit()
+    engine = engine_of(settings)
+    now = datetime.now(UTC)
+    month = month or library.previous_month(now, settings.retention_timezone)
+    try:
+        user = access.authorize(engine, as_user, "coaching.draw")
+        library.check_drawable(month, settings.retention_timezone, now)
+        if no_transcribe:
+            result = library.draw(engine, settings, month, user, now)
+            already = result.already_drawn
+            picks = [(p.employee_id, p.call_id, p.candidates,
+                      expires_at(p.call_start, settings.retention_days, settings.retention_timezone).isoformat())
+                     for p in result.picks]
+            summary = None
+        else:
+            from callscribe.flows.coaching import draw_coaching_sample
+
+            summary = draw_coaching_sample(month=month, transcribe=True, drawn_by=user.user_id)
+            already = summary["already_drawn"]
+            picks = [(p["employee_id"], p["call_id"], p["candidates"], p["expires_at"]) for p in summary["picks"]]
+    except CallscribeError as err:
+        fail(err)
+    if already:
+        click.echo(f"{month} was drawn before: the picks stay as they were drawn")
+    click.echo(f"coaching {month}: {len(picks)} pick(s)")
+    for employee_id, call_id, candidates, expiry in picks:
+        click.echo(f"  {employee_id:<12} {call_id:<22} of {candidates:<4} expires {expiry}")
+    if summary is not None:
+        click.echo(f"{summary['transcribed']} transcribed, {summary['failed']} failed, "
+                   f"{summary['coaching_transcripts']} coaching transcript(s) written")
+        if summary["failed"]:
+            sys.exit(1)
+
+
+@coaching.command("list")
+@click.option("--quarter", required=True, callback=_quarter, metavar="YYYYQn", help="e.g. 2026Q4.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line, for machines.")
+@as_user
+def coaching_list(quarter: str, as_json: bool, as_user: str | None) -> None:
+    """List a quarter's picks: employee, call, call date, expiry, transcript state, sessions held."""
+    settings = settings_or_exit()
+    engine = engine_of(settings)
+    try:
+        access.authorize(engine, as_user, "coaching.read")
+        rows = library.quarter_overview(engine, settings, quarter)
+    except CallscribeError as err:
+        fail(err)
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps(row))
+        return
+    if not rows:
+        click.echo(f"no coaching picks in {quarter}")
+        return
+    for row in rows:
+        click.echo(f"{row['month']}  {row['employee_id']:<12} {row['call_id']:<22} {row['call_date']}  "
+                   f"expires {row['expires_at']}  {row['transcript']:<12} sessions {row['sessions']}")
+
+
+@coaching.command("session")
+@click.option("--month", required=True, callback=_month, metavar="YYYY-MM", help="The month of the pick.")
+@click.option("--employee", "employee_id", required=True, help="Employee id, e.g. MW-017.")
+@click.option("--held-at", metavar="ISO",
+              help="When the session was held, e.g. 2026-11-12T14:00; without offset in the retention "
+                   "timezone. Default: now.")
+@as_user
+def coaching_session(month: str, employee_id: str, held_at: str | None, as_user: str | None) -> None:
+    """Log a coaching session about an employee's pick of a month."""
+    settings = settings_or_exit()
+    engine = engine_of(settings)
+    try:
+        when = parse_timestamp(held_at, settings.retention_timezone)
+    except click.BadParameter as err:
+        err.param_hint = "--held-at"
+        raise
+    try:
+        coach = access.authorize(engine, as_user, "coaching.session")
+        session = library.log_session(engine, month, employee_id, coach, when)
+    except CallscribeError as err:
+        fail(err)
+    click.echo(f"session {session.session_id}: {month} {employee_id} call {session.call_id} "
+               f"held {session.held_at.isoformat()} by {session.coach}")
+
+
+@click.group()
+def employees() -> None:
+    """Employees (medewerkers) known from the call metadata."""
+
+
+@employees.command("list")
+@as_user
+def employees_list(as_user: str | None) -> None:
+    """List employee ids of the catalogue with their number of calls and whether a name is on file."""
+    settings = settings_or_exit()
+    engine = engine_of(settings)
+    try:
+        access.authorize(engine, as_user, "coaching.read")
+    except CallscribeError as err:
+        fail(err)
+    for employee in library.list_employees(engine):
+        click.echo(f"{employee.employee_id:<16} {employee.calls:>6} call(s)  "
+                   f"name {'on file' if employee.name_on_file else 'not on file'}")
+
+
+@employees.command("set-name")
+@click.argument("employee_id")
+@click.argument("name")
+@as_user
+def employees_set_name(employee_id: str, name: str, as_user: str | None) -> None:
+    """Put NAME on file for EMPLOYEE_ID, kept visible in their coaching transcripts.
+
+    Only coaching transcripts use it, and only with CALLSCRIBE_COACHING_SHOW_EMPLOYEE_NAME on
+    (the default); it is never logged or written to the audit log.
+    """
+    settings = settings_or_exit()
+    engine = engine_of(settings)
+    try:
+        user = access.authorize(engine, as_user, "coaching.draw")
+        library.set_employee_name(engine, employee_id, name, user)
+    except CallscribeError as err:
+        fail(err)
+    click.echo(f"name on file for employee {employee_id}")

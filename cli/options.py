@@ -1,0 +1,62 @@
+"""What every ``callscribe`` command shares: settings, error exits and the acting user."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import click
+
+from callscribe.pipeline.storage import catalogue
+from callscribe.pipeline.errors import CallscribeError
+from callscribe.pipeline.settings import Settings, get_settings
+
+
+def settings_or_exit(**overrides) -> Settings:
+    """The settings, with ``None`` overrides ignored; an invalid setting exits naming the variable."""
+    try:
+        return get_settings(**{k: v for k, v in overrides.items() if v is not None})
+    except Exception as err:  # pydantic ValidationError: name the variable to fix
+        raise click.ClickException(f"invalid setting: {err}") from err
+
+
+def fail(err: CallscribeError) -> None:
+    """Print a callscribe error to stderr and exit with 1."""
+    click.echo(f"error: {err}", err=True)
+    sys.exit(1)
+
+
+def engine_of(settings: Settings):
+    return catalogue.get_engine(settings.catalogue_url)
+
+
+as_user = click.option(
+    "--as", "as_user", envvar="CALLSCRIBE_USER", metavar="USER",
+    help="Who acts (login name); checked against their role. Default: $CALLSCRIBE_USER.",
+)
+
+
+def parse_timestamp(value: str | None, local_zone: str | None = None) -> datetime | None:
+    """An ISO 8601 timestamp from the command line; without a UTC offset it is read in
+    ``local_zone``, or refused when none is given.
+
+    Raises:
+        click.BadParameter: not a timestamp, or no offset where one is required.
+    """
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as err:
+        raise click.BadParameter("write an ISO 8601 timestamp like 2026-11-24T09:14:03+01:00") from err
+    if moment.tzinfo is None:
+        if local_zone is None:
+            raise click.BadParameter("give a UTC offset, e.g. 2026-11-24T09:14:03+01:00")
+        moment = moment.replace(tzinfo=ZoneInfo(local_zone))
+    return moment
+
+
+def timestamp_with_offset(_ctx, _param, value: str | None) -> datetime | None:
+    """Click callback: :func:`parse_timestamp` with the UTC offset required."""
+    return parse_timestamp(value)

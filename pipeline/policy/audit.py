@@ -1,0 +1,167 @@
+"""The tamper-evident audit log: append-only, each entry holding the hash of the previous one.
+
+Entries hold ids, roles, actions and timestamps, never personal data. :func:`verify` recomputes the
+chain and names the first entry that was edited, inserted or removed.
+
+Removing entries from the end leaves a valid, shorter chain; to catch that, every commit also
+writes the newest sequence number and hash to an anchor file beside a SQLite catalogue
+(``catalogue.sqlite.audit-head``) and to the log (``audit head N HASH``), which a deployment can
+ship elsewhere. :func:`verify` checks the chain still reaches the anchor.
+
+Workflow steps write their entry in the same transaction as the change they record
+(:func:`transaction` and :func:`record`), so a step is never done without its entry or logged
+without being done.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from callscribe.pipeline.storage.schema import audit_log
+from callscribe.pipeline import atomic
+
+logger = logging.getLogger(__name__)
+
+GENESIS = "0" * 64
+
+
+def _ensure_table(engine: Engine) -> None:
+    audit_log.create(engine, checkfirst=True)
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The outcome of :func:`verify`: entries checked, and the first bad one with the reason."""
+
+    entries: int
+    first_bad_seq: int | None = None
+    reason: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.first_bad_seq is None
+
+
+def _digest(seq: int, at: datetime, actor: str, role: str, action: str, subject: str, details: str,
+            prev_hash: str) -> str:
+    payload = json.dumps(
+        [seq, at.astimezone(UTC).isoformat(timespec="microseconds"), actor, role, action, subject, details, prev_hash],
+        ensure_ascii=False, separators=(",", ":"),
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def record(conn, actor, action: str, subject: str, details: dict | None = None, at: datetime | None = None) -> int:
+    """Append one entry inside the caller's transaction; returns its sequence number.
+
+    Args:
+        conn: a connection in a transaction opened by :func:`transaction`.
+        actor: who acts (``.user_id`` and ``.role``; ``access.SYSTEM`` for scheduled flows).
+        action: e.g. ``request.approved``; subject: the id acted on (request, recording, run);
+        details: ids, roles and counts only, never names, numbers or text.
+    """
+    at = (at or datetime.now(UTC)).astimezone(UTC)
+    body = json.dumps(details or {}, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    last = conn.execute(sa.select(audit_log.c.seq, audit_log.c.hash).order_by(audit_log.c.seq.desc()).limit(1)).first()
+    seq, prev = (last.seq + 1, last.hash) if last else (1, GENESIS)
+    conn.execute(sa.insert(audit_log).values(
+        seq=seq, at=at, actor=actor.user_id, role=actor.role, action=action, subject=subject, details=body,
+        prev_hash=prev, hash=_digest(seq, at, actor.user_id, actor.role, action, subject, body, prev),
+    ))
+    return seq
+
+
+@contextmanager
+def transaction(engine: Engine) -> Iterator:
+    """A transaction whose audit entries are committed with it; the anchor follows the commit."""
+    _ensure_table(engine)
+    with engine.begin() as conn:
+        yield conn
+    _write_anchor(engine)
+
+
+@dataclass(frozen=True)
+class _Actor:
+    user_id: str
+    role: str
+
+
+def append(engine: Engine, actor: str, role: str, action: str, subject: str, details: dict | None = None,
+           at: datetime | None = None) -> int:
+    """Append one entry in its own transaction; returns its sequence number.
+
+    Args:
+        actor: user id (never a name), role: the actor's role, action: e.g. ``request.approved``,
+        subject: the id acted on (request, recording or run id), details: ids and counts only.
+    """
+    with transaction(engine) as conn:
+        return record(conn, _Actor(actor, role), action, subject, details, at)
+
+
+def head(engine: Engine) -> tuple[int, str]:
+    """The newest entry's sequence number and hash ``(0, GENESIS)`` for an empty log."""
+    _ensure_table(engine)
+    with engine.connect() as conn:
+        last = conn.execute(sa.select(audit_log.c.seq, audit_log.c.hash).order_by(audit_log.c.seq.desc()).limit(1)).first()
+    return (last.seq, last.hash) if last else (0, GENESIS)
+
+
+def anchor_path(engine: Engine) -> Path | None:
+    """Where the anchor of a SQLite catalogue lives; None for other databases (ship the log line)."""
+    if engine.dialect.name != "sqlite" or not engine.url.database or engine.url.database == ":memory:":
+        return None
+    return Path(engine.url.database + ".audit-head")
+
+
+def _write_anchor(engine: Engine) -> None:
+    seq, digest = head(engine)
+    logger.info("audit head %d %s", seq, digest)
+    path = anchor_path(engine)
+    if path is not None:
+        atomic.write_text(path, json.dumps({"seq": seq, "hash": digest}) + "\n")
+
+
+def _read_anchor(engine: Engine) -> tuple[int, str] | None:
+    path = anchor_path(engine)
+    if path is None or not path.is_file():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return int(data["seq"]), str(data["hash"])
+
+
+def verify(engine: Engine) -> Verification:
+    """Recompute the chain; the first entry whose content, link or sequence number is wrong is bad.
+
+    An edited entry no longer matches its hash; an inserted one breaks the sequence or the link to
+    the previous hash; a removed one leaves a gap in the sequence or a broken link. Entries removed
+    from the end are caught against the anchor (the newest sequence number and hash committed).
+    """
+    expected_seq, prev, count = 1, GENESIS, 0
+    anchor = _read_anchor(engine)
+    _ensure_table(engine)
+    with engine.connect() as conn:
+        for row in conn.execute(sa.select(audit_log).order_by(audit_log.c.seq)):
+            count += 1
+            if row.seq != expected_seq:
+                return Verification(count, row.seq, f"sequence jumps from {expected_seq - 1} to {row.seq} (entry removed or inserted)")
+            if row.prev_hash != prev:
+                return Verification(count, row.seq, "link to the previous entry is broken (entry removed or inserted)")
+            if _digest(row.seq, row.at, row.actor, row.role, row.action, row.subject, row.details, row.prev_hash) != row.hash:
+                return Verification(count, row.seq, "content does not match its hash (entry edited)")
+            if anchor is not None and row.seq == anchor[0] and row.hash != anchor[1]:
+                return Verification(count, row.seq, "entry differs from the anchored head (log rewritten)")
+            expected_seq, prev = row.seq + 1, row.hash
+    if anchor is not None and anchor[0] > expected_seq - 1:
+        return Verification(count, expected_seq, f"the log ends at entry {expected_seq - 1} but entry {anchor[0]} "
+                            "was committed (entries removed from the end)")
+    return Verification(count)

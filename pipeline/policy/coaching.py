@@ -1,0 +1,484 @@
+"""The coaching sample: one call per employee per calendar month, drawn with a keyed generator.
+
+The policy asks for three random calls per employee per quarter, reviewed with the employee.
+Recordings are kept 62 days, shorter than a quarter, so the sample is drawn month by month:
+right after a month ends (local calendar month in the retention timezone), one call per employee
+is drawn from that month, so the three monthly picks cover the quarter and each can still be
+reviewed before its recording expires.
+
+The draw (algorithm :data:`ALGORITHM`): every eligible call of an employee gets the rank
+``HMAC-SHA256(secret, "coaching|<month>|<employee_id>|<call_id>")`` and the call with the lowest
+rank is picked. The ranks are independent uniform 256-bit values, so each of an employee's
+eligible calls is equally likely; the secret (``CALLSCRIBE_POLICY_SECRET`` or
+``<home>/keys/policy.key``) keeps the choice unpredictable to employees, and anyone holding it
+reproduces the pick with :func:`choose` from the candidate ids. Adding or removing calls of other
+employees, or other months, never changes a pick. Each pick stores the number of candidates and
+a SHA-256 of their sorted ids, so an auditor can check a reproduction used the same list.
+
+Eligible calls: in the catalogue and not expired or ``expiring``, at least
+``coaching_min_duration_s`` long (a call of unknown duration counts only when that minimum is 0:
+its length cannot be checked), and, with ``coaching_exclude_failed``, not ``failed``.
+
+A month is drawn once: drawing it again returns the stored picks unchanged. Draws and coaching
+sessions are written to the audit log in the same transaction as the change, with ids and counts
+only. Employee names (optional, for coaching transcripts that keep the employee's own name
+visible) live only in the ``employee_names`` table; they are never logged or audited.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import os
+import re
+import secrets
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from callscribe.pipeline.storage.schema import EMPLOYEE_NAME_MAX, coaching_picks, coaching_sessions, employee_names
+from callscribe.pipeline.policy import access, audit
+from callscribe.pipeline import atomic
+from callscribe.pipeline.storage import catalogue, transcripts
+from callscribe.pipeline.errors import ConfigurationError, PolicyError
+from callscribe.pipeline.policy.retention import expires_at
+from callscribe.pipeline.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+ALGORITHM = "hmac-sha256-min-rank/v1"
+COACHING_NAME = "coaching.md"
+_KEY_FILE = "policy.key"
+_MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
+_QUARTER = re.compile(r"(\d{4})Q([1-4])")
+_EMPLOYEE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
+@dataclass(frozen=True)
+class Pick:
+    """One employee's coaching call of one month; ids and dates only."""
+
+    month: str
+    employee_id: str
+    call_id: str
+    call_start: datetime
+    candidates: int
+    candidates_sha256: str
+    algorithm: str
+    drawn_at: datetime
+    drawn_by: str
+
+
+@dataclass(frozen=True)
+class Draw:
+    """The picks of a month, and whether they were drawn now or found from an earlier draw."""
+
+    month: str
+    picks: tuple[Pick, ...]
+    already_drawn: bool
+
+
+@dataclass(frozen=True)
+class Session:
+    """A coaching session held about a pick, by a coach with the employee."""
+
+    session_id: str
+    month: str
+    employee_id: str
+    call_id: str
+    coach: str
+    held_at: datetime
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class EmployeeSummary:
+    """An employee as the catalogue knows them: id, calls in the catalogue, name on file or not."""
+
+    employee_id: str
+    calls: int
+    name_on_file: bool
+
+
+# --- months, quarters and the key ---------------------------------------------------------------
+
+
+def check_month(month: str) -> str:
+    """``month`` when it is a calendar month written ``YYYY-MM``.
+
+    Raises:
+        PolicyError: any other form.
+    """
+    if not isinstance(month, str) or not _MONTH.fullmatch(month):
+        raise PolicyError(f"month {month!r} is not a calendar month: write YYYY-MM, e.g. 2026-10")
+    return month
+
+
+def quarter_months(quarter: str) -> tuple[str, str, str]:
+    """The three months of a quarter written ``YYYYQn`` ("2026Q4" → 2026-10, 2026-11, 2026-12).
+
+    Raises:
+        PolicyError: any other form.
+    """
+    match = _QUARTER.fullmatch(quarter or "")
+    if not match:
+        raise PolicyError(f"quarter {quarter!r} is not a quarter: write YYYYQn with n 1-4, e.g. 2026Q4")
+    year, number = int(match.group(1)), int(match.group(2))
+    return tuple(f"{year:04d}-{m:02d}" for m in range(3 * number - 2, 3 * number + 1))  # type: ignore[return-value]
+
+
+def month_bounds(month: str, timezone: str) -> tuple[datetime, datetime]:
+    """The first moment of ``month`` and of the month after, local time in ``timezone``."""
+    year, number = (int(part) for part in check_month(month).split("-"))
+    zone = ZoneInfo(timezone)
+    start = datetime(year, number, 1, tzinfo=zone)
+    end = datetime(year + number // 12, number % 12 + 1, 1, tzinfo=zone)
+    return start, end
+
+
+def month_of(moment: datetime, timezone: str) -> str:
+    """The local calendar month (``YYYY-MM``) of a timezone-aware moment."""
+    local = moment.astimezone(ZoneInfo(timezone))
+    return f"{local.year:04d}-{local.month:02d}"
+
+
+def previous_month(now: datetime, timezone: str) -> str:
+    """The calendar month before the one ``now`` falls in, in ``timezone``."""
+    local = now.astimezone(ZoneInfo(timezone))
+    year, number = (local.year, local.month - 1) if local.month > 1 else (local.year - 1, 12)
+    return f"{year:04d}-{number:02d}"
+
+
+def check_drawable(month: str, timezone: str, now: datetime | None = None) -> str:
+    """``month`` when it has ended in ``timezone`` at ``now``.
+
+    Raises:
+        PolicyError: malformed, or the month has not ended yet.
+    """
+    _, end = month_bounds(month, timezone)
+    now = now or datetime.now(UTC)
+    if now < end:
+        raise PolicyError(
+            f"month {month} has not ended yet ({timezone}): draw it from {end.date().isoformat()} on, "
+            "when all its calls are in"
+        )
+    return month
+
+
+def load_secret(configured: str | None, keys_dir: Path) -> bytes:
+    """The policy secret: the configured one, else a key file in ``keys_dir`` (created once, mode 0600).
+
+    Raises:
+        ConfigurationError: the configured secret is shorter than 16 characters.
+    """
+    if configured:
+        if len(configured) < 16:
+            raise ConfigurationError(
+                "CALLSCRIBE_POLICY_SECRET is too short: use a random string of at least 16 characters, e.g. "
+                "`python -c 'import secrets; print(secrets.token_hex(32))'`"
+            )
+        return configured.encode("utf-8")
+    path = keys_dir / _KEY_FILE
+    if not path.is_file():
+        keys_dir.mkdir(parents=True, exist_ok=True)
+        os.chmod(keys_dir, 0o700)
+        atomic.write_bytes(path, secrets.token_hex(32).encode("ascii"), mode=0o600)
+        logger.info("created policy key file %s", path)
+    return path.read_bytes().strip()
+
+
+# --- the draw -----------------------------------------------------------------------------------
+
+
+def rank(secret: bytes, month: str, employee_id: str, call_id: str) -> bytes:
+    """The keyed rank of one candidate call: lowest rank wins."""
+    return hmac.new(secret, f"coaching|{month}|{employee_id}|{call_id}".encode(), hashlib.sha256).digest()
+
+
+def choose(secret: bytes, month: str, employee_id: str, call_ids: Iterable[str]) -> str:
+    """The call drawn from ``call_ids`` for one employee and month: the lowest keyed rank.
+
+    Every call is equally likely for an unknown secret; the same secret, month, employee and
+    candidates always give the same call, whatever order the candidates come in.
+
+    Raises:
+        ValueError: no candidates.
+    """
+    candidates = sorted(set(call_ids))
+    if not candidates:
+        raise ValueError("no candidate calls to draw from")
+    return min(candidates, key=lambda call_id: rank(secret, month, employee_id, call_id))
+
+
+def candidates_digest(call_ids: Iterable[str]) -> str:
+    """SHA-256 of the sorted candidate ids, one per line: what a reproduction must match."""
+    return hashlib.sha256("\n".join(sorted(set(call_ids))).encode()).hexdigest()
+
+
+def eligible_calls(engine: Engine, settings: Settings, month: str, now: datetime | None = None) -> dict[str, list[str]]:
+    """Candidate call ids per employee for ``month`` (see the module docstring for the rules)."""
+    return {employee: sorted(calls) for employee, calls in _eligible(engine, settings, month, now).items()}
+
+
+def _eligible(engine: Engine, settings: Settings, month: str, now: datetime | None) -> dict[str, dict[str, datetime]]:
+    """Candidate calls per employee (sorted by employee), each call id with its call start."""
+    start, end = month_bounds(month, settings.retention_timezone)
+    now = now or datetime.now(UTC)
+    rec = catalogue.recordings
+    excluded = ["expiring"] + (["failed"] if settings.coaching_exclude_failed else [])
+    query = sa.select(rec.c.employee_id, rec.c.call_id, rec.c.call_start).where(
+        rec.c.call_start >= start.astimezone(UTC), rec.c.call_start < end.astimezone(UTC),
+        rec.c.state.not_in(excluded),
+    )
+    if settings.coaching_min_duration_s > 0:
+        query = query.where(rec.c.duration_s.is_not(None), rec.c.duration_s >= settings.coaching_min_duration_s)
+    found: dict[str, dict[str, datetime]] = {}
+    with engine.connect() as conn:
+        for row in conn.execute(query):
+            if expires_at(row.call_start, settings.retention_days, settings.retention_timezone) <= now:
+                continue  # expired, not yet removed by the retention run
+            found.setdefault(row.employee_id, {})[row.call_id] = row.call_start
+    return dict(sorted(found.items()))
+
+
+def draw(engine: Engine, settings: Settings, month: str, actor: access.User, now: datetime | None = None) -> Draw:
+    """Draw one call per employee for a month that has ended, or return the month's earlier picks.
+
+    Args:
+        engine: the catalogue.
+        settings: eligibility settings, retention timezone and period, policy secret.
+        month: ``YYYY-MM``, a local calendar month in the retention timezone.
+        actor: who draws (authorised for ``coaching.draw`` by the caller), or ``access.SYSTEM``.
+        now: the moment of the draw; default the current time.
+
+    Returns:
+        The picks; ``already_drawn`` when the month had picks (they are returned unchanged).
+
+    Raises:
+        PolicyError: malformed month, or a month that has not ended.
+    """
+    now = now or datetime.now(UTC)
+    check_drawable(month, settings.retention_timezone, now)
+    existing = picks_of(engine, [month])
+    if existing:
+        logger.info("coaching %s already drawn: %d pick(s), unchanged", month, len(existing))
+        return Draw(month, tuple(existing), already_drawn=True)
+    secret = load_secret(settings.policy_secret, settings.keys_dir)
+    candidates = _eligible(engine, settings, month, now)
+    rows = [
+        dict(month=month, employee_id=employee, call_id=(chosen := choose(secret, month, employee, calls)),
+             call_start=calls[chosen], candidates=len(calls), candidates_sha256=candidates_digest(calls),
+             algorithm=ALGORITHM, drawn_at=now, drawn_by=actor.user_id)
+        for employee, calls in candidates.items()
+    ]
+    with audit.transaction(engine) as conn:
+        if conn.execute(sa.select(sa.func.count()).select_from(coaching_picks)
+                        .where(coaching_picks.c.month == month)).scalar_one():
+            raced = True  # another draw of this month committed first: keep its picks
+        else:
+            raced = False
+            if rows:
+                conn.execute(sa.insert(coaching_picks), rows)
+            audit.record(conn, actor, "coaching.drawn", f"coaching:{month}",
+                         {"employees": len(rows), "picks": len(rows), "algorithm": ALGORITHM,
+                          "candidates": sum(r["candidates"] for r in rows)}, at=now)
+    picks = picks_of(engine, [month])
+    if not raced:
+        logger.info("coaching %s drawn: %d employee(s), %d candidate call(s)", month, len(rows),
+                    sum(r["candidates"] for r in rows))
+    return Draw(month, tuple(picks), already_drawn=raced)
+
+
+def picks_of(engine: Engine, months: Sequence[str]) -> list[Pick]:
+    """The stored picks of ``months``, by month and employee."""
+    for month in months:
+        check_month(month)
+    query = (sa.select(coaching_picks).where(coaching_picks.c.month.in_(list(months)))
+             .order_by(coaching_picks.c.month, coaching_picks.c.employee_id))
+    with engine.connect() as conn:
+        return [Pick(**row) for row in conn.execute(query).mappings()]
+
+
+def get_pick(engine: Engine, month: str, employee_id: str) -> Pick:
+    """The pick of one employee and month.
+
+    Raises:
+        PolicyError: no such pick.
+    """
+    check_month(month)
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(coaching_picks).where(
+            coaching_picks.c.month == month, coaching_picks.c.employee_id == employee_id)).mappings().first()
+    if row is None:
+        raise PolicyError(
+            f"no coaching pick for employee {employee_id} in {month}: draw the month first "
+            f"(callscribe coaching draw --month {month}) or check the employee id (callscribe coaching list)"
+        )
+    return Pick(**row)
+
+
+# --- sessions -----------------------------------------------------------------------------------
+
+
+def log_session(engine: Engine, month: str, employee_id: str, coach: access.User,
+                held_at: datetime | None = None, now: datetime | None = None) -> Session:
+    """Record a coaching session about a pick, with its audit entry in the same transaction.
+
+    Args:
+        coach: who held it (authorised for ``coaching.session`` by the caller).
+        held_at: when it was held (timezone-aware); default ``now``.
+
+    Raises:
+        PolicyError: no pick for this employee and month, or a session time before the draw or
+            in the future.
+    """
+    now = now or datetime.now(UTC)
+    held_at = held_at or now
+    if held_at.tzinfo is None:
+        raise PolicyError("held_at needs a UTC offset, e.g. 2026-11-12T14:00:00+01:00")
+    pick = get_pick(engine, month, employee_id)
+    if held_at < pick.drawn_at:
+        raise PolicyError(f"the session time is before {month} was drawn ({pick.drawn_at.isoformat()}): check --held-at")
+    if held_at > now:
+        raise PolicyError("the session time lies in the future: log a session once it has been held")
+    session = Session(uuid.uuid4().hex, month, employee_id, pick.call_id, coach.user_id, held_at, now)
+    with audit.transaction(engine) as conn:
+        conn.execute(sa.insert(coaching_sessions).values(
+            session_id=session.session_id, month=month, employee_id=employee_id, call_id=pick.call_id,
+            coach=coach.user_id, held_at=held_at, created_at=now))
+        audit.record(conn, coach, "coaching.session", session.session_id,
+                     {"month": month, "employee": employee_id, "call": pick.call_id}, at=now)
+    logger.info("coaching session %s logged for %s %s", session.session_id, month, employee_id)
+    return session
+
+
+def sessions_of(engine: Engine, months: Sequence[str]) -> list[Session]:
+    """The sessions logged about picks of ``months``, oldest first."""
+    query = (sa.select(coaching_sessions).where(coaching_sessions.c.month.in_(list(months)))
+             .order_by(coaching_sessions.c.held_at, coaching_sessions.c.session_id))
+    with engine.connect() as conn:
+        return [Session(**row) for row in conn.execute(query).mappings()]
+
+
+# --- the quarter overview -----------------------------------------------------------------------
+
+
+def transcript_state(settings: Settings, call_state: str | None, call_id: str) -> str:
+    """Where a pick's transcript stands: ``coaching.md``, or else the recording's state, or ``expired``."""
+    if call_state is None:
+        return "expired"
+    if (transcripts.transcript_dir(settings.transcripts_dir, call_id) / COACHING_NAME).is_file():
+        return "coaching.md"
+    return call_state
+
+
+def quarter_overview(engine: Engine, settings: Settings, quarter: str) -> list[dict]:
+    """The picks of a quarter's three months: ids, call date, expiry, transcript state, sessions.
+
+    Raises:
+        PolicyError: a malformed quarter.
+    """
+    months = quarter_months(quarter)
+    picks = picks_of(engine, months)
+    held: dict[tuple[str, str], int] = {}
+    for session in sessions_of(engine, months):
+        held[(session.month, session.employee_id)] = held.get((session.month, session.employee_id), 0) + 1
+    states = catalogue.recording_values(engine, [p.call_id for p in picks], catalogue.recordings.c.state)
+    zone = ZoneInfo(settings.retention_timezone)
+    return [
+        {
+            "month": p.month,
+            "employee_id": p.employee_id,
+            "call_id": p.call_id,
+            "call_date": p.call_start.astimezone(zone).date().isoformat(),
+            "expires_at": expires_at(p.call_start, settings.retention_days, settings.retention_timezone).isoformat(),
+            "transcript": transcript_state(settings, states.get(p.call_id), p.call_id),
+            "sessions": held.get((p.month, p.employee_id), 0),
+        }
+        for p in picks
+    ]
+
+
+# --- employees and their names ------------------------------------------------------------------
+
+
+def set_employee_name(engine: Engine, employee_id: str, name: str, actor: access.User) -> None:
+    """Put an employee's name on file (for coaching transcripts); audited without the name.
+
+    Raises:
+        PolicyError: a malformed employee id or an empty or over-long name.
+    """
+    if not _EMPLOYEE_ID.fullmatch(employee_id or ""):
+        raise PolicyError("an employee id is 1-64 letters, digits, '.', '_' or '-', as in the call metadata (e.g. MW-017)")
+    name = " ".join((name or "").split())
+    if not name or len(name) > EMPLOYEE_NAME_MAX:
+        raise PolicyError(f"give the employee's name as it is spoken in calls (1-{EMPLOYEE_NAME_MAX} characters)")
+    now = datetime.now(UTC)
+    with audit.transaction(engine) as conn:
+        existing = conn.execute(sa.select(employee_names.c.employee_id)
+                                .where(employee_names.c.employee_id == employee_id)).first()
+        if existing is None:
+            conn.execute(sa.insert(employee_names).values(employee_id=employee_id, name=name, set_at=now,
+                                                          set_by=actor.user_id))
+        else:
+            conn.execute(sa.update(employee_names).where(employee_names.c.employee_id == employee_id)
+                         .values(name=name, set_at=now, set_by=actor.user_id))
+        audit.record(conn, actor, "employee.name_set", employee_id, {"replaced": existing is not None}, at=now)
+    logger.info("name on file for employee %s", employee_id)
+
+
+def employee_name(engine: Engine, employee_id: str) -> str | None:
+    """The name on file for an employee, or None. Personal data: never log it."""
+    with engine.connect() as conn:
+        return conn.execute(sa.select(employee_names.c.name)
+                            .where(employee_names.c.employee_id == employee_id)).scalar_one_or_none()
+
+
+def list_employees(engine: Engine) -> list[EmployeeSummary]:
+    """Employee ids of the recordings catalogue with their number of calls and whether a name is on file."""
+    rec = catalogue.recordings
+    with engine.connect() as conn:
+        counts = conn.execute(sa.select(rec.c.employee_id, sa.func.count()).group_by(rec.c.employee_id)
+                              .order_by(rec.c.employee_id)).all()
+        named = set(conn.execute(sa.select(employee_names.c.employee_id)).scalars())
+    return [EmployeeSummary(employee, count, employee in named) for employee, count in counts]
+
+
+# --- the coaching transcript --------------------------------------------------------------------
+
+
+def write_coaching_transcript(engine: Engine, settings: Settings, call_id: str, employee_id: str) -> Path:
+    """Write ``transcripts/<call_id>/coaching.md``: the call redacted, the employee's own name kept
+    visible when ``coaching_show_employee_name`` is on and a name is on file.
+
+    Without a kept name it is the customer transcript (``transcript.md``) as it stands. Everything
+    else, the customer's name first of all, stays redacted.
+
+    Returns:
+        The path written.
+
+    Raises:
+        StoreError: the encrypted raw transcript is missing or cannot be decrypted.
+        RecordingNotFoundError: the call is no longer in the catalogue.
+    """
+    from callscribe.pipeline import process  # the redactor (Presidio, spaCy) loads only when needed
+
+    recording = catalogue.get_recording(engine, call_id)
+    folder = transcripts.transcript_dir(settings.transcripts_dir, call_id)
+    name = employee_name(engine, employee_id) if settings.coaching_show_employee_name else None
+    target = folder / COACHING_NAME
+    if not name and (folder / transcripts.TEXT_NAME).is_file():
+        atomic.write_text(target, (folder / transcripts.TEXT_NAME).read_text(encoding="utf-8"))
+        return target
+    transcript = transcripts.read_raw(folder, transcripts.load_key(settings.transcript_key, settings.keys_dir))
+    redacted = process.redact_transcript(transcript, settings, keep_names=(name,) if name else ())
+    atomic.write_text(target, transcripts.render_markdown(call_id, recording.call_start, redacted))
+    logger.info("coaching transcript of %s written (employee name %s)", call_id, "kept" if name else "redacted")
+    return target

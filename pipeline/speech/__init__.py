@@ -1,0 +1,1 @@
+"""Speech: decode and check audio files, provision Whisper models, transcribe per channel."""

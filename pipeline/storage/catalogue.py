@@ -1,0 +1,505 @@
+"""The recordings catalogue: what the call-centre database keeps about each call, in SQLite by
+default and any SQLAlchemy database (PostgreSQL) by URL.
+
+``ingest`` imports a folder of recordings with a metadata CSV all or nothing: every row is checked
+first, the audio is copied into the managed store, and the rows are written in one transaction.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from functools import lru_cache
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from callscribe.pipeline.storage.schema import EXPIRY_INDEX, UTCDateTime, metadata, recordings, tombstones
+from callscribe.pipeline import atomic
+from callscribe.pipeline.speech.audio import probe
+from callscribe.pipeline.errors import AudioError, IngestError, RecordingNotFoundError, StoreError
+from callscribe.pipeline.types import Recording
+
+logger = logging.getLogger(__name__)
+
+REQUIRED_COLUMNS = ("call_id", "call_start", "employee_id", "caller_number", "direction", "file")
+OPTIONAL_COLUMNS = ("duration_s", "channel_layout")
+DIRECTIONS = ("inbound", "outbound")
+CHANNEL_LAYOUTS = ("mono", "stereo")
+AUDIO_SUFFIXES = (".wav", ".flac", ".mp3", ".ogg", ".opus", ".m4a")
+STATES = ("ingested", "processing", "transcribed", "failed", "expiring")
+TOMBSTONE_BATCH = 1000
+_CALL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+_EMPLOYEE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+_PHONE = re.compile(r"\+?[0-9][0-9 ()./-]{4,22}[0-9]")
+
+
+@lru_cache(maxsize=4)
+def get_engine(url: str) -> Engine:
+    """An engine for the catalogue at ``url``, tables created if missing."""
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(url, future=True)
+    if engine.dialect.name == "sqlite":
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+    metadata.create_all(engine)
+    EXPIRY_INDEX.create(engine, checkfirst=True)  # catalogues made before the retention flow
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    # Deleted rows (tombstoned recordings: phone numbers, employee ids) are overwritten with zeros
+    # instead of lingering in free pages of the database file.
+    cursor.execute("PRAGMA secure_delete=ON")
+    cursor.close()
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """Counts only: safe to print and log."""
+
+    added: int
+    unchanged: int
+
+
+@dataclass(frozen=True)
+class _Row:
+    line: int
+    call_id: str
+    call_start: datetime
+    employee_id: str
+    caller_number: str
+    direction: str
+    source: Path
+    duration: float | None
+    channel_layout: str | None
+
+
+def ingest(engine: Engine, folder: Path, metadata_csv: Path, audio_dir: Path) -> IngestResult:
+    """Import recordings listed in ``metadata_csv`` (files relative to ``folder``) all or nothing.
+
+    Re-ingesting the same files is a no-op; a known call id with different audio is an error.
+
+    Raises:
+        IngestError: listing every bad row; nothing was imported.
+    """
+    rows, problems = _read_metadata(folder, metadata_csv)
+    hashes = {row.call_id: file_sha256(row.source) for row in rows}
+    with engine.connect() as conn:
+        known = {
+            r.call_id: r.sha256
+            for r in conn.execute(
+                sa.select(recordings.c.call_id, recordings.c.sha256).where(
+                    recordings.c.call_id.in_(list(hashes))
+                )
+            )
+        }
+        expired = set(
+            conn.execute(sa.select(tombstones.c.call_id).where(tombstones.c.call_id.in_(list(hashes)))).scalars()
+        )
+    seen_hashes: dict[str, int] = {}
+    for row in rows:
+        if row.call_id in expired:
+            problems.append(
+                f"row {row.line}: call_id {row.call_id} has expired and was deleted (retention); it cannot be ingested again"
+            )
+        digest = hashes[row.call_id]
+        if digest in seen_hashes:
+            problems.append(f"row {row.line}: same audio as row {seen_hashes[digest]} (duplicate file)")
+        seen_hashes.setdefault(digest, row.line)
+        if row.call_id in known and known[row.call_id] != digest:
+            problems.append(
+                f"row {row.line}: call_id {row.call_id} is already in the catalogue with different audio"
+            )
+    if problems:
+        raise IngestError(f"{metadata_csv}: {len(problems)} problem(s); nothing was imported", problems)
+
+    new_rows = [row for row in rows if row.call_id not in known]
+    written: list[Path] = []
+    now = datetime.now(UTC)
+    try:
+        values = []
+        for row in new_rows:
+            target = audio_dir / f"{row.call_id}{row.source.suffix.lower()}"
+            if not (target.is_file() and file_sha256(target) == hashes[row.call_id]):
+                atomic.copy_file(row.source, target, mode=0o600)
+                written.append(target)
+            info = _probe_or_none(target)
+            values.append(
+                dict(
+                    call_id=row.call_id,
+                    call_start=row.call_start,
+                    duration_s=row.duration if row.duration is not None else (info.duration if info else None),
+                    employee_id=row.employee_id,
+                    caller_number=row.caller_number,
+                    direction=row.direction,
+                    audio_path=str(target.relative_to(audio_dir.parent)),
+                    sha256=hashes[row.call_id],
+                    channel_layout=row.channel_layout or (info.channel_layout if info else "unknown"),
+                    state="ingested",
+                    ingested_at=now,
+                )
+            )
+        if values:
+            with engine.begin() as conn:
+                conn.execute(sa.insert(recordings), values)
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    logger.info("ingested %d recording(s), %d unchanged", len(new_rows), len(rows) - len(new_rows))
+    return IngestResult(added=len(new_rows), unchanged=len(rows) - len(new_rows))
+
+
+def _read_metadata(folder: Path, metadata_csv: Path) -> tuple[list[_Row], list[str]]:
+    try:
+        handle = open(metadata_csv, newline="", encoding="utf-8-sig")
+    except OSError as err:
+        raise IngestError(f"{metadata_csv}: cannot open the metadata CSV", [str(err.strerror)]) from err
+    with handle:
+        reader = csv.DictReader(handle)
+        columns = reader.fieldnames or []
+        unknown = [c for c in columns if c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
+        missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+        if unknown or missing:
+            problems = [f"header: unknown column {c!r}" for c in unknown]
+            problems += [f"header: missing column {c!r}" for c in missing]
+            problems.append(
+                f"header: required columns are {', '.join(REQUIRED_COLUMNS)}; optional: {', '.join(OPTIONAL_COLUMNS)}"
+            )
+            raise IngestError(f"{metadata_csv}: bad header; nothing was imported", problems)
+        rows: list[_Row] = []
+        problems: list[str] = []
+        first_line: dict[str, int] = {}
+        files: dict[Path, int] = {}
+        for line, record in enumerate(reader, start=2):
+            row, row_problems = _parse_row(line, record, folder)
+            problems += row_problems
+            if row is None:
+                continue
+            if row.call_id in first_line:
+                problems.append(f"row {line}: duplicate call_id {row.call_id} (first in row {first_line[row.call_id]})")
+                continue
+            if row.source in files:
+                problems.append(f"row {line}: file {row.source.name} is also listed in row {files[row.source]}")
+                continue
+            first_line[row.call_id] = line
+            files[row.source] = line
+            rows.append(row)
+    if not rows and not problems:
+        problems.append("the CSV lists no recordings")
+    return rows, problems
+
+
+def _parse_row(line: int, record: dict, folder: Path) -> tuple[_Row | None, list[str]]:
+    problems = []
+    if None in record:
+        return None, [f"row {line}: more fields than header columns"]
+    value = {k: (v or "").strip() for k, v in record.items()}
+    call_id = value["call_id"]
+    if not _CALL_ID.fullmatch(call_id):
+        problems.append(f"row {line}: call_id must be 1-64 letters, digits, '.', '_' or '-'")
+    call_start = None
+    try:
+        call_start = datetime.fromisoformat(value["call_start"])
+        if call_start.tzinfo is None:
+            problems.append(f"row {line}: call_start has no UTC offset; write e.g. 2026-11-24T09:14:03+01:00")
+            call_start = None
+    except ValueError:
+        problems.append(f"row {line}: call_start is not an ISO 8601 timestamp like 2026-11-24T09:14:03+01:00")
+    if not _EMPLOYEE_ID.fullmatch(value["employee_id"]):
+        problems.append(f"row {line}: employee_id must be 1-64 letters, digits, '.', '_' or '-'")
+    if not _PHONE.fullmatch(value["caller_number"]):
+        problems.append(f"row {line}: caller_number is not a phone number (digits, spaces, '+', '-' only)")
+    if value["direction"] not in DIRECTIONS:
+        problems.append(f"row {line}: direction must be one of {', '.join(DIRECTIONS)}")
+    duration = None
+    if value.get("duration_s"):
+        try:
+            duration = float(value["duration_s"])
+            if duration < 0:
+                raise ValueError
+        except ValueError:
+            problems.append(f"row {line}: duration_s must be a non-negative number of seconds")
+    layout = value.get("channel_layout") or None
+    if layout is not None and layout not in CHANNEL_LAYOUTS:
+        problems.append(f"row {line}: channel_layout must be one of {', '.join(CHANNEL_LAYOUTS)} or empty")
+    source = None
+    if not value["file"]:
+        problems.append(f"row {line}: file is empty")
+    else:
+        source = (folder / value["file"]).resolve()
+        if not source.is_file():
+            problems.append(f"row {line}: file {value['file']} not found in {folder}")
+        elif source.suffix.lower() not in AUDIO_SUFFIXES:
+            problems.append(f"row {line}: file {value['file']} is not {', '.join(AUDIO_SUFFIXES)} audio")
+    if problems:
+        return None, problems
+    return (
+        _Row(line, call_id, call_start, value["employee_id"], value["caller_number"], value["direction"],
+             source, duration, layout),
+        [],
+    )
+
+
+def _probe_or_none(path: Path):
+    try:
+        return probe(path)
+    except AudioError:
+        return None
+
+
+def file_sha256(path: Path) -> str:
+    """The sha256 of a file, read in 1 MiB chunks (a long call recording is not loaded whole)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def verified_audio(home: Path, recording: Recording) -> Path:
+    """The recording's audio in the store, checked to be there and unchanged since ingest.
+
+    Raises:
+        StoreError: the file is missing or its sha256 differs from the catalogue's.
+    """
+    path = home / recording.audio_path
+    if not path.is_file():
+        raise StoreError(f"audio of recording {recording.call_id} is missing from the store ({recording.audio_path})")
+    if file_sha256(path) != recording.sha256:
+        raise StoreError(f"audio of recording {recording.call_id} changed since ingest (sha256 mismatch)")
+    return path
+
+
+def get_recording(engine: Engine, call_id: str) -> Recording:
+    """One catalogue row.
+
+    Raises:
+        RecordingNotFoundError: no such call id.
+    """
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(recordings).where(recordings.c.call_id == call_id)).mappings().first()
+    if row is None:
+        raise RecordingNotFoundError(
+            f"recording {call_id} is not in the catalogue; `callscribe recordings` lists the known ids"
+        )
+    return _to_recording(row)
+
+
+def list_recordings(engine: Engine, states: Iterable[str] | None = None) -> Iterator[Recording]:
+    """All recordings ordered by call start, optionally only those in ``states``."""
+    query = sa.select(recordings).order_by(recordings.c.call_start, recordings.c.call_id)
+    if states is not None:
+        query = query.where(recordings.c.state.in_(list(states)))
+    with engine.connect() as conn:
+        for row in conn.execute(query).mappings():
+            yield _to_recording(row)
+
+
+def set_state(engine: Engine, call_id: str, state: str, failure_reason: str | None = None) -> None:
+    """Move a recording to ``state``; ``failure_reason`` is kept only for ``failed``."""
+    if state not in STATES:
+        raise ValueError(f"unknown state {state!r}; valid: {', '.join(STATES)}")
+    values = {"state": state, "failure_reason": failure_reason if state == "failed" else None}
+    if state in ("transcribed", "failed"):
+        values["processed_at"] = datetime.now(UTC)
+    with engine.begin() as conn:
+        result = conn.execute(sa.update(recordings).where(recordings.c.call_id == call_id).values(**values))
+    if result.rowcount == 0:
+        raise RecordingNotFoundError(f"recording {call_id} is not in the catalogue")
+
+
+def _to_recording(row) -> Recording:
+    return Recording(
+        call_id=row["call_id"],
+        call_start=row["call_start"],
+        duration=row["duration_s"],
+        employee_id=row["employee_id"],
+        caller_number=row["caller_number"],
+        direction=row["direction"],
+        audio_path=row["audio_path"],
+        sha256=row["sha256"],
+        channel_layout=row["channel_layout"],
+        state=row["state"],
+        failure_reason=row["failure_reason"],
+        processed_at=row["processed_at"],
+    )
+
+
+# --- retention: batched reads, the "expiring" mark and tombstones -------------------------------
+
+
+@dataclass(frozen=True)
+class ExpiryCandidate:
+    """What the retention flow needs of a row: no phone number, no employee."""
+
+    call_id: str
+    call_start: datetime
+    audio_path: str
+    state: str
+
+
+@dataclass(frozen=True)
+class Tombstone:
+    """What remains of an expired recording: id, call date and what was deleted (kinds, counts)."""
+
+    call_id: str
+    call_date: date
+    expired_at: datetime
+    deleted_at: datetime
+    files_deleted: int
+    bytes_deleted: int
+    deleted: tuple[str, ...]
+    resumed: bool
+
+
+def iter_expiry_batches(
+    engine: Engine,
+    *,
+    call_start_before: datetime | None = None,
+    state: str | None = None,
+    batch_size: int = TOMBSTONE_BATCH,
+) -> Iterator[list[ExpiryCandidate]]:
+    """Rows in (call_start, call_id) order, ``batch_size`` at a time, one short query per batch.
+
+    A keyset (the last row's call start and id) starts each batch, so rows deleted or changed
+    between batches do not shift the walk, and no read transaction stays open while files are
+    deleted.
+    """
+    key = sa.tuple_(recordings.c.call_start, recordings.c.call_id)
+    query = sa.select(
+        recordings.c.call_id, recordings.c.call_start, recordings.c.audio_path, recordings.c.state
+    ).order_by(recordings.c.call_start, recordings.c.call_id).limit(batch_size)
+    if call_start_before is not None:
+        query = query.where(recordings.c.call_start <= call_start_before)
+    if state is not None:
+        query = query.where(recordings.c.state == state)
+    last = None
+    while True:
+        page = query if last is None else query.where(key > sa.tuple_(*last))
+        with engine.connect() as conn:
+            batch = [ExpiryCandidate(r.call_id, r.call_start, r.audio_path, r.state) for r in conn.execute(page)]
+        if not batch:
+            return
+        yield batch
+        if len(batch) < batch_size:
+            return
+        last = (_bind_utc(batch[-1].call_start), batch[-1].call_id)
+
+
+def expiry_candidates_of(engine: Engine, call_ids: Iterable[str]) -> list[ExpiryCandidate]:
+    """The rows of ``call_ids`` that are still catalogued, in (call_start, call_id) order."""
+    columns = (recordings.c.call_id, recordings.c.call_start, recordings.c.audio_path, recordings.c.state)
+    found = [ExpiryCandidate(*row) for row in _select_in(engine, columns, recordings.c.call_id, call_ids)]
+    return sorted(found, key=lambda row: (row.call_start, row.call_id))
+
+
+def next_yearly_id(conn, column, prefix: str, now: datetime, timezone: str) -> str:
+    """The next id ``<prefix>-<year>-<number>`` (``K-2026-0001``) numbered per local year in ``timezone``.
+
+    Two writers can compute the same id; the primary key makes the second insert fail, and the
+    caller retries.
+    """
+    from zoneinfo import ZoneInfo
+
+    stem = f"{prefix}-{now.astimezone(ZoneInfo(timezone)).year}-"
+    last = conn.execute(sa.select(column).where(column.like(stem + "%")).order_by(
+        sa.func.length(column).desc(), column.desc()).limit(1)).scalar()
+    number = int(last.removeprefix(stem)) + 1 if last else 1
+    return f"{stem}{number:04d}"
+
+
+def _bind_utc(value: datetime):
+    return sa.literal(value, UTCDateTime)
+
+
+def mark_expiring(engine: Engine, call_ids: Iterable[str]) -> None:
+    """Mark rows ``expiring`` in one transaction, before any of their files is deleted."""
+    ids = list(call_ids)
+    if ids:
+        with engine.begin() as conn:
+            conn.execute(sa.update(recordings).where(recordings.c.call_id.in_(ids)).values(state="expiring"))
+
+
+def write_tombstones(engine: Engine, entries: Iterable[Tombstone]) -> None:
+    """Replace recordings by their tombstones in one transaction (insert tombstone, delete row)."""
+    entries = list(entries)
+    if not entries:
+        return
+    with engine.begin() as conn:
+        ids = [e.call_id for e in entries]
+        already = set(conn.execute(sa.select(tombstones.c.call_id).where(tombstones.c.call_id.in_(ids))).scalars())
+        rows = [
+            dict(call_id=e.call_id, call_date=e.call_date, expired_at=e.expired_at, deleted_at=e.deleted_at,
+                 files_deleted=e.files_deleted, bytes_deleted=e.bytes_deleted, deleted=",".join(e.deleted),
+                 resumed=e.resumed)
+            for e in entries if e.call_id not in already
+        ]
+        if rows:
+            conn.execute(sa.insert(tombstones), rows)
+        conn.execute(sa.delete(recordings).where(recordings.c.call_id.in_(ids)))
+
+
+def get_tombstone(engine: Engine, call_id: str) -> Tombstone | None:
+    """The tombstone of an expired recording, or None."""
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(tombstones).where(tombstones.c.call_id == call_id)).mappings().first()
+    if row is None:
+        return None
+    return Tombstone(
+        call_id=row["call_id"], call_date=row["call_date"], expired_at=row["expired_at"],
+        deleted_at=row["deleted_at"], files_deleted=row["files_deleted"], bytes_deleted=row["bytes_deleted"],
+        deleted=tuple(k for k in row["deleted"].split(",") if k), resumed=row["resumed"],
+    )
+
+
+def live_call_ids(engine: Engine, call_ids: Iterable[str]) -> set[str]:
+    """Those of ``call_ids`` that have a catalogue row."""
+    return _existing(engine, recordings.c.call_id, call_ids)
+
+
+def tombstoned_call_ids(engine: Engine, call_ids: Iterable[str]) -> set[str]:
+    """Those of ``call_ids`` that have a tombstone."""
+    return _existing(engine, tombstones.c.call_id, call_ids)
+
+
+def recording_values(engine: Engine, call_ids: Iterable[str], column) -> dict:
+    """``column`` (e.g. ``recordings.c.audio_path``) of those of ``call_ids`` that have a row, by call id."""
+    return dict(_select_in(engine, (recordings.c.call_id, column), recordings.c.call_id, call_ids))
+
+
+def _existing(engine: Engine, column, values: Iterable[str]) -> set[str]:
+    return {row[0] for row in _select_in(engine, (column,), column, values)}
+
+
+def _select_in(engine: Engine, columns, key, values: Iterable[str]) -> list:
+    """Rows of ``columns`` whose ``key`` is one of ``values``, asked :data:`TOMBSTONE_BATCH` values
+    at a time (SQLite caps the bound parameters of one statement)."""
+    values = list(dict.fromkeys(values))
+    rows: list = []
+    with engine.connect() as conn:
+        for start in range(0, len(values), TOMBSTONE_BATCH):
+            rows += conn.execute(sa.select(*columns).where(key.in_(values[start:start + TOMBSTONE_BATCH]))).all()
+    return rows
+
+
+def oldest_recording(engine: Engine) -> ExpiryCandidate | None:
+    """The recording with the earliest call start that is not being expired."""
+    with engine.connect() as conn:
+        row = conn.execute(
+            sa.select(recordings.c.call_id, recordings.c.call_start, recordings.c.audio_path, recordings.c.state)
+            .where(recordings.c.state != "expiring")
+            .order_by(recordings.c.call_start, recordings.c.call_id).limit(1)
+        ).first()
+    return None if row is None else ExpiryCandidate(row.call_id, row.call_start, row.audio_path, row.state)

@@ -1,0 +1,166 @@
+"""The managed store under the home folder: audio, encrypted raw transcripts, redacted outputs.
+
+Unredacted transcripts never rest on disk in plain text: they are encrypted with Fernet
+(AES-128-CBC + HMAC-SHA256) under a key from the settings, so the transcribe and redact steps
+can run as separate, retryable tasks and a better redaction engine can re-run later without
+transcribing again. Redacted outputs are plain JSON and Markdown.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import os
+from datetime import datetime
+from pathlib import Path
+
+from cryptography.fernet import Fernet, InvalidToken
+
+from callscribe.pipeline import atomic
+from callscribe.pipeline.errors import ConfigurationError, StoreError
+from callscribe.pipeline.types import ModelInfo, RedactedTranscript, Segment, Transcript, TranscriptionOptions, Word
+
+logger = logging.getLogger(__name__)
+
+RAW_NAME = "raw.json.enc"
+REDACTED_NAME = "redacted.json"
+TEXT_NAME = "transcript.md"
+_KEY_FILE = "transcript.key"
+TAG_EXPLANATION = (
+    "Persoonsgegevens (namen, telefoonnummers, e-mailadressen, rekeningnummers, postcodes en "
+    "dergelijke) zijn vervangen door labels zoals [PERSOON-1] of [TELEFOONNUMMER-1]. Hetzelfde "
+    "label staat steeds voor dezelfde persoon of hetzelfde gegeven."
+)
+
+
+def transcript_dir(transcripts_dir: Path, call_id: str) -> Path:
+    return transcripts_dir / call_id
+
+
+def load_key(configured: str | None, keys_dir: Path) -> bytes:
+    """The Fernet key: the configured one, else a key file in ``keys_dir`` (created once, mode 0600)."""
+    if configured:
+        key = configured.encode("ascii")
+        try:
+            Fernet(key)
+        except ValueError as err:
+            raise ConfigurationError(
+                "CALLSCRIBE_TRANSCRIPT_KEY is not a Fernet key: make one with "
+                "`python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'`"
+            ) from err
+        return key
+    path = keys_dir / _KEY_FILE
+    if not path.is_file():
+        keys_dir.mkdir(parents=True, exist_ok=True)
+        os.chmod(keys_dir, 0o700)
+        atomic.write_bytes(path, Fernet.generate_key(), mode=0o600)
+        logger.info("created transcript key file %s", path)
+    return path.read_bytes().strip()
+
+
+def write_raw(folder: Path, transcript: Transcript, key: bytes) -> Path:
+    """Encrypt and store an unredacted transcript; returns its path."""
+    payload = json.dumps(dataclasses.asdict(transcript), ensure_ascii=False).encode("utf-8")
+    path = folder / RAW_NAME
+    atomic.write_bytes(path, Fernet(key).encrypt(payload), mode=0o600)
+    return path
+
+
+def read_raw(folder: Path, key: bytes) -> Transcript:
+    """Decrypt a stored unredacted transcript.
+
+    Raises:
+        StoreError: missing, or encrypted under another key.
+    """
+    path = folder / RAW_NAME
+    try:
+        token = path.read_bytes()
+    except FileNotFoundError as err:
+        raise StoreError(f"{path} is missing: transcribe the recording again") from err
+    try:
+        data = json.loads(Fernet(key).decrypt(token))
+    except InvalidToken as err:
+        raise StoreError(
+            f"{path} cannot be decrypted with the configured key (CALLSCRIBE_TRANSCRIPT_KEY or "
+            "<home>/keys/transcript.key changed): restore the key or transcribe again"
+        ) from err
+    segments = tuple(
+        Segment(**{**s, "words": tuple(Word(**w) for w in s["words"])}) for s in data.pop("segments")
+    )
+    return Transcript(
+        segments=segments,
+        model=ModelInfo(**data.pop("model")),
+        options=TranscriptionOptions(**data.pop("options")),
+        speakers=tuple(data.pop("speakers")),
+        **data,
+    )
+
+
+def write_redacted(
+    folder: Path,
+    call_id: str,
+    call_start: datetime,
+    transcript: Transcript,
+    redacted: RedactedTranscript,
+    purpose: str,
+) -> tuple[Path, Path]:
+    """Write the redacted JSON and the readable Markdown transcript; returns both paths."""
+    document = {
+        "recording_id": call_id,
+        "call_date": call_start.date().isoformat(),
+        "purpose": purpose,
+        "duration": round(transcript.duration, 2),
+        "channel_layout": transcript.channel_layout,
+        "speakers": list(transcript.speakers),
+        "transcription": {
+            "model": dataclasses.asdict(transcript.model),
+            "options": dataclasses.asdict(transcript.options),
+            "dropped_segments": transcript.dropped_segments,
+        },
+        "redaction": redacted.engine,
+        "entity_counts": redacted.entity_counts(),
+        "review_count": sum(e.review for seg in redacted.segments for e in seg.entities),
+        "segments": [
+            {
+                "speaker": seg.speaker,
+                "start": seg.start,
+                "end": seg.end,
+                "text": seg.text,
+                "entities": [
+                    {"start": e.start, "end": e.end, "type": e.type, "tag": e.tag, "score": e.score,
+                     "review": e.review}
+                    for e in seg.entities
+                ],
+            }
+            for seg in redacted.segments
+        ],
+    }
+    json_path = folder / REDACTED_NAME
+    text_path = folder / TEXT_NAME
+    atomic.write_text(json_path, json.dumps(document, ensure_ascii=False, indent=1) + "\n")
+    atomic.write_text(text_path, render_markdown(call_id, call_start, redacted))
+    return json_path, text_path
+
+
+def render_markdown(call_id: str, call_start: datetime, redacted: RedactedTranscript) -> str:
+    """A readable transcript for a customer or coach: date, speaker labels, times, redacted text."""
+    lines = [
+        f"# Transcript van gesprek {call_id}",
+        "",
+        f"Datum: {call_start.date().isoformat()}",
+        "",
+        f"_{TAG_EXPLANATION}_",
+        "",
+    ]
+    for seg in redacted.segments:
+        stamp = clock(seg.start) if seg.start is not None else "--:--"
+        lines.append(f"**[{stamp}] {seg.speaker.capitalize()}:** {seg.text}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def clock(seconds: float) -> str:
+    """``hh:mm:ss`` of a time in seconds from the start of the call."""
+    whole = int(seconds)
+    return f"{whole // 3600:02d}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
