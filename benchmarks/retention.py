@@ -68,8 +68,8 @@ def child(home: Path, dry_run: bool, trace: bool) -> None:
     """One retention run; prints wall time, peak RSS and (with ``trace``) the tracemalloc peak."""
     import tracemalloc
 
-    from callscribe.pipeline.storage import catalogue
     from callscribe.pipeline.policy.retention import apply_retention
+    from callscribe.pipeline.storage import catalogue
 
     engine = catalogue.get_engine(f"sqlite:///{home / 'catalogue.sqlite'}")
     baseline_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -52,8 +52,8 @@ def main() -> None:
         writer.writerows(rows)
     audio_seconds = _audio_seconds(files)
 
-    from callscribe.pipeline.speech.model_cache import ensure_bundled_model
     from callscribe.pipeline.settings import get_settings
+    from callscribe.pipeline.speech.model_cache import ensure_bundled_model
 
     model_dir = ensure_bundled_model(get_settings().models_dir)
     callscribe = str(Path(sys.executable).parent / "callscribe")

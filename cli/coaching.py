@@ -9,8 +9,9 @@ from datetime import UTC, datetime
 import click
 
 from callscribe.cli.options import as_user, engine_of, fail, parse_timestamp, settings_or_exit
-from callscribe.pipeline.policy import access, coaching as library
 from callscribe.pipeline.errors import CallscribeError
+from callscribe.pipeline.policy import access
+from callscribe.pipeline.policy import coaching as library
 from callscribe.pipeline.policy.retention import expires_at
 
 

@@ -12,16 +12,15 @@ from pathlib import Path
 
 import click
 
-import callscribe.flows  # noqa: F401 - sets Prefect's offline defaults before prefect is imported
 from callscribe.cli.options import as_user, timestamp_with_offset
+from callscribe.flows import configure_prefect
 from callscribe.cli.options import fail as _fail
 from callscribe.cli.options import settings_or_exit as _settings
 from callscribe.pipeline import atomic, process
-from callscribe.pipeline.storage import catalogue
 from callscribe.pipeline.errors import CallscribeError
 from callscribe.pipeline.policy.retention import expires_at
 from callscribe.pipeline.settings import SAMPLES_DIR, Settings
-
+from callscribe.pipeline.storage import catalogue
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -30,6 +29,7 @@ def main() -> None:
 
     State lives under CALLSCRIBE_HOME (default ~/.callscribe); see the README for all settings.
     """
+    configure_prefect()  # commands that run a flow import Prefect later, with these defaults
 
 
 @main.command()

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from callscribe.pipeline.storage import catalogue
 from callscribe.pipeline.errors import CallscribeError
 from callscribe.pipeline.settings import Settings, get_settings
+from callscribe.pipeline.storage import catalogue
 
 
 def settings_or_exit(**overrides) -> Settings:

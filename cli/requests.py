@@ -10,8 +10,8 @@ from pathlib import Path
 import click
 
 from callscribe.cli.options import as_user, engine_of, fail, settings_or_exit, timestamp_with_offset
-from callscribe.pipeline.policy import complaints as library
 from callscribe.pipeline.errors import CallscribeError
+from callscribe.pipeline.policy import complaints as library
 
 _KIND_OPTIONS = {"transcript": "transcript", "listen-back": "listen_back"}
 

@@ -7,8 +7,8 @@ import json
 import click
 
 from callscribe.cli.options import as_user, engine_of, fail, settings_or_exit
-from callscribe.pipeline.policy import subjects as library
 from callscribe.pipeline.errors import CallscribeError
+from callscribe.pipeline.policy import subjects as library
 
 
 @click.group()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from callscribe.cli.options import as_user, engine_of, fail, settings_or_exit
-from callscribe.pipeline.policy import access
 from callscribe.pipeline.errors import CallscribeError
+from callscribe.pipeline.policy import access
 
 
 @click.group()

@@ -1,9 +1,7 @@
-"""Prefect flows over the pipeline library.
+"""Prefect flows over the callscribe library.
 
-Importing this package sets Prefect's defaults for running offline with no server configured:
-no analytics, state under the callscribe home folder, a generous start-up time for the temporary
-local server, and the pipeline's loggers captured into flow-run logs. Values already in the
-environment win.
+Importing this package changes nothing; an entry point (the ``callscribe`` command, ``python -m
+callscribe.flows.serve``, the tests) calls :func:`configure_prefect` before it imports Prefect.
 """
 
 import os
@@ -11,7 +9,12 @@ import os
 from callscribe.pipeline.settings import home_from_environment
 
 
-def _prefect_defaults() -> None:
+def configure_prefect() -> None:
+    """Set Prefect's defaults for running offline with no server configured: no analytics, state
+    under the callscribe home folder, a generous start-up time for the temporary local server, and
+    callscribe's loggers captured into flow-run logs. Values already in the environment win.
+
+    Call it before the first import of ``prefect`` (Prefect reads some settings at import)."""
     home = home_from_environment()
     defaults = {
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
@@ -27,5 +30,3 @@ def _prefect_defaults() -> None:
     for name, value in defaults.items():
         os.environ.setdefault(name, value)
 
-
-_prefect_defaults()

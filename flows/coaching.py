@@ -11,17 +11,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import callscribe.flows  # noqa: F401 - offline defaults before prefect is imported
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from callscribe.flows.transcribe import with_concurrency
-from callscribe.pipeline.policy import access, coaching
-from callscribe.pipeline.storage import catalogue, transcripts
 from callscribe.pipeline.errors import CallscribeError, ProcessingError
+from callscribe.pipeline.policy import access, coaching
 from callscribe.pipeline.policy.retention import expires_at
 from callscribe.pipeline.settings import get_settings
+from callscribe.pipeline.storage import catalogue, transcripts
 
 _task_options = dict(cache_policy=NO_CACHE, persist_result=False)
 

@@ -9,16 +9,14 @@ transcript text.
 
 from __future__ import annotations
 
-import callscribe.flows  # noqa: F401 - sets Prefect's offline defaults before prefect is imported
-
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from callscribe.flows.transcribe import transcribe_recordings
-from callscribe.pipeline.storage import catalogue
-from callscribe.pipeline.policy import complaints
 from callscribe.pipeline.errors import ProcessingError
+from callscribe.pipeline.policy import complaints
 from callscribe.pipeline.settings import get_settings
+from callscribe.pipeline.storage import catalogue
 
 _task_options = dict(cache_policy=NO_CACHE, persist_result=False)
 

@@ -15,9 +15,9 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from callscribe.pipeline.storage import catalogue
 from callscribe.pipeline.policy import outbox, retention
 from callscribe.pipeline.settings import get_settings
+from callscribe.pipeline.storage import catalogue
 
 # Flows whose runs name recordings (parameters, logs, artifacts).
 RECORDING_FLOWS = ("transcribe-recordings", "draw-coaching-sample", "release-request", "carry-out-subject-request")
@@ -50,7 +50,11 @@ def forget_prefect_runs(before: datetime, dry_run: bool) -> dict:
     reported, not raised."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import (
-        ArtifactFilter, ArtifactFilterFlowRunId, FlowFilter, FlowFilterName, FlowRunFilter,
+        ArtifactFilter,
+        ArtifactFilterFlowRunId,
+        FlowFilter,
+        FlowFilterName,
+        FlowRunFilter,
         FlowRunFilterExpectedStartTime,
     )
 
@@ -93,7 +97,10 @@ def forget_runs_of(call_ids: list[str]) -> int:
     early erasure leaves in Prefect what expiry leaves. Best effort, like :func:`forget_prefect_runs`."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import (
-        ArtifactFilter, ArtifactFilterFlowRunId, FlowFilter, FlowFilterName,
+        ArtifactFilter,
+        ArtifactFilterFlowRunId,
+        FlowFilter,
+        FlowFilterName,
     )
 
     wanted = set(call_ids)

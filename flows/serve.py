@@ -20,16 +20,19 @@
 
 from __future__ import annotations
 
-import callscribe.flows  # noqa: F401 - offline defaults before prefect is imported
-from prefect import serve
-from prefect.schedules import Cron
+from callscribe.flows import configure_prefect
 
-from callscribe.flows.coaching import draw_coaching_sample
-from callscribe.flows.release import release_request
-from callscribe.flows.retention import expire_recordings
-from callscribe.flows.subjects import carry_out_subject_request
-from callscribe.flows.transcribe import with_concurrency
-from callscribe.pipeline.settings import get_settings
+configure_prefect()  # this module is an entry point: Prefect's offline defaults before Prefect loads
+
+from prefect import serve  # noqa: E402
+from prefect.schedules import Cron  # noqa: E402
+
+from callscribe.flows.coaching import draw_coaching_sample  # noqa: E402
+from callscribe.flows.release import release_request  # noqa: E402
+from callscribe.flows.retention import expire_recordings  # noqa: E402
+from callscribe.flows.subjects import carry_out_subject_request  # noqa: E402
+from callscribe.flows.transcribe import with_concurrency  # noqa: E402
+from callscribe.pipeline.settings import get_settings  # noqa: E402
 
 RETENTION_CRON = "30 2 * * *"
 COACHING_CRON = "0 3 1 * *"

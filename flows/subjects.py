@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from prefect import flow, get_run_logger
 
-import callscribe.flows  # noqa: F401 - offline defaults before prefect runs
 from callscribe.flows.retention import forget_runs_of
 from callscribe.flows.transcribe import with_concurrency
-from callscribe.pipeline.storage import catalogue
 from callscribe.pipeline.policy import subjects
 from callscribe.pipeline.settings import get_settings
+from callscribe.pipeline.storage import catalogue
 
 
 @flow(name="carry-out-subject-request", persist_result=False)

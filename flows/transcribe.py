@@ -17,10 +17,10 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from sqlalchemy.exc import OperationalError
 
 from callscribe.flows import progress
-from callscribe.pipeline.storage import catalogue, transcripts
 from callscribe.pipeline import process
 from callscribe.pipeline.errors import CallscribeError, ConfigurationError, ProcessingError
 from callscribe.pipeline.settings import get_settings
+from callscribe.pipeline.storage import catalogue, transcripts
 
 PURPOSES = ("coaching", "quality", "access_request", "demo")
 STAGES = ("load", "transcribe", "redact", "store")

@@ -23,11 +23,10 @@ import sys
 import time
 from pathlib import Path
 
+import make_corpus
 import spacy
 from spacy.tokens import DocBin
 from spacy.training import Example
-
-import make_corpus
 
 HERE = Path(__file__).resolve().parent
 CONFIG = HERE / "config.cfg"

@@ -15,16 +15,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections import Counter
 from pathlib import Path
-
-import sys
 
 import spacy
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 from benchmarks.asr_style import asr_dialogue  # noqa: E402
+
 DEFAULT_DIALOGUES = HERE.parent.parent / "shared" / "eval" / "redaction-dev" / "dialogues.jsonl"
 GOLD_TO_LABEL = {"PERSON": "PER", "LOCATION": "LOC"}
 

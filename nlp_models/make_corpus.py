@@ -33,11 +33,10 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import names
 import spacy
 from faker import Faker
 from spacy.tokens import Doc, DocBin
-
-import names
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))

@@ -9,10 +9,10 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from callscribe.pipeline.speech import audio
 from callscribe.pipeline.errors import InputFormatError
-from callscribe.pipeline.speech.model_cache import resolve_model
 from callscribe.pipeline.settings import Settings
+from callscribe.pipeline.speech import audio
+from callscribe.pipeline.speech.model_cache import resolve_model
 from callscribe.pipeline.speech.transcription import transcribe_channels
 from callscribe.pipeline.types import ModelInfo, RedactedTranscript, Transcript, TranscriptionOptions
 

@@ -29,8 +29,8 @@ from __future__ import annotations
 import argparse
 import importlib
 import re
-from collections import Counter
 import unicodedata
+from collections import Counter
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent

@@ -17,6 +17,9 @@ def pytest_configure(config):
     import tempfile
 
     os.environ["CALLSCRIBE_HOME"] = tempfile.mkdtemp(prefix="callscribe-test-home-")
+    from callscribe.flows import configure_prefect
+
+    configure_prefect()  # before any test module imports a flow (and with it Prefect)
 
 
 @pytest.fixture(scope="session")
@@ -64,8 +67,8 @@ def sample_pii() -> dict[str, list[str]]:
 @pytest.fixture(scope="session")
 def prefect_harness():
     """A temporary Prefect API for the flow tests (one per session: it costs ~12 s)."""
-    import callscribe.flows  # noqa: F401 - offline defaults first
     from prefect.testing.utilities import prefect_test_harness
+
 
     with prefect_test_harness(server_startup_timeout=120):
         yield

@@ -4,9 +4,9 @@ import pytest
 from click.testing import CliRunner
 
 from callscribe.cli.main import main
+from callscribe.pipeline.errors import AccessDeniedError, PolicyError
 from callscribe.pipeline.policy import access, audit
 from callscribe.pipeline.storage import catalogue
-from callscribe.pipeline.errors import AccessDeniedError, PolicyError
 
 
 @pytest.fixture

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from callscribe.pipeline.speech import audio
 from callscribe.pipeline.errors import AudioError
+from callscribe.pipeline.speech import audio
 from tests.audio_files import corrupt, silence, tone, write_wav
 from tests.conftest import SAMPLES
 

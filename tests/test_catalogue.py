@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from callscribe.pipeline.storage import catalogue
 from callscribe.pipeline.errors import IngestError, RecordingNotFoundError
+from callscribe.pipeline.storage import catalogue
 from tests.conftest import SAMPLES
 
 HEADER = "call_id,call_start,employee_id,caller_number,direction,file\n"

@@ -12,9 +12,9 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
+from callscribe.pipeline.errors import PolicyError
 from callscribe.pipeline.policy import access, audit, coaching
 from callscribe.pipeline.storage import catalogue, transcripts
-from callscribe.pipeline.errors import PolicyError
 from callscribe.pipeline.types import ModelInfo, Segment, Transcript, TranscriptionOptions
 from tests.conftest import SAMPLES
 

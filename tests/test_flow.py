@@ -58,7 +58,12 @@ def _prefect_records(flow_run_id):
     """Everything Prefect stored about the run: logs, parameters, task runs, artifacts."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import (
-        ArtifactFilter, ArtifactFilterFlowRunId, FlowRunFilter, FlowRunFilterId, LogFilter, LogFilterFlowRunId,
+        ArtifactFilter,
+        ArtifactFilterFlowRunId,
+        FlowRunFilter,
+        FlowRunFilterId,
+        LogFilter,
+        LogFilterFlowRunId,
     )
     from prefect.logging.handlers import APILogHandler
 

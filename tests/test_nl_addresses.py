@@ -6,11 +6,11 @@ of ``redaction_rules/`` load and agree with each other."""
 
 import pytest
 
+from callscribe.pipeline.redaction.lexicon import load_word_list
 from callscribe.pipeline.redaction.nl.address import DutchAddressRecognizer
 from callscribe.pipeline.redaction.nl.url import DutchUrlRecognizer
-from callscribe.pipeline.redaction.lexicon import load_word_list
-from tests.paths import REPO_ROOT
 from tests import golden_cases
+from tests.paths import REPO_ROOT
 
 RULES = REPO_ROOT / "redaction_rules"
 TYPES = ("address", "location", "url")

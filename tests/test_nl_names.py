@@ -11,10 +11,10 @@ import json
 import pytest
 
 from callscribe.pipeline.errors import RulesError
-from callscribe.pipeline.redaction.nl.license_plate import SIDECODES
 from callscribe.pipeline.redaction.lexicon import load_word_list
-from tests.paths import REPO_ROOT
+from callscribe.pipeline.redaction.nl.license_plate import SIDECODES
 from tests import golden_cases
+from tests.paths import REPO_ROOT
 
 GOLDEN_DIR = golden_cases.GOLDEN_DIR
 TYPES = ("person", "email_address", "license_plate")

@@ -3,7 +3,6 @@
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-
 FIRST = ["Annelies", "Bram", "Chantal", "Dirk", "Esra", "Floris", "Gonnie", "Hamza", "Ingrid", "Joost"]
 LAST = ["Verbruggen", "Oosterhuis", "El Idrissi", "van der Meulen", "Kramer", "de Graaf", "Nijenhuis", "Yilmaz"]
 INTRO = ["Mijn naam is {name}.", "Goedemiddag, u spreekt met {name}.", "Ja, met {name}, goedemorgen."]

@@ -6,12 +6,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings as hsettings
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from callscribe.pipeline.errors import ModelUnavailableError, RulesError
-from callscribe.pipeline.redaction.rules import elf_proef, iban_mod97, load_rule_file, luhn
 from callscribe.pipeline.redaction.engine import Redactor
+from callscribe.pipeline.redaction.rules import elf_proef, iban_mod97, load_rule_file, luhn
 from tests.paths import REPO_ROOT
 
 GOLDEN = json.loads((Path(__file__).parent / "golden" / "redaction_basic.json").read_text(encoding="utf-8"))["cases"]

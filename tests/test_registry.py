@@ -10,10 +10,10 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 
 from callscribe.cli.main import main
-from callscribe.pipeline.policy import audit, complaints, outbox
-from callscribe.pipeline.storage import catalogue, transcripts
 from callscribe.pipeline.errors import AccessDeniedError, PolicyError, RecordingNotFoundError, StoreError
+from callscribe.pipeline.policy import audit, complaints, outbox
 from callscribe.pipeline.policy.retention import expires_at
+from callscribe.pipeline.storage import catalogue, transcripts
 from tests.conftest import SAMPLES
 
 CALL = "TBI-2026-000101"  # employee MW-017, caller +31657214836, call-001.wav

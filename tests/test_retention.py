@@ -16,13 +16,14 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings as hyp_settings
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 
-from callscribe.pipeline.storage import catalogue
-from callscribe.pipeline.policy import retention
 from callscribe.pipeline.errors import IngestError
+from callscribe.pipeline.policy import retention
 from callscribe.pipeline.policy.retention import apply_retention, expires_at
+from callscribe.pipeline.storage import catalogue
 from tests.conftest import SAMPLES
 
 SECOND = timedelta(seconds=1)

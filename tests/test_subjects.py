@@ -10,9 +10,9 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
+from callscribe.pipeline.errors import AccessDeniedError, PolicyError
 from callscribe.pipeline.policy import audit, outbox, retention, subjects
 from callscribe.pipeline.storage import catalogue
-from callscribe.pipeline.errors import AccessDeniedError, PolicyError
 
 NUMBER = "+31612345678"
 OTHER = "+31201234567"

@@ -1,5 +1,7 @@
 """Inline-annotated calls ([[TYPE:text]]) to the scored format, with checks."""
-import json, re, sys
+import json
+import re
+import sys
 from collections import Counter
 
 TYPES = {"PERSON", "PHONE_NUMBER", "EMAIL_ADDRESS", "ADDRESS", "POSTCODE", "LOCATION", "IBAN", "BSN",

@@ -15,9 +15,9 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from callscribe.pipeline.storage.schema import users
-from callscribe.pipeline.policy import audit
 from callscribe.pipeline.errors import AccessDeniedError, PolicyError
+from callscribe.pipeline.policy import audit
+from callscribe.pipeline.storage.schema import users
 
 logger = logging.getLogger(__name__)
 

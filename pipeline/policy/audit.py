@@ -21,14 +21,14 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from datetime import UTC, datetime
+from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from callscribe.pipeline.storage.schema import audit_log
 from callscribe.pipeline import atomic
+from callscribe.pipeline.storage.schema import audit_log
 
 logger = logging.getLogger(__name__)
 

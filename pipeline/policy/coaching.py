@@ -43,13 +43,13 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from callscribe.pipeline.storage.schema import EMPLOYEE_NAME_MAX, coaching_picks, coaching_sessions, employee_names
-from callscribe.pipeline.policy import access, audit
 from callscribe.pipeline import atomic
-from callscribe.pipeline.storage import catalogue, transcripts
 from callscribe.pipeline.errors import ConfigurationError, PolicyError
+from callscribe.pipeline.policy import access, audit
 from callscribe.pipeline.policy.retention import expires_at
 from callscribe.pipeline.settings import Settings
+from callscribe.pipeline.storage import catalogue, transcripts
+from callscribe.pipeline.storage.schema import EMPLOYEE_NAME_MAX, coaching_picks, coaching_sessions, employee_names
 
 logger = logging.getLogger(__name__)
 

@@ -31,11 +31,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from callscribe.pipeline.storage.schema import complaint_calls, complaints, requests
-from callscribe.pipeline.policy import access, audit, letters, outbox
-from callscribe.pipeline.storage import catalogue, transcripts
 from callscribe.pipeline.errors import PolicyError, StoreError
+from callscribe.pipeline.policy import access, audit, letters, outbox
 from callscribe.pipeline.policy.retention import expires_at as recording_expiry
+from callscribe.pipeline.storage import catalogue, transcripts
+from callscribe.pipeline.storage.schema import complaint_calls, complaints, requests
 
 logger = logging.getLogger(__name__)
 

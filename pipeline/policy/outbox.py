@@ -18,9 +18,10 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from callscribe.pipeline.storage.schema import UTCDateTime, outbox_items
 from callscribe.pipeline import atomic
 from callscribe.pipeline.policy import audit
+from callscribe.pipeline.policy.access import SYSTEM
+from callscribe.pipeline.storage.schema import UTCDateTime, outbox_items
 
 logger = logging.getLogger(__name__)
 
@@ -86,8 +87,6 @@ def sweep(engine: Engine, outbox_dir: Path, now: datetime | None = None, actor=N
 
     Each removal is an audit entry ``outbox.expired`` by ``actor`` (the system by default).
     """
-    from callscribe.pipeline.policy.access import SYSTEM
-
     now = now or datetime.now(UTC)
     actor = actor or SYSTEM
     with engine.connect() as conn:

@@ -31,6 +31,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
 
+from callscribe.pipeline.policy import access, audit
 from callscribe.pipeline.storage import catalogue
 
 logger = logging.getLogger(__name__)
@@ -383,8 +384,6 @@ def _report(engine, now: datetime, options: RetentionOptions, tally: _Tally) -> 
 
 def _audit(engine, action: str, now: datetime, report: RetentionReport, actor=None, subject: str | None = None) -> None:
     """One audit entry per run: counts only (the call ids are in the tombstones)."""
-    from callscribe.pipeline.policy import access, audit
-
     audit.append(engine, (actor or access.SYSTEM).user_id, (actor or access.SYSTEM).role, action,
                  subject or f"retention:{now.astimezone(UTC).isoformat(timespec='seconds')}",
                  {"recordings": report.recordings_expired, "files": report.files_deleted,

@@ -20,11 +20,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from callscribe.pipeline.storage.schema import subject_request_calls, subject_requests
-from callscribe.pipeline.policy import access, audit, outbox, retention
-from callscribe.pipeline.storage import catalogue, transcripts
 from callscribe.pipeline.errors import PolicyError
+from callscribe.pipeline.policy import access, audit, outbox, retention
 from callscribe.pipeline.settings import Settings
+from callscribe.pipeline.storage import catalogue, transcripts
+from callscribe.pipeline.storage.schema import subject_request_calls, subject_requests
 
 logger = logging.getLogger(__name__)
 

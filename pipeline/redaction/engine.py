@@ -23,10 +23,10 @@ from pathlib import Path
 import regex
 
 from callscribe.pipeline.errors import ConfigurationError, ModelUnavailableError
+from callscribe.pipeline.redaction.lexicon import NAME_PARTICLES, NameKind, lexicon, load_word_list, name_gazetteer
 from callscribe.pipeline.redaction.nl import dictation, mentions
 from callscribe.pipeline.redaction.nl.mentions import VALUE_TYPES
 from callscribe.pipeline.redaction.nl.person_context import extend_name, in_name_position, name_tokens
-from callscribe.pipeline.redaction.lexicon import NAME_PARTICLES, NameKind, lexicon, load_word_list, name_gazetteer
 from callscribe.pipeline.redaction.rules import LANGUAGE, PRESIDIO_ALIASES, FilteredSpacyRecognizer, load_recognizers
 from callscribe.pipeline.types import DUTCH_TAGS, Entity, RedactedSegment, RedactedTranscript, RedactionOptions
 

@@ -17,7 +17,6 @@ import regex
 
 from callscribe.pipeline.errors import RulesError
 
-
 # One entry of a word list: words of letters, digits and ' ’ . & -, separated by single spaces.
 _ENTRY = regex.compile(r"[\p{L}\d][\p{L}\d'’.&-]*(?: [\p{L}\d'’.&-]+)*")
 

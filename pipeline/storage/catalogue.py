@@ -20,10 +20,10 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from callscribe.pipeline.storage.schema import EXPIRY_INDEX, UTCDateTime, metadata, recordings, tombstones
 from callscribe.pipeline import atomic
-from callscribe.pipeline.speech.audio import probe
 from callscribe.pipeline.errors import AudioError, IngestError, RecordingNotFoundError, StoreError
+from callscribe.pipeline.speech.audio import probe
+from callscribe.pipeline.storage.schema import EXPIRY_INDEX, UTCDateTime, metadata, recordings, tombstones
 from callscribe.pipeline.types import Recording
 
 logger = logging.getLogger(__name__)

@@ -11,7 +11,6 @@ from datetime import UTC
 
 import sqlalchemy as sa
 
-
 # Recordings and what is left of them after retention (the call database)
 
 

@@ -38,9 +38,9 @@ from pathlib import Path
 import regex
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
+from callscribe.pipeline.redaction.lexicon import load_word_list
 from callscribe.pipeline.redaction.nl._numbers import value
 from callscribe.pipeline.redaction.nl.person_context import common_words, result, stop_words
-from callscribe.pipeline.redaction.lexicon import load_word_list
 
 # A word as streets and places are made of ("Van", "'s-Gravenweg", "Sint-Jacobsstraat", "kerkstr.").
 _WORD = regex.compile(r"(?<![\p{L}\d'’])(?:['’][st][ -])?[\p{L}][\p{L}'’]*(?:-[\p{L}][\p{L}'’]*)*")

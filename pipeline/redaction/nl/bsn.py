@@ -5,9 +5,8 @@ that fail it after a BSN cue (a misheard digit); and the end of one after "eindi
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from collections.abc import Iterable
+from pathlib import Path
 
 from presidio_analyzer import EntityRecognizer
 from stdnum.nl import bsn as stdnum_bsn

@@ -7,9 +7,8 @@ is 318", "de drie cijfers achterop").
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from collections.abc import Iterable
+from pathlib import Path
 
 from presidio_analyzer import EntityRecognizer
 from stdnum import luhn

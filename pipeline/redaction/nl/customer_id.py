@@ -11,9 +11,8 @@ or seven or more digits that are no phone number, date or amount, are identifier
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from collections.abc import Iterable
+from pathlib import Path
 
 import regex
 from presidio_analyzer import EntityRecognizer

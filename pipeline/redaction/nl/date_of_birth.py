@@ -7,9 +7,8 @@ question before it; appointment dates ("donderdag 14 maart", "volgende week dins
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from collections.abc import Iterable
+from pathlib import Path
 
 import regex
 from presidio_analyzer import EntityRecognizer

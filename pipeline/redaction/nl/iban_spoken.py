@@ -11,9 +11,8 @@ across hesitations and "en dan". A bank code spelled on its own ("K N A B") is p
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from collections.abc import Iterable
+from pathlib import Path
 
 import regex
 from presidio_analyzer import EntityRecognizer

@@ -26,7 +26,14 @@ from pathlib import Path
 import regex
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
 
-from callscribe.pipeline.redaction.lexicon import NAME_PARTICLES, NameGazetteer, NameKind, lexicon, load_word_list, name_gazetteer
+from callscribe.pipeline.redaction.lexicon import (
+    NAME_PARTICLES,
+    NameGazetteer,
+    NameKind,
+    lexicon,
+    load_word_list,
+    name_gazetteer,
+)
 
 # Name building blocks, shared with the other recognizers of this package.
 PARTICLES = (

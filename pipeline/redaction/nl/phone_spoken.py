@@ -12,9 +12,8 @@ dictated fragment ("nul zeven.") is one too.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from collections.abc import Iterable
+from pathlib import Path
 
 import phonenumbers
 import regex

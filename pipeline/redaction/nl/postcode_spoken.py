@@ -16,9 +16,9 @@ from pathlib import Path
 import regex
 from presidio_analyzer import EntityRecognizer
 
+from callscribe.pipeline.redaction.lexicon import load_word_list
 from callscribe.pipeline.redaction.nl import dictation
 from callscribe.pipeline.redaction.nl import spoken_numbers as sn
-from callscribe.pipeline.redaction.lexicon import load_word_list
 
 _SCORE = 0.65
 _SPELLED_SCORE = 0.9  # letters in the spelling alphabet: above a spelled name

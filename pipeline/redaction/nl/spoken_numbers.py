@@ -37,7 +37,8 @@ from functools import lru_cache
 import regex
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
 
-from callscribe.pipeline.redaction.nl._numbers import _fold, digits as word_digits, month
+from callscribe.pipeline.redaction.nl._numbers import _fold, month
+from callscribe.pipeline.redaction.nl._numbers import digits as word_digits
 
 LANGUAGE = "nl"
 BOOST_KEY = "callscribe_context_boost"

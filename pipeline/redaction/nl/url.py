@@ -17,8 +17,8 @@ from pathlib import Path
 import regex
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
-from callscribe.pipeline.redaction.nl.person_context import result
 from callscribe.pipeline.redaction.lexicon import load_word_list
+from callscribe.pipeline.redaction.nl.person_context import result
 
 _TLDS = (r"nl|be|com|org|net|eu|info|nu|de|fr|uk|co\.uk|io|me|tv|app|dev|online|shop|site|biz|frl|amsterdam"
          r"|brussels|vlaanderen|gent|nl\.eu|email|website|blog|store|tech|cloud|academy|services|xyz")
