@@ -1,325 +1,75 @@
 """The ``callscribe`` command line: parses arguments, calls the library and flows, prints results.
 
-Errors go to stderr with exit code 1 (2 for usage errors).
+Errors go to stderr with exit code 1 (2 for usage errors). Each command lives in a module of
+this package that is imported only when the command runs, so ``callscribe --help`` loads neither
+the database layer nor Prefect.
 """
 
 from __future__ import annotations
 
-import json
-import sys
-from datetime import datetime
-from pathlib import Path
+import importlib
 
 import click
 
-from callscribe.cli.options import as_user, timestamp_with_offset
-from callscribe.flows import configure_prefect
-from callscribe.cli.options import fail as _fail
-from callscribe.cli.options import settings_or_exit as _settings
-from callscribe.pipeline import atomic, process
-from callscribe.pipeline.errors import CallscribeError
-from callscribe.pipeline.policy.retention import expires_at
-from callscribe.pipeline.settings import SAMPLES_DIR, Settings
-from callscribe.pipeline.storage import catalogue
+# name → (module:attribute, the one-line help ``callscribe --help`` shows without importing it)
+COMMANDS = {
+    "ingest": ("callscribe.cli.recordings:ingest",
+               'Import the recordings of FOLDER listed in a metadata CSV (all or nothing).'),
+    "recordings": ("callscribe.cli.recordings:recordings",
+               'List the catalogue: id, call start, employee, state and expiry.'),
+    "transcribe": ("callscribe.cli.recordings:transcribe",
+               'Run the transcribe_recordings flow over catalogued recordings (manager, teamleider or ict_backoffice; recorded in the audit log).'),
+    "demo": ("callscribe.cli.recordings:demo",
+               'Ingest the bundled sample calls and transcribe them end to end, offline.'),
+    "transcribe-files": ("callscribe.cli.recordings:transcribe_files",
+               'Transcribe audio FILES without the catalogue; redacted unless --no-redact.'),
+    "redact-transcripts": ("callscribe.cli.recordings:redact_transcripts",
+               'Redact transcripts that are already text: {"id", "segments": [{"speaker", "text"}]} per line.'),
+    "model": ("callscribe.cli.recordings:model",
+               'Prepare the configured Whisper model (assemble the bundled one) and print where it is.'),
+    "retention": ("callscribe.cli.retention:retention_command",
+               'Delete recordings past the retention period and everything derived from them.'),
+    "audit": ("callscribe.cli.audit:audit",
+               'The tamper-evident audit log.'),
+    "users": ("callscribe.cli.users:users",
+               'Users and their roles (manager, teamleider, ict_backoffice, klachtendesk, coach).'),
+    "complaints": ("callscribe.cli.requests:complaints",
+               'The complaint registry (klachtendesk, team leaders, managers).'),
+    "requests": ("callscribe.cli.requests:requests",
+               'Transcript and listen-back requests under four eyes: add, approve or reject, release.'),
+    "coaching": ("callscribe.cli.coaching:coaching",
+               'Coaching draws, picks and sessions.'),
+    "employees": ("callscribe.cli.coaching:employees",
+               'Employees (medewerkers) known from the call metadata.'),
+    "subjects": ("callscribe.cli.subjects:subjects",
+               "Data-subject requests: a caller's access or erasure request, filed, approved by a second person, then carried out."),
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A group whose commands are imported when they run; ``--help`` lists them from
+    :data:`COMMANDS` (a test checks those lines against the commands' own help)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        module, _, attribute = COMMANDS[name][0].partition(":")
+        return getattr(importlib.import_module(module), attribute)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, COMMANDS[name][1]) for name in self.list_commands(ctx)])
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """callscribe: privacy-safe transcripts of Dutch customer-service calls.
 
     State lives under CALLSCRIBE_HOME (default ~/.callscribe); see the README for all settings.
     """
+    from callscribe.flows import configure_prefect  # reads the settings: not needed for --help
+
     configure_prefect()  # commands that run a flow import Prefect later, with these defaults
-
-
-@main.command()
-@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--metadata", "metadata_csv", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="CSV with columns call_id, call_start, employee_id, caller_number, direction, file "
-                   "(optional: duration_s, channel_layout).")
-def ingest(folder: Path, metadata_csv: Path) -> None:
-    """Import the recordings of FOLDER listed in a metadata CSV (all or nothing)."""
-    settings = _settings()
-    try:
-        result = catalogue.ingest(catalogue.get_engine(settings.catalogue_url), folder, metadata_csv, settings.audio_dir)
-    except CallscribeError as err:
-        _fail(err)
-    click.echo(f"{result.added} recording(s) added, {result.unchanged} already in the catalogue")
-
-
-@main.command()
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per line, for machines.")
-@click.option("--state", type=click.Choice(catalogue.STATES), multiple=True, help="Only recordings in this state.")
-def recordings(as_json: bool, state: tuple[str, ...]) -> None:
-    """List the catalogue: id, call start, employee, state and expiry."""
-    settings = _settings()
-    engine = catalogue.get_engine(settings.catalogue_url)
-    rows = []
-    for rec in catalogue.list_recordings(engine, state or None):
-        expiry = expires_at(rec.call_start, settings.retention_days, settings.retention_timezone)
-        rows.append({
-            "id": rec.call_id,
-            "call_start": rec.call_start.astimezone(expiry.tzinfo).isoformat(),
-            "employee_id": rec.employee_id,
-            "state": rec.state,
-            "expires_at": expiry.isoformat(),
-            "failure_reason": rec.failure_reason,
-        })
-    if as_json:
-        for row in rows:
-            click.echo(json.dumps(row, ensure_ascii=False))
-        return
-    if not rows:
-        click.echo("no recordings; import some with `callscribe ingest DIR --metadata calls.csv`")
-        return
-    click.echo(f"{'id':<20} {'call start':<25} {'employee':<10} {'state':<12} expires")
-    for row in rows:
-        click.echo(f"{row['id']:<20} {row['call_start']:<25} {row['employee_id']:<10} {row['state']:<12} {row['expires_at']}")
-
-
-@main.command()
-@click.argument("recording_ids", nargs=-1)
-@click.option("--pending", is_flag=True, help="All recordings not yet transcribed (ingested or failed).")
-@click.option("--purpose", type=click.Choice(("coaching", "quality", "access_request", "demo")), default="quality",
-              show_default=True, help="Why the calls are transcribed; recorded with the transcript.")
-@click.option("--parallel", type=click.IntRange(1, 32), help="Recordings at a time (default CALLSCRIBE_MAX_PARALLEL).")
-@as_user
-def transcribe(recording_ids: tuple[str, ...], pending: bool, purpose: str, parallel: int | None,
-               as_user: str | None) -> None:
-    """Run the transcribe_recordings flow over catalogued recordings (manager, teamleider or
-    ict_backoffice; recorded in the audit log)."""
-    from callscribe.pipeline.policy import access, audit
-
-    settings = _settings(max_parallel=parallel)
-    engine = catalogue.get_engine(settings.catalogue_url)
-    try:
-        actor = access.authorize(engine, as_user, "recordings.transcribe")
-    except CallscribeError as err:
-        _fail(err)
-    ids = list(recording_ids)
-    if pending:
-        ids += [r.call_id for r in catalogue.list_recordings(engine, ("ingested", "failed"))]
-    if not ids:
-        raise click.UsageError("give recording ids or --pending")
-    audit.append(engine, actor.user_id, actor.role, "recordings.transcribe", "recordings",
-                 {"purpose": purpose, "recordings": sorted(set(ids))[:100], "count": len(set(ids))})
-    summary = _run_flow(settings, ids, purpose)
-    sys.exit(1 if summary["failed"] else 0)
-
-
-@main.command()
-@click.option("--parallel", type=click.IntRange(1, 32), help="Recordings at a time.")
-def demo(parallel: int | None) -> None:
-    """Ingest the bundled sample calls and transcribe them end to end, offline."""
-    settings = _settings(max_parallel=parallel)
-    engine = catalogue.get_engine(settings.catalogue_url)
-    try:
-        result = catalogue.ingest(engine, SAMPLES_DIR, SAMPLES_DIR / "calls.csv", settings.audio_dir)
-    except CallscribeError as err:
-        _fail(err)
-    click.echo(f"samples: {result.added} added, {result.unchanged} already in the catalogue ({settings.home})")
-    with open(SAMPLES_DIR / "calls.csv", encoding="utf-8") as handle:
-        ids = [line.split(",", 1)[0] for line in handle.read().splitlines()[1:] if line.strip()]
-    summary = _run_flow(settings, ids, "demo")
-    click.echo("\nredacted transcripts:")
-    for call_id in ids:
-        folder = settings.transcripts_dir / call_id
-        if (folder / "transcript.md").is_file():
-            click.echo(f"  {folder / 'transcript.md'}")
-            click.echo(f"  {folder / 'redacted.json'}")
-    sys.exit(1 if summary["failed"] else 0)
-
-
-def _run_flow(settings: Settings, ids: list[str], purpose: str) -> dict:
-    from callscribe.flows.progress import ProgressBoard
-    from callscribe.flows.transcribe import with_concurrency
-
-    try:
-        process.model_info(settings)
-    except CallscribeError as err:
-        _fail(err)
-    engine = catalogue.get_engine(settings.catalogue_url)
-    total = 0.0
-    for call_id in ids:
-        try:
-            total += catalogue.get_recording(engine, call_id).duration or 0.0
-        except CallscribeError:
-            pass
-    with ProgressBoard(total, disable=not sys.stderr.isatty()):
-        summary = with_concurrency(settings.max_parallel)(recording_ids=ids, purpose=purpose)
-    _print_summary(summary)
-    return summary
-
-
-def _print_summary(summary: dict) -> None:
-    click.echo(
-        f"\n{summary['transcribed']}/{summary['recordings']} recording(s) transcribed, {summary['failed']} failed\n"
-        f"audio: {summary['audio_minutes']} min in {summary['wall_seconds']} s "
-        f"(real-time factor {summary['real_time_factor']})"
-    )
-    entities = summary["entities_by_type"]
-    click.echo("entities redacted: " + (", ".join(f"{k} {v}" for k, v in entities.items()) or "none"))
-    for failure in summary["failures"]:
-        click.echo(f"failed {failure['recording_id']}: {failure['reason']}", err=True)
-
-
-@main.command("transcribe-files")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="JSON lines file, one line per input file.")
-@click.option("--no-redact", is_flag=True,
-              help="Write unredacted text: only for audio without personal data (e.g. WER measurement).")
-@click.option("--model", help="Whisper model: 'base' (bundled), a faster-whisper name or a local folder.")
-@click.option("--compute-type", help="CTranslate2 compute type, e.g. int8, int8_float32, float32.")
-@click.option("--threads", type=click.IntRange(0, 256), help="CPU threads for Whisper.")
-@click.option("--beam-size", type=click.IntRange(1, 20), help="Beam size.")
-def transcribe_files(files: tuple[Path, ...], output: Path, no_redact: bool, model: str | None,
-                     compute_type: str | None, threads: int | None, beam_size: int | None) -> None:
-    """Transcribe audio FILES without the catalogue; redacted unless --no-redact."""
-    settings = _settings(whisper_model=model, compute_type=compute_type, cpu_threads=threads, beam_size=beam_size)
-    try:
-        info = process.model_info(settings)
-    except CallscribeError as err:
-        _fail(err)
-    lines = []
-    failed = 0
-    for path in files:
-        try:
-            transcript = process.transcribe_file(path, settings, info=info, num_workers=1)
-            segments = [(s.speaker, s.text) for s in transcript.segments]
-            if not no_redact:
-                redacted = process.redact_transcript(transcript, settings)
-                segments = [(s.speaker, s.text) for s in redacted.segments]
-        except CallscribeError as err:
-            failed += 1
-            click.echo(f"error: {err}", err=True)
-            lines.append(json.dumps({"file": str(path), "error": getattr(err, "reason", type(err).__name__)}))
-            continue
-        lines.append(json.dumps({
-            "file": str(path),
-            "text": " ".join(text for _, text in segments),
-            "redacted": not no_redact,
-            "duration": round(transcript.duration, 3),
-            "processing_seconds": round(transcript.processing_seconds, 3),
-            "model": info.model_id,
-            "segments": [{"speaker": spk, "start": s.start, "end": s.end, "text": text}
-                         for (spk, text), s in zip(segments, transcript.segments)],
-        }, ensure_ascii=False))
-    atomic.write_text(output, "\n".join(lines) + "\n")
-    click.echo(f"{len(files) - failed}/{len(files)} file(s) transcribed into {output}", err=True)
-    sys.exit(1 if failed else 0)
-
-
-@main.command("redact-transcripts")
-@click.argument("in_path", metavar="IN.jsonl", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.argument("out_path", metavar="OUT.jsonl", type=click.Path(dir_okay=False, path_type=Path))
-def redact_transcripts(in_path: Path, out_path: Path) -> None:
-    """Redact transcripts that are already text: {"id", "segments": [{"speaker", "text"}]} per line."""
-    settings = _settings()
-    lines = []
-    try:
-        redactor = process.redactor(settings)
-        options = settings.redaction_options()
-        for dialogue_id, segments in process.read_dialogues(in_path):
-            lines.append(process.redacted_line(dialogue_id, redactor.redact(segments, options=options)))
-    except CallscribeError as err:
-        _fail(err)
-    atomic.write_text(out_path, "\n".join(lines) + ("\n" if lines else ""))
-    click.echo(f"{len(lines)} transcript(s) redacted into {out_path}", err=True)
-
-
-@main.group()
-def audit() -> None:
-    """The tamper-evident audit log."""
-
-
-@audit.command("verify")
-def audit_verify() -> None:
-    """Recompute the hash chain; name the first edited, inserted or removed entry."""
-    from callscribe.pipeline.policy import audit as audit_log
-
-    settings = _settings()
-    result = audit_log.verify(catalogue.get_engine(settings.catalogue_url))
-    if result.ok:
-        click.echo(f"audit log intact: {result.entries} entries")
-        return
-    click.echo(f"audit log broken at entry {result.first_bad_seq}: {result.reason}", err=True)
-    sys.exit(1)
-
-
-@main.command()
-def model() -> None:
-    """Prepare the configured Whisper model (assemble the bundled one) and print where it is."""
-    settings = _settings()
-    try:
-        info = process.model_info(settings)
-    except CallscribeError as err:
-        _fail(err)
-    click.echo(f"{info.model_id}: {info.path} ({info.compute_type}, {info.cpu_threads} threads)")
-
-
-@main.command("retention")
-@click.option("--dry-run", is_flag=True, help="Print what would be deleted (per call day, bytes); change nothing.")
-@click.option("--now", callback=timestamp_with_offset, metavar="TIMESTAMP",
-              help="Apply the policy as if at this moment (ISO 8601 with offset), for tests and audits.")
-def retention_command(dry_run: bool, now: datetime | None) -> None:
-    """Delete recordings past the retention period and everything derived from them.
-
-    A real run goes through the expire_recordings flow (recorded in Prefect, old Prefect runs of
-    callscribe cleaned up); a dry run calls the library directly and touches nothing.
-    """
-    from callscribe.pipeline.policy.retention import apply_retention
-
-    settings = _settings()
-    if dry_run:
-        report = apply_retention(
-            catalogue.get_engine(settings.catalogue_url), settings.home, now=now, dry_run=True,
-            retention_days=settings.retention_days, timezone=settings.retention_timezone,
-        ).as_dict()
-    else:
-        from callscribe.flows.retention import expire_recordings
-
-        report = expire_recordings(now=now, dry_run=False)
-    _print_retention(report)
-    sys.exit(1 if report["failed"] else 0)
-
-
-def _print_retention(report: dict) -> None:
-    verb = "would be deleted" if report["dry_run"] else "deleted"
-    click.echo(f"retention at {report['now']} ({report['retention_days']} calendar days, {report['timezone']})")
-    if report["by_call_date"]:
-        click.echo(f"{'call date':<12} {'recordings':>10} {'files':>8} {'bytes':>14}")
-        for day in report["by_call_date"]:
-            click.echo(f"{day['call_date']:<12} {day['recordings']:>10} {day['files']:>8} {day['bytes']:>14}")
-    click.echo(f"recordings {verb}: {report['recordings_expired']} "
-               f"({report['files_deleted']} files, {report['bytes_deleted']} bytes; {report['resumed']} resumed)")
-    click.echo(f"orphan files {verb}: {report['orphans_swept']} ({report['orphan_bytes']} bytes)")
-    if "outbox_expired" in report:
-        click.echo(f"outbox files past their own expiry deleted: {report['outbox_expired']}")
-    if "prefect_runs_deleted" in report:
-        click.echo(f"Prefect flow runs {verb}: {report['prefect_runs_deleted']} "
-                   f"({report['prefect_artifacts_deleted']} artifacts)")
-    if report["oldest_remaining_id"]:
-        click.echo(f"oldest remaining: {report['oldest_remaining_id']} "
-                   f"(call {report['oldest_remaining_call_start']}, expires {report['oldest_remaining_expires_at']})")
-    else:
-        click.echo("oldest remaining: none")
-    if report["paths_refused"]:
-        click.echo(f"{report['paths_refused']} stored path(s) lie outside the store and were not touched", err=True)
-    if report["failed"]:
-        click.echo(f"error: {report['failed']} recording(s) could not be deleted completely; "
-                   "they stay 'expiring' and the next run finishes them", err=True)
-
-
-def _register_groups() -> None:
-    """The policy workflows, one command group per module."""
-    from callscribe.cli.coaching import coaching, employees
-    from callscribe.cli.requests import complaints, requests
-    from callscribe.cli.subjects import subjects
-    from callscribe.cli.users import users
-
-    for group in (users, complaints, requests, coaching, employees, subjects):
-        main.add_command(group)
-
-
-_register_groups()

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from callscribe.pipeline.errors import CallscribeError
+from callscribe.pipeline.errors import AccessDeniedError, CallscribeError, RecordingNotFoundError
 from callscribe.pipeline.settings import Settings, get_settings
 from callscribe.pipeline.storage import catalogue
 
@@ -22,8 +22,12 @@ def settings_or_exit(**overrides) -> Settings:
 
 
 def fail(err: CallscribeError) -> None:
-    """Print a callscribe error to stderr and exit with 1."""
+    """Print a callscribe error to stderr (with the command line's hint, where it has one) and exit with 1."""
     click.echo(f"error: {err}", err=True)
+    if isinstance(err, AccessDeniedError) and "say who acts" in str(err):
+        click.echo("hint: name yourself with --as USER, or set CALLSCRIBE_USER", err=True)
+    elif isinstance(err, RecordingNotFoundError):
+        click.echo("hint: `callscribe recordings` lists the known ids", err=True)
     sys.exit(1)
 
 

@@ -27,8 +27,7 @@ def users_add(user_id: str, role: str, as_user: str | None) -> None:
     settings = settings_or_exit()
     engine = engine_of(settings)
     try:
-        actor = access.authorize(engine, as_user, "users.manage") if as_user else None
-        user = access.add_user(engine, user_id, role, actor)
+        user = access.add_user(engine, user_id, role, as_user)
     except CallscribeError as err:
         fail(err)
     click.echo(f"user {user.user_id}: {user.role}")
@@ -42,8 +41,7 @@ def users_deactivate(user_id: str, as_user: str | None) -> None:
     settings = settings_or_exit()
     engine = engine_of(settings)
     try:
-        actor = access.authorize(engine, as_user, "users.manage")
-        access.deactivate_user(engine, user_id, actor)
+        access.deactivate_user(engine, user_id, as_user)
     except CallscribeError as err:
         fail(err)
     click.echo(f"user {user_id}: deactivated")
@@ -56,8 +54,8 @@ def users_list(as_user: str | None) -> None:
     settings = settings_or_exit()
     engine = engine_of(settings)
     try:
-        access.authorize(engine, as_user, "users.manage")
+        found = access.list_users(engine, as_user)
     except CallscribeError as err:
         fail(err)
-    for user in access.list_users(engine):
+    for user in found:
         click.echo(f"{user.user_id:<24} {user.role:<15} {'active' if user.active else 'deactivated'}")

@@ -17,7 +17,7 @@ from prefect.cache_policies import NO_CACHE
 
 from callscribe.flows.transcribe import with_concurrency
 from callscribe.pipeline.errors import CallscribeError, ProcessingError
-from callscribe.pipeline.policy import access, coaching
+from callscribe.pipeline.policy import coaching
 from callscribe.pipeline.policy.retention import expires_at
 from callscribe.pipeline.settings import get_settings
 from callscribe.pipeline.storage import catalogue, transcripts
@@ -34,8 +34,7 @@ def draw_picks(month: str, drawn_by: str | None) -> dict:
     """
     settings = get_settings()
     engine = catalogue.get_engine(settings.catalogue_url)
-    actor = access.authorize(engine, drawn_by, "coaching.draw") if drawn_by else access.SYSTEM
-    result = coaching.draw(engine, settings, month, actor)
+    result = coaching.draw(engine, settings, month, drawn_by)
     return {
         "already_drawn": result.already_drawn,
         "picks": [

@@ -58,7 +58,7 @@ def load_recording(call_id: str) -> str:
     settings = get_settings()
     engine = catalogue.get_engine(settings.catalogue_url)
     path = catalogue.verified_audio(settings.home, catalogue.get_recording(engine, call_id))
-    catalogue.set_state(engine, call_id, "processing")
+    catalogue.set_state(engine, call_id, catalogue.RecordingState.PROCESSING)
     return str(path)
 
 
@@ -118,7 +118,7 @@ def redact_recording(call_id: str, transcript_folder: str, purpose: str) -> dict
 def store_result(call_id: str, outcome: dict) -> dict:
     """Mark the recording transcribed in the catalogue."""
     settings = get_settings()
-    catalogue.set_state(catalogue.get_engine(settings.catalogue_url), call_id, "transcribed")
+    catalogue.set_state(catalogue.get_engine(settings.catalogue_url), call_id, catalogue.RecordingState.TRANSCRIBED)
     return outcome
 
 
@@ -126,7 +126,7 @@ def store_result(call_id: str, outcome: dict) -> dict:
 def record_failure(call_id: str, reason: str) -> None:
     """Mark the recording failed with a reason that holds no personal data."""
     settings = get_settings()
-    catalogue.set_state(catalogue.get_engine(settings.catalogue_url), call_id, "failed", reason[:500])
+    catalogue.set_state(catalogue.get_engine(settings.catalogue_url), call_id, catalogue.RecordingState.FAILED, reason[:500])
 
 
 @flow(name="transcribe-recordings", task_runner=ThreadPoolTaskRunner(max_workers=2), persist_result=False)

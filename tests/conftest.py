@@ -85,5 +85,5 @@ def staff(settings) -> dict:
     people = {"anna": first}
     for user_id, role in (("bob", "teamleider"), ("bea", "teamleider"), ("ivo", "ict_backoffice"),
                           ("kim", "klachtendesk"), ("cor", "coach")):
-        people[user_id] = access.add_user(engine, user_id, role, first)
+        people[user_id] = access.add_user(engine, user_id, role, first.user_id)
     return people

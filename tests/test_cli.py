@@ -89,3 +89,29 @@ def test_unavailable_model_is_a_clear_error(runner, monkeypatch):
     monkeypatch.setenv("CALLSCRIBE_WHISPER_MODEL", "large-v3")
     result = runner.invoke(main, ["model"])
     assert result.exit_code == 1 and "CALLSCRIBE_WHISPER_MODEL=base" in result.output
+
+
+def test_help_lists_every_command_with_its_own_first_line():
+    """``callscribe --help`` shows each command's help without importing it: the lines kept in
+    COMMANDS must be the commands' own."""
+    import importlib
+
+    from callscribe.cli.main import COMMANDS
+
+    for name, (target, line) in COMMANDS.items():
+        module, _, attribute = target.partition(":")
+        command = getattr(importlib.import_module(module), attribute)
+        assert command.get_short_help_str(limit=1000) == line, f"COMMANDS[{name!r}] differs from the command's help"
+        assert main.get_command(None, name) is command
+
+
+def test_help_loads_neither_the_database_layer_nor_prefect():
+    import subprocess
+    import sys
+
+    probe = ("import sys; from click.testing import CliRunner; from callscribe.cli.main import main; "
+             "result = CliRunner().invoke(main, ['--help']); assert result.exit_code == 0, result.output; "
+             "print(sorted(m for m in ('sqlalchemy', 'prefect', 'pydantic', 'presidio_analyzer', 'faster_whisper') "
+             "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

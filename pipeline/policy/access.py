@@ -61,11 +61,11 @@ class User:
 SYSTEM = User("system", "system")  # scheduled flows (coaching draw, retention) act as this
 
 
-def add_user(engine: Engine, user_id: str, role: str, actor: User | None) -> User:
-    """Add a user, or reactivate one with a (new) role.
+def add_user(engine: Engine, user_id: str, role: str, as_user: str | None) -> User:
+    """Add a user, or reactivate one with a (new) role, as the user ``as_user`` (a login name).
 
-    The very first user may be added without an actor (``actor=None``) and must be a manager:
-    that bootstraps a deployment. After that an actor with ``users.manage`` is needed.
+    The very first user may be added by nobody (``as_user=None``) and must be a manager: that
+    bootstraps a deployment. After that ``as_user`` needs ``users.manage``.
 
     Raises:
         AccessDeniedError: the actor may not manage users, or a bootstrap is not allowed.
@@ -76,14 +76,14 @@ def add_user(engine: Engine, user_id: str, role: str, actor: User | None) -> Use
         raise PolicyError(f"unknown role {role!r}; valid roles: {', '.join(ROLES)}")
     now = datetime.now(UTC)
     with audit.transaction(engine) as conn:
-        if actor is None:
+        if as_user is None:
             if conn.execute(sa.select(sa.func.count()).select_from(users)).scalar_one():
-                raise AccessDeniedError("users exist already: add users --as a manager or ict_backoffice user")
+                raise AccessDeniedError("users exist already: a manager or ict_backoffice user adds users")
             if role != "manager":
-                raise AccessDeniedError("the first user must be a manager (callscribe users add NAME --role manager)")
+                raise AccessDeniedError("the first user must be a manager")
             acting = User(user_id, "bootstrap")
         else:
-            acting = _authorize(conn, actor.user_id, "users.manage")
+            acting = _authorize(conn, as_user, "users.manage")
         existing = conn.execute(sa.select(users).where(users.c.user_id == user_id)).first()
         if existing is None:
             conn.execute(sa.insert(users).values(user_id=user_id, role=role, active=True, created_at=now,
@@ -97,15 +97,16 @@ def add_user(engine: Engine, user_id: str, role: str, actor: User | None) -> Use
     return User(user_id, role)
 
 
-def deactivate_user(engine: Engine, user_id: str, actor: User) -> None:
-    """Deactivate a user (kept for the audit trail, never deleted); they can no longer act.
+def deactivate_user(engine: Engine, user_id: str, as_user: str | None) -> None:
+    """Deactivate a user (kept for the audit trail, never deleted), as ``as_user`` (a login name
+    with ``users.manage``); they can no longer act.
 
     Raises:
         AccessDeniedError: the actor may not manage users, or would lock out the last manager.
     """
     now = datetime.now(UTC)
     with audit.transaction(engine) as conn:
-        acting = _authorize(conn, actor.user_id, "users.manage")
+        acting = _authorize(conn, as_user, "users.manage")
         target = _get(conn, user_id)
         if target.role == "manager":
             managers = conn.execute(sa.select(sa.func.count()).select_from(users).where(
@@ -116,8 +117,10 @@ def deactivate_user(engine: Engine, user_id: str, actor: User) -> None:
         audit.record(conn, acting, "user.deactivated", user_id, {"role": target.role}, at=now)
 
 
-def list_users(engine: Engine) -> list[User]:
+def list_users(engine: Engine, as_user: str | None) -> list[User]:
+    """Every user with role and status, for ``as_user`` (a login name with ``users.manage``)."""
     with engine.connect() as conn:
+        _authorize(conn, as_user, "users.manage")
         return [User(r.user_id, r.role, r.active) for r in conn.execute(sa.select(users).order_by(users.c.user_id))]
 
 
@@ -134,7 +137,7 @@ def authorize(engine: Engine, user_id: str | None, permission: str) -> User:
 def _authorize(conn, user_id: str | None, permission: str) -> User:
     allowed = PERMISSIONS[permission]
     if not user_id:
-        raise AccessDeniedError(f"say who acts: --as USER (or CALLSCRIBE_USER); allowed roles: {', '.join(sorted(allowed))}")
+        raise AccessDeniedError(f"say who acts (a login name); allowed roles: {', '.join(sorted(allowed))}")
     user = _get(conn, user_id)
     if not user.active:
         raise AccessDeniedError(f"user {user_id} is deactivated")
@@ -148,7 +151,7 @@ def _authorize(conn, user_id: str | None, permission: str) -> User:
 def _get(conn, user_id: str) -> User:
     row = conn.execute(sa.select(users).where(users.c.user_id == user_id)).first()
     if row is None:
-        raise AccessDeniedError(f"unknown user {user_id}: a manager adds users with `callscribe users add`")
+        raise AccessDeniedError(f"unknown user {user_id}: a manager or the ICT back office adds users")
     return User(row.user_id, row.role, row.active)
 
 

@@ -49,7 +49,14 @@ from callscribe.pipeline.policy import access, audit
 from callscribe.pipeline.policy.retention import expires_at
 from callscribe.pipeline.settings import Settings
 from callscribe.pipeline.storage import catalogue, transcripts
-from callscribe.pipeline.storage.schema import EMPLOYEE_NAME_MAX, coaching_picks, coaching_sessions, employee_names
+from callscribe.pipeline.storage.catalogue import RecordingState
+from callscribe.pipeline.storage.schema import (
+    EMPLOYEE_NAME_MAX,
+    coaching_picks,
+    coaching_sessions,
+    employee_names,
+    recordings,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -231,8 +238,8 @@ def _eligible(engine: Engine, settings: Settings, month: str, now: datetime | No
     """Candidate calls per employee (sorted by employee), each call id with its call start."""
     start, end = month_bounds(month, settings.retention_timezone)
     now = now or datetime.now(UTC)
-    rec = catalogue.recordings
-    excluded = ["expiring"] + (["failed"] if settings.coaching_exclude_failed else [])
+    rec = recordings
+    excluded = [RecordingState.EXPIRING] + ([RecordingState.FAILED] if settings.coaching_exclude_failed else [])
     query = sa.select(rec.c.employee_id, rec.c.call_id, rec.c.call_start).where(
         rec.c.call_start >= start.astimezone(UTC), rec.c.call_start < end.astimezone(UTC),
         rec.c.state.not_in(excluded),
@@ -248,22 +255,25 @@ def _eligible(engine: Engine, settings: Settings, month: str, now: datetime | No
     return dict(sorted(found.items()))
 
 
-def draw(engine: Engine, settings: Settings, month: str, actor: access.User, now: datetime | None = None) -> Draw:
+def draw(engine: Engine, settings: Settings, month: str, as_user: str | None, now: datetime | None = None) -> Draw:
     """Draw one call per employee for a month that has ended, or return the month's earlier picks.
 
     Args:
         engine: the catalogue.
         settings: eligibility settings, retention timezone and period, policy secret.
         month: ``YYYY-MM``, a local calendar month in the retention timezone.
-        actor: who draws (authorised for ``coaching.draw`` by the caller), or ``access.SYSTEM``.
+        as_user: who draws (a login name, checked for ``coaching.draw``), or None for the system's
+            scheduled draw.
         now: the moment of the draw; default the current time.
 
     Returns:
         The picks; ``already_drawn`` when the month had picks (they are returned unchanged).
 
     Raises:
+        AccessDeniedError: ``as_user`` may not draw.
         PolicyError: malformed month, or a month that has not ended.
     """
+    actor = access.SYSTEM if as_user is None else access.authorize(engine, as_user, "coaching.draw")
     now = now or datetime.now(UTC)
     check_drawable(month, settings.retention_timezone, now)
     existing = picks_of(engine, [month])
@@ -318,8 +328,7 @@ def get_pick(engine: Engine, month: str, employee_id: str) -> Pick:
             coaching_picks.c.month == month, coaching_picks.c.employee_id == employee_id)).mappings().first()
     if row is None:
         raise PolicyError(
-            f"no coaching pick for employee {employee_id} in {month}: draw the month first "
-            f"(callscribe coaching draw --month {month}) or check the employee id (callscribe coaching list)"
+            f"no coaching pick for employee {employee_id} in {month}: draw the month first or check the employee id"
         )
     return Pick(**row)
 
@@ -327,18 +336,19 @@ def get_pick(engine: Engine, month: str, employee_id: str) -> Pick:
 # --- sessions -----------------------------------------------------------------------------------
 
 
-def log_session(engine: Engine, month: str, employee_id: str, coach: access.User,
+def log_session(engine: Engine, month: str, employee_id: str, as_user: str | None,
                 held_at: datetime | None = None, now: datetime | None = None) -> Session:
     """Record a coaching session about a pick, with its audit entry in the same transaction.
 
     Args:
-        coach: who held it (authorised for ``coaching.session`` by the caller).
+        as_user: who held it (a login name, checked for ``coaching.session``).
         held_at: when it was held (timezone-aware); default ``now``.
 
     Raises:
         PolicyError: no pick for this employee and month, or a session time before the draw or
             in the future.
     """
+    coach = access.authorize(engine, as_user, "coaching.session")
     now = now or datetime.now(UTC)
     held_at = held_at or now
     if held_at.tzinfo is None:
@@ -379,18 +389,20 @@ def transcript_state(settings: Settings, call_state: str | None, call_id: str) -
     return call_state
 
 
-def quarter_overview(engine: Engine, settings: Settings, quarter: str) -> list[dict]:
+def quarter_overview(engine: Engine, settings: Settings, quarter: str, as_user: str | None) -> list[dict]:
     """The picks of a quarter's three months: ids, call date, expiry, transcript state, sessions.
 
     Raises:
+        AccessDeniedError: ``as_user`` (a login name) may not read coaching picks.
         PolicyError: a malformed quarter.
     """
+    access.authorize(engine, as_user, "coaching.read")
     months = quarter_months(quarter)
     picks = picks_of(engine, months)
     held: dict[tuple[str, str], int] = {}
     for session in sessions_of(engine, months):
         held[(session.month, session.employee_id)] = held.get((session.month, session.employee_id), 0) + 1
-    states = catalogue.recording_values(engine, [p.call_id for p in picks], catalogue.recordings.c.state)
+    states = catalogue.recording_values(engine, [p.call_id for p in picks], recordings.c.state)
     zone = ZoneInfo(settings.retention_timezone)
     return [
         {
@@ -409,12 +421,14 @@ def quarter_overview(engine: Engine, settings: Settings, quarter: str) -> list[d
 # --- employees and their names ------------------------------------------------------------------
 
 
-def set_employee_name(engine: Engine, employee_id: str, name: str, actor: access.User) -> None:
+def set_employee_name(engine: Engine, employee_id: str, name: str, as_user: str | None) -> None:
     """Put an employee's name on file (for coaching transcripts); audited without the name.
 
     Raises:
+        AccessDeniedError: ``as_user`` (a login name) may not draw coaching picks.
         PolicyError: a malformed employee id or an empty or over-long name.
     """
+    actor = access.authorize(engine, as_user, "coaching.draw")
     if not _EMPLOYEE_ID.fullmatch(employee_id or ""):
         raise PolicyError("an employee id is 1-64 letters, digits, '.', '_' or '-', as in the call metadata (e.g. MW-017)")
     name = " ".join((name or "").split())
@@ -441,9 +455,11 @@ def employee_name(engine: Engine, employee_id: str) -> str | None:
                             .where(employee_names.c.employee_id == employee_id)).scalar_one_or_none()
 
 
-def list_employees(engine: Engine) -> list[EmployeeSummary]:
-    """Employee ids of the recordings catalogue with their number of calls and whether a name is on file."""
-    rec = catalogue.recordings
+def list_employees(engine: Engine, as_user: str | None) -> list[EmployeeSummary]:
+    """Employee ids of the recordings catalogue with their number of calls and whether a name is on
+    file, for ``as_user`` (a login name with ``coaching.read``)."""
+    access.authorize(engine, as_user, "coaching.read")
+    rec = recordings
     with engine.connect() as conn:
         counts = conn.execute(sa.select(rec.c.employee_id, sa.func.count()).group_by(rec.c.employee_id)
                               .order_by(rec.c.employee_id)).all()

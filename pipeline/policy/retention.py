@@ -33,6 +33,7 @@ from sqlalchemy.engine import Engine
 
 from callscribe.pipeline.policy import access, audit
 from callscribe.pipeline.storage import catalogue
+from callscribe.pipeline.storage.schema import recordings
 
 logger = logging.getLogger(__name__)
 
@@ -304,13 +305,13 @@ def apply_retention(
     tally = _Tally()
 
     # 1. rows an interrupted run left half done, whatever the clock or settings say now
-    for batch in catalogue.iter_expiry_batches(engine, state="expiring", batch_size=batch_size):
+    for batch in catalogue.iter_expiry_batches(engine, state=catalogue.RecordingState.EXPIRING, batch_size=batch_size):
         _expire_batch(engine, store, batch, options, now, tally, resumed=True)
     # 2. rows that expired since
     upper = now.astimezone(UTC) - timedelta(days=retention_days) + _SLACK
     for batch in catalogue.iter_expiry_batches(engine, call_start_before=upper, batch_size=batch_size):
         gc.collect()  # keep memory flat: free the previous batch's reference cycles
-        due = [row for row in batch if row.state != "expiring" and is_expired(row.call_start, now, retention_days, timezone)]
+        due = [row for row in batch if row.state != catalogue.RecordingState.EXPIRING and is_expired(row.call_start, now, retention_days, timezone)]
         _expire_batch(engine, store, due, options, now, tally, resumed=False)
     # 3. files nobody owns
     _sweep_orphans(engine, store, options, now, tally)
@@ -502,7 +503,7 @@ def _unowned(engine, root: str, names: list[str]) -> dict[str, list[str]]:
     if root == AUDIO:
         # stored as <call_id><.ext>: look the row up by its primary key
         ids = {n: n.rsplit(".", 1)[0] for n in names}
-        paths = catalogue.recording_values(engine, ids.values(), catalogue.recordings.c.audio_path)
+        paths = catalogue.recording_values(engine, ids.values(), recordings.c.audio_path)
         return {n: [i] for n, i in ids.items() if paths.get(i) != f"{AUDIO}/{n}"}
     if root == TRANSCRIPTS:
         live = catalogue.live_call_ids(engine, names)

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
@@ -33,7 +34,23 @@ OPTIONAL_COLUMNS = ("duration_s", "channel_layout")
 DIRECTIONS = ("inbound", "outbound")
 CHANNEL_LAYOUTS = ("mono", "stereo")
 AUDIO_SUFFIXES = (".wav", ".flac", ".mp3", ".ogg", ".opus", ".m4a")
-STATES = ("ingested", "processing", "transcribed", "failed", "expiring")
+
+
+class RecordingState(StrEnum):
+    """Where a recording stands: ingested → processing → transcribed or failed; expiring once
+    retention has marked it for deletion (stored as these strings)."""
+
+    INGESTED = "ingested"
+    PROCESSING = "processing"
+    TRANSCRIBED = "transcribed"
+    FAILED = "failed"
+    EXPIRING = "expiring"
+
+
+STATES = tuple(state.value for state in RecordingState)
+# Recordings that still need transcribing: never done, or failed and worth another try.
+NEEDS_TRANSCRIBING = (RecordingState.INGESTED, RecordingState.FAILED)
+
 TOMBSTONE_BATCH = 1000
 _CALL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 _EMPLOYEE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
@@ -146,7 +163,7 @@ def ingest(engine: Engine, folder: Path, metadata_csv: Path, audio_dir: Path) ->
                     audio_path=str(target.relative_to(audio_dir.parent)),
                     sha256=hashes[row.call_id],
                     channel_layout=row.channel_layout or (info.channel_layout if info else "unknown"),
-                    state="ingested",
+                    state=RecordingState.INGESTED,
                     ingested_at=now,
                 )
             )
@@ -292,7 +309,7 @@ def get_recording(engine: Engine, call_id: str) -> Recording:
         row = conn.execute(sa.select(recordings).where(recordings.c.call_id == call_id)).mappings().first()
     if row is None:
         raise RecordingNotFoundError(
-            f"recording {call_id} is not in the catalogue; `callscribe recordings` lists the known ids"
+            f"recording {call_id} is not in the catalogue; check the id against the list of recordings"
         )
     return _to_recording(row)
 
@@ -307,12 +324,17 @@ def list_recordings(engine: Engine, states: Iterable[str] | None = None) -> Iter
             yield _to_recording(row)
 
 
+def needs_transcribing(engine: Engine) -> list[str]:
+    """Ids of the recordings not yet transcribed (ingested, or failed before), oldest call first."""
+    return [recording.call_id for recording in list_recordings(engine, NEEDS_TRANSCRIBING)]
+
+
 def set_state(engine: Engine, call_id: str, state: str, failure_reason: str | None = None) -> None:
     """Move a recording to ``state``; ``failure_reason`` is kept only for ``failed``."""
     if state not in STATES:
         raise ValueError(f"unknown state {state!r}; valid: {', '.join(STATES)}")
-    values = {"state": state, "failure_reason": failure_reason if state == "failed" else None}
-    if state in ("transcribed", "failed"):
+    values = {"state": state, "failure_reason": failure_reason if state == RecordingState.FAILED else None}
+    if state in (RecordingState.TRANSCRIBED, RecordingState.FAILED):
         values["processed_at"] = datetime.now(UTC)
     with engine.begin() as conn:
         result = conn.execute(sa.update(recordings).where(recordings.c.call_id == call_id).values(**values))
@@ -429,7 +451,7 @@ def mark_expiring(engine: Engine, call_ids: Iterable[str]) -> None:
     ids = list(call_ids)
     if ids:
         with engine.begin() as conn:
-            conn.execute(sa.update(recordings).where(recordings.c.call_id.in_(ids)).values(state="expiring"))
+            conn.execute(sa.update(recordings).where(recordings.c.call_id.in_(ids)).values(state=RecordingState.EXPIRING))
 
 
 def write_tombstones(engine: Engine, entries: Iterable[Tombstone]) -> None:
@@ -499,7 +521,7 @@ def oldest_recording(engine: Engine) -> ExpiryCandidate | None:
     with engine.connect() as conn:
         row = conn.execute(
             sa.select(recordings.c.call_id, recordings.c.call_start, recordings.c.audio_path, recordings.c.state)
-            .where(recordings.c.state != "expiring")
+            .where(recordings.c.state != RecordingState.EXPIRING)
             .order_by(recordings.c.call_start, recordings.c.call_id).limit(1)
         ).first()
     return None if row is None else ExpiryCandidate(row.call_id, row.call_start, row.audio_path, row.state)
