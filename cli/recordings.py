@@ -17,7 +17,7 @@ from callscribe.pipeline.errors import CallscribeError
 from callscribe.pipeline.policy import transcribing
 from callscribe.pipeline.policy.retention import expires_at
 from callscribe.pipeline.settings import SAMPLES_DIR, Settings
-from callscribe.pipeline.storage import catalogue
+from callscribe.pipeline.storage import catalogue, transcripts
 
 
 @click.command()
@@ -102,10 +102,10 @@ def demo(parallel: int | None) -> None:
     summary = _run_flow(settings, ids, "demo")
     click.echo("\nredacted transcripts:")
     for call_id in ids:
-        folder = settings.transcripts_dir / call_id
-        if (folder / "transcript.md").is_file():
-            click.echo(f"  {folder / 'transcript.md'}")
-            click.echo(f"  {folder / 'redacted.json'}")
+        folder = transcripts.TranscriptFolder.of(settings.transcripts_dir, call_id)
+        if folder.text.is_file():
+            click.echo(f"  {folder.text}")
+            click.echo(f"  {folder.redacted}")
     sys.exit(1 if summary["failed"] else 0)
 
 

@@ -65,7 +65,7 @@ def _needs_transcription(settings, call_ids: list[str]) -> list[str]:
     live = catalogue.live_call_ids(engine, call_ids)
     return [
         call_id for call_id in call_ids
-        if call_id in live and not (transcripts.transcript_dir(settings.transcripts_dir, call_id) / transcripts.RAW_NAME).is_file()
+        if call_id in live and not transcripts.TranscriptFolder.of(settings.transcripts_dir, call_id).raw.is_file()
     ]
 
 

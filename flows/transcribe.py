@@ -76,7 +76,7 @@ def transcribe_recording(call_id: str, audio_path: str) -> str:
             Path(audio_path), settings, label=call_id,
             on_progress=lambda done, total: progress.report(call_id, done, total),
         )
-        folder = transcripts.transcript_dir(settings.transcripts_dir, call_id)
+        folder = transcripts.TranscriptFolder.of(settings.transcripts_dir, call_id).path
         transcripts.write_raw(folder, transcript, transcripts.load_key(settings.transcript_key, settings.keys_dir))
     except Exception as err:
         raise _safe("transcribe", call_id, err) from None
@@ -102,7 +102,8 @@ def redact_recording(call_id: str, transcript_folder: str, purpose: str) -> dict
         recording = catalogue.get_recording(engine, call_id)
         transcript = transcripts.read_raw(folder, transcripts.load_key(settings.transcript_key, settings.keys_dir))
         redacted = process.redact_transcript(transcript, settings)
-        transcripts.write_redacted(folder, call_id, recording.call_start, transcript, redacted, purpose)
+        transcripts.write_redacted(folder, call_id, recording.call_start, transcript, redacted, purpose,
+                                   settings.retention_timezone)
     except Exception as err:
         raise _safe("redact", call_id, err) from None
     counts = redacted.entity_counts()

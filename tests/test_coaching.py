@@ -206,7 +206,7 @@ def _store_transcript(settings, engine, call_id):
     transcripts.write_raw(folder, transcript, transcripts.load_key(settings.transcript_key, settings.keys_dir))
     record = catalogue.get_recording(engine, call_id)
     transcripts.write_redacted(folder, call_id, record.call_start, transcript,
-                         process.redact_transcript(transcript, settings), "coaching")
+                         process.redact_transcript(transcript, settings), "coaching", settings.retention_timezone)
     return folder
 
 

@@ -61,7 +61,6 @@ from callscribe.pipeline.storage.schema import (
 logger = logging.getLogger(__name__)
 
 ALGORITHM = "hmac-sha256-min-rank/v1"
-COACHING_NAME = "coaching.md"
 _KEY_FILE = "policy.key"
 _MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 _QUARTER = re.compile(r"(\d{4})Q([1-4])")
@@ -384,7 +383,7 @@ def transcript_state(settings: Settings, call_state: str | None, call_id: str) -
     """Where a pick's transcript stands: ``coaching.md``, or else the recording's state, or ``expired``."""
     if call_state is None:
         return "expired"
-    if (transcripts.transcript_dir(settings.transcripts_dir, call_id) / COACHING_NAME).is_file():
+    if transcripts.TranscriptFolder.of(settings.transcripts_dir, call_id).coaching.is_file():
         return "coaching.md"
     return call_state
 
@@ -487,14 +486,15 @@ def write_coaching_transcript(engine: Engine, settings: Settings, call_id: str, 
     from callscribe.pipeline import process  # the redactor (Presidio, spaCy) loads only when needed
 
     recording = catalogue.get_recording(engine, call_id)
-    folder = transcripts.transcript_dir(settings.transcripts_dir, call_id)
+    folder = transcripts.TranscriptFolder.of(settings.transcripts_dir, call_id)
     name = employee_name(engine, employee_id) if settings.coaching_show_employee_name else None
-    target = folder / COACHING_NAME
-    if not name and (folder / transcripts.TEXT_NAME).is_file():
-        atomic.write_text(target, (folder / transcripts.TEXT_NAME).read_text(encoding="utf-8"))
+    target = folder.coaching
+    if not name and folder.text.is_file():
+        atomic.write_text(target, folder.text.read_text(encoding="utf-8"))
         return target
-    transcript = transcripts.read_raw(folder, transcripts.load_key(settings.transcript_key, settings.keys_dir))
+    transcript = transcripts.read_raw(folder.path, transcripts.load_key(settings.transcript_key, settings.keys_dir))
     redacted = process.redact_transcript(transcript, settings, keep_names=(name,) if name else ())
-    atomic.write_text(target, transcripts.render_markdown(call_id, recording.call_start, redacted))
+    atomic.write_text(target, transcripts.render_markdown(call_id, recording.call_start, redacted,
+                                                          settings.retention_timezone))
     logger.info("coaching transcript of %s written (employee name %s)", call_id, "kept" if name else "redacted")
     return target

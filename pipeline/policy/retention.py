@@ -32,13 +32,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.engine import Engine
 
 from callscribe.pipeline.policy import access, audit
-from callscribe.pipeline.storage import catalogue
+from callscribe.pipeline.storage import catalogue, transcripts
 from callscribe.pipeline.storage.schema import recordings
 
 logger = logging.getLogger(__name__)
 
 AUDIO, TRANSCRIPTS, OUTBOX = "audio", "transcripts", "outbox"
-TRANSCRIPT_FILES = ("raw.json.enc", "redacted.json", "transcript.md", "coaching.md")
+TRANSCRIPT_FILES = transcripts.TranscriptFolder.FILES
 _SEPARATORS = "._-"
 # expires_at() adds calendar days; in UTC that is the same span give or take the offset change,
 # so rows up to this much younger are read and checked exactly.

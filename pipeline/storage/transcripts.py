@@ -1,4 +1,4 @@
-"""The managed store under the home folder: audio, encrypted raw transcripts, redacted outputs.
+"""The transcript folders under the home folder: encrypted raw transcripts and redacted outputs.
 
 Unredacted transcripts never rest on disk in plain text: they are encrypted with Fernet
 (AES-128-CBC + HMAC-SHA256) under a key from the settings, so the transcribe and redact steps
@@ -12,8 +12,11 @@ import dataclasses
 import json
 import logging
 import os
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import ClassVar
+from zoneinfo import ZoneInfo
 
 from cryptography.fernet import Fernet, InvalidToken
 
@@ -26,6 +29,7 @@ logger = logging.getLogger(__name__)
 RAW_NAME = "raw.json.enc"
 REDACTED_NAME = "redacted.json"
 TEXT_NAME = "transcript.md"
+COACHING_NAME = "coaching.md"
 _KEY_FILE = "transcript.key"
 TAG_EXPLANATION = (
     "Persoonsgegevens (namen, telefoonnummers, e-mailadressen, rekeningnummers, postcodes en "
@@ -34,8 +38,40 @@ TAG_EXPLANATION = (
 )
 
 
+@dataclass(frozen=True)
+class TranscriptFolder:
+    """The folder of one recording's transcripts, ``<transcripts_dir>/<call id>/``: the encrypted
+    unredacted transcript, the redacted JSON, the readable Markdown and the coaching copy. The one
+    place that knows the layout; retention deletes :attr:`FILES` with the recording."""
+
+    path: Path
+
+    FILES: ClassVar[tuple[str, ...]] = (RAW_NAME, REDACTED_NAME, TEXT_NAME, COACHING_NAME)
+
+    @classmethod
+    def of(cls, transcripts_dir: Path, call_id: str) -> TranscriptFolder:
+        return cls(transcripts_dir / call_id)
+
+    @property
+    def raw(self) -> Path:
+        return self.path / RAW_NAME
+
+    @property
+    def redacted(self) -> Path:
+        return self.path / REDACTED_NAME
+
+    @property
+    def text(self) -> Path:
+        return self.path / TEXT_NAME
+
+    @property
+    def coaching(self) -> Path:
+        return self.path / COACHING_NAME
+
+
 def transcript_dir(transcripts_dir: Path, call_id: str) -> Path:
-    return transcripts_dir / call_id
+    """The folder path of a recording's transcripts (see :class:`TranscriptFolder`)."""
+    return TranscriptFolder.of(transcripts_dir, call_id).path
 
 
 def load_key(configured: str | None, keys_dir: Path) -> bytes:
@@ -104,11 +140,13 @@ def write_redacted(
     transcript: Transcript,
     redacted: RedactedTranscript,
     purpose: str,
+    timezone: str,
 ) -> tuple[Path, Path]:
-    """Write the redacted JSON and the readable Markdown transcript; returns both paths."""
+    """Write the redacted JSON and the readable Markdown transcript; returns both paths. The call
+    date is the local date in ``timezone`` (a call at 00:30 on 1 March in Amsterdam is of 1 March)."""
     document = {
         "recording_id": call_id,
-        "call_date": call_start.date().isoformat(),
+        "call_date": local_date(call_start, timezone),
         "purpose": purpose,
         "duration": round(transcript.duration, 2),
         "channel_layout": transcript.channel_layout,
@@ -139,16 +177,22 @@ def write_redacted(
     json_path = folder / REDACTED_NAME
     text_path = folder / TEXT_NAME
     atomic.write_text(json_path, json.dumps(document, ensure_ascii=False, indent=1) + "\n")
-    atomic.write_text(text_path, render_markdown(call_id, call_start, redacted))
+    atomic.write_text(text_path, render_markdown(call_id, call_start, redacted, timezone))
     return json_path, text_path
 
 
-def render_markdown(call_id: str, call_start: datetime, redacted: RedactedTranscript) -> str:
-    """A readable transcript for a customer or coach: date, speaker labels, times, redacted text."""
+def local_date(moment: datetime, timezone: str) -> str:
+    """The ISO date of ``moment`` (timezone-aware) on the wall calendar of ``timezone``."""
+    return moment.astimezone(ZoneInfo(timezone)).date().isoformat()
+
+
+def render_markdown(call_id: str, call_start: datetime, redacted: RedactedTranscript, timezone: str) -> str:
+    """The one readable transcript for a customer or coach (``transcript.md`` and ``coaching.md``):
+    the call's local date in ``timezone``, speaker labels, times, redacted text."""
     lines = [
         f"# Transcript van gesprek {call_id}",
         "",
-        f"Datum: {call_start.date().isoformat()}",
+        f"Datum: {local_date(call_start, timezone)}",
         "",
         f"_{TAG_EXPLANATION}_",
         "",
