@@ -6,8 +6,10 @@ import sys
 
 import click
 
+from callscribe.cli.options import as_user, fail
 from callscribe.cli.options import settings_or_exit as _settings
-from callscribe.pipeline.policy import audit as audit_log
+from callscribe.pipeline.errors import CallscribeError
+from callscribe.pipeline.policy import access
 from callscribe.pipeline.storage import catalogue
 
 
@@ -17,10 +19,14 @@ def audit() -> None:
 
 
 @audit.command("verify")
-def audit_verify() -> None:
+@as_user
+def audit_verify(as_user: str | None) -> None:
     """Recompute the hash chain; name the first edited, inserted or removed entry."""
     settings = _settings()
-    result = audit_log.verify(catalogue.get_engine(settings.catalogue_url))
+    try:
+        result = access.verify_audit_log(catalogue.get_engine(settings.catalogue_url), as_user)
+    except CallscribeError as err:
+        fail(err)
     if result.ok:
         click.echo(f"audit log intact: {result.entries} entries")
         return

@@ -10,10 +10,20 @@ from pathlib import Path
 import click
 
 from callscribe.cli.options import as_user, engine_of, fail, settings_or_exit, timestamp_with_offset
-from callscribe.pipeline.errors import CallscribeError
+from callscribe.pipeline.errors import CallscribeError, ConcurrentChangeError, RequestNotFoundError
 from callscribe.pipeline.policy import complaints as library
 
 _KIND_OPTIONS = {"transcript": "transcript", "listen-back": "listen_back"}
+_HINTS = (
+    (RequestNotFoundError, "`callscribe requests list` lists the known ids"),
+    (ConcurrentChangeError, "`callscribe requests show REQUEST_ID` shows where it stands now"),
+)
+
+
+def _fail(err: CallscribeError) -> None:
+    """:func:`fail`, with the command that helps next where this group has one."""
+    hint = next((text for kind, text in _HINTS if isinstance(err, kind)), None)
+    fail(err if hint is None else type(err)(f"{err}\nhint: {hint}"))
 
 
 def _stamp(moment: datetime | None, timezone: str) -> str:
@@ -119,7 +129,7 @@ def requests_add(kind: str, call_id: str, complaint_id: str | None, employee_id:
             complaint_id=complaint_id, employee_id=employee_id, reason_min_length=settings.reason_min_length,
             timezone=settings.retention_timezone)
     except CallscribeError as err:
-        fail(err)
+        _fail(err)
     click.echo(request.request_id)
 
 
@@ -133,7 +143,7 @@ def requests_approve(request_id: str, note: str | None, as_user: str | None) -> 
     try:
         request = library.approve_request(engine_of(settings), as_user, request_id, note)
     except CallscribeError as err:
-        fail(err)
+        _fail(err)
     click.echo(f"{request.request_id}: approved by {request.decided_by}; release it with "
                f"`callscribe requests release {request.request_id}`")
 
@@ -149,7 +159,7 @@ def requests_reject(request_id: str, reason: str | None, as_user: str | None) ->
         request = library.reject_request(engine_of(settings), as_user, request_id, reason,
                                           settings.reason_min_length)
     except CallscribeError as err:
-        fail(err)
+        _fail(err)
     click.echo(f"{request.request_id}: rejected by {request.decided_by}")
 
 
@@ -165,14 +175,15 @@ def requests_release(request_id: str, as_user: str | None) -> None:
 
         result = release_request(request_id=request_id, released_by=as_user)
     except CallscribeError as err:
-        fail(err)
+        _fail(err)
     for name in result["files"]:
         click.echo(str(settings.outbox_dir / name))
     click.echo(f"available until {_stamp(datetime.fromisoformat(result['expires_at']), settings.retention_timezone)}")
 
 
 @requests.command("list")
-@click.option("--state", type=click.Choice(library.STATES), help="Only requests in this state.")
+@click.option("--state", type=click.Choice([str(state) for state in library.STATES]),
+              help="Only requests in this state.")
 @as_user
 def requests_list(state: str | None, as_user: str | None) -> None:
     """List requests: id, kind, call, complaint, state, who filed and decided, and when (no reasons)."""
@@ -180,7 +191,7 @@ def requests_list(state: str | None, as_user: str | None) -> None:
     try:
         found = library.list_requests(engine_of(settings), as_user, state)
     except CallscribeError as err:
-        fail(err)
+        _fail(err)
     if not found:
         click.echo("no requests")
         return
@@ -204,7 +215,7 @@ def requests_show(request_id: str, as_user: str | None) -> None:
     try:
         r = library.show_request(engine_of(settings), as_user, request_id)
     except CallscribeError as err:
-        fail(err)
+        _fail(err)
     tz = settings.retention_timezone
     click.echo(f"request:   {r.request_id} ({r.kind}), call {r.call_id}")
     click.echo(f"ground:    {'complaint ' + r.complaint_id if r.complaint_id else 'own request of ' + r.employee_id}")

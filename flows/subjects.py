@@ -37,7 +37,7 @@ def carry_out_subject_request(request_id: str, executed_by: str) -> dict:
     if request.kind == "access":
         live = catalogue.live_call_ids(engine, request.call_ids)
         pending = [c for c in request.call_ids
-                   if c in live and catalogue.get_recording(engine, c).state in ("ingested", "failed")]
+                   if c in live and catalogue.get_recording(engine, c).state in catalogue.NEEDS_TRANSCRIBING]
         if pending:
             with_concurrency(settings.max_parallel)(recording_ids=pending, purpose="access_request")
         items = subjects.export(engine, settings, request_id, executed_by)

@@ -70,3 +70,11 @@ class AccessDeniedError(CallscribeError):
 class PolicyError(CallscribeError):
     """A step the recording policy forbids: an own request approved, a reason missing or too
     short, a request in the wrong state, a release without two distinct people on record."""
+
+
+class RequestNotFoundError(PolicyError):
+    """No request with this id is on record."""
+
+
+class ConcurrentChangeError(PolicyError):
+    """Someone else changed the request first (or kept taking the next id): look again, then act."""

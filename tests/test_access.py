@@ -103,3 +103,12 @@ def test_cli_transcribe_needs_a_role_with_access_to_recordings(staff, home):
         result = CliRunner().invoke(main, ["transcribe", "TBI-1"] + (["--as", user] if user else []))
         assert result.exit_code == 1
         assert ("recordings.transcribe needs" if user else "--as USER") in result.output
+
+
+def test_reading_the_audit_log_needs_its_role_and_is_audited(engine, staff):
+    with pytest.raises(AccessDeniedError, match="audit.read needs"):
+        access.verify_audit_log(engine, "kim")
+    before = audit.verify(engine).entries
+    result = access.verify_audit_log(engine, "ivo")
+    assert result.ok and result.entries == before
+    assert audit.verify(engine).entries == before + 1, "the check itself is an entry"

@@ -49,13 +49,15 @@ def test_an_inserted_entry_is_named(engine):
 
 
 
-def test_cli_verify_reports_the_first_bad_entry(engine):
+def test_cli_verify_reports_the_first_bad_entry(engine, staff):
     from click.testing import CliRunner
 
     from callscribe.cli.main import main
 
-    assert CliRunner().invoke(main, ["audit", "verify"]).exit_code == 0
+    refused = CliRunner().invoke(main, ["audit", "verify"])
+    assert refused.exit_code == 1 and "say who acts" in refused.output and "--as USER" in refused.output
+    assert CliRunner().invoke(main, ["audit", "verify", "--as", "anna"]).exit_code == 0
     with engine.begin() as conn:
         conn.execute(sa.update(audit.audit_log).where(audit.audit_log.c.seq == 4).values(action="request.approved"))
-    result = CliRunner().invoke(main, ["audit", "verify"])
+    result = CliRunner().invoke(main, ["audit", "verify", "--as", "anna"])
     assert result.exit_code == 1 and "entry 4" in result.output

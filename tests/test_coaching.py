@@ -202,7 +202,7 @@ def _store_transcript(settings, engine, call_id):
         duration=10.0, channel_layout="stereo", speakers=("medewerker", "klant"),
         model=ModelInfo("base", "-", "cpu", "int8", 2), options=TranscriptionOptions(),
     )
-    folder = transcripts.transcript_dir(settings.transcripts_dir, call_id)
+    folder = transcripts.TranscriptFolder.of(settings.transcripts_dir, call_id).path
     transcripts.write_raw(folder, transcript, transcripts.load_key(settings.transcript_key, settings.keys_dir))
     record = catalogue.get_recording(engine, call_id)
     transcripts.write_redacted(folder, call_id, record.call_start, transcript,

@@ -40,7 +40,7 @@ def engine(settings):
 
 def transcribed(engine, settings, call_id=CALL):
     """A hand-made redacted.json for the call, and the recording marked transcribed."""
-    folder = transcripts.transcript_dir(settings.transcripts_dir, call_id)
+    folder = transcripts.TranscriptFolder.of(settings.transcripts_dir, call_id).path
     folder.mkdir(parents=True, exist_ok=True)
     document = {"recording_id": call_id, "call_date": "2026-11-23", "purpose": "quality",
                 "speakers": ["medewerker", "klant"],
@@ -78,7 +78,7 @@ def test_complaints_are_numbered_per_year_and_keep_the_description_out_of_the_li
     assert complaints.get_complaint(engine, "kim", first.complaint_id, with_description=True).description == DESCRIPTION
     with pytest.raises(AccessDeniedError):
         complaints.list_complaints(engine, "cor")
-    with pytest.raises(RecordingNotFoundError, match="callscribe recordings"):
+    with pytest.raises(RecordingNotFoundError, match="not in the catalogue"):
         complaint(engine, calls=("TBI-0000",))
     with pytest.raises(PolicyError, match="channel"):
         complaints.register_complaint(engine, "kim", channel="fax", received_at=datetime.now(UTC), description="x")
@@ -98,7 +98,7 @@ def test_requests_need_a_reason_of_minimum_length_and_exactly_one_ground(engine,
     with pytest.raises(PolicyError, match="own calls"):
         complaints.create_request(engine, "kim", kind="listen_back", call_id=OTHER_CALL, reason=REASON,
                                 employee_id="MW-017")
-    with pytest.raises(RecordingNotFoundError, match="callscribe recordings"):
+    with pytest.raises(RecordingNotFoundError, match="not in the catalogue"):
         complaints.create_request(engine, "kim", kind="transcript", call_id="NOPE", reason=REASON,
                                 complaint_id=k.complaint_id)
     with pytest.raises(PolicyError, match="not in the registry"):
@@ -301,3 +301,12 @@ def test_cli_main_path(engine, staff, settings):
     assert refused.exit_code == 1 and "request.release" in refused.stderr
     missing = run("complaints", "add", "--channel", "telefoon", "--received", "2026-11-24T09:14:03")
     assert missing.exit_code == 2
+
+
+def test_cli_adds_its_own_hint_to_the_library_s_message(engine, staff):
+    unknown = CliRunner().invoke(main, ["requests", "show", "V-1999-0001", "--as", "ivo"])
+    assert unknown.exit_code == 1 and "request V-1999-0001 is not on record" in unknown.stderr
+    assert "hint: `callscribe requests list` lists the known ids" in unknown.stderr
+    with pytest.raises(PolicyError) as refused:
+        complaints.get_request(engine, "V-1999-0001")
+    assert "callscribe" not in str(refused.value)

@@ -213,3 +213,19 @@ def test_flow_run_erases_and_forgets_the_prefect_runs_that_name_the_recordings(p
             client.read_flow_run(naming.id)
         assert client.read_flow_run(other.id).id == other.id
     assert catalogue.get_tombstone(engine, "C-1") is not None and audit.verify(engine).ok
+
+
+def test_only_roles_with_subject_read_list_requests_and_the_cli_checks_nothing_itself(engine, settings):
+    from callscribe.cli.main import main
+
+    filed = subjects.file_request(engine, settings, "access", NUMBER, REASON, "kim").request_id
+    with pytest.raises(AccessDeniedError, match="subject.read"):
+        subjects.list_requests(engine, user_id="cor")
+    with pytest.raises(PolicyError, match="unknown state"):
+        subjects.list_requests(engine, "released", user_id="anna")
+    assert [r.request_id for r in subjects.list_requests(engine, "requested", user_id="ivo")] == [filed]
+    refused = CliRunner().invoke(main, ["subjects", "list", "--as", "cor"])
+    assert refused.exit_code == 1 and "subject.read needs" in refused.stderr
+    unknown = CliRunner().invoke(main, ["subjects", "approve", "AVG-1999-0001", "--as", "anna"])
+    assert unknown.exit_code == 1 and "subject request AVG-1999-0001 is not on record" in unknown.stderr
+    assert "hint: `callscribe subjects list`" in unknown.stderr

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -17,6 +16,8 @@ from sqlalchemy.engine import Engine
 
 from callscribe.pipeline.errors import AccessDeniedError, PolicyError
 from callscribe.pipeline.policy import audit
+from callscribe.pipeline.policy.identity import SYSTEM as SYSTEM  # re-exported: access.SYSTEM, access.User
+from callscribe.pipeline.policy.identity import User as User
 from callscribe.pipeline.storage.schema import users
 
 logger = logging.getLogger(__name__)
@@ -49,16 +50,6 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 _USER_ID = re.compile(r"[a-z0-9][a-z0-9._@-]{0,63}")
 
 
-@dataclass(frozen=True)
-class User:
-    """Someone acting in callscribe: a login name and one role."""
-
-    user_id: str
-    role: str
-    active: bool = True
-
-
-SYSTEM = User("system", "system")  # scheduled flows (coaching draw, retention) act as this
 
 
 def add_user(engine: Engine, user_id: str, role: str, as_user: str | None) -> User:
@@ -188,3 +179,17 @@ def check_second_person(requester_id: str, decider: User) -> None:
             f"user {decider.user_id} made this request and cannot also decide on it (four-eyes principle): "
             "a second manager or team leader must approve or reject it"
         )
+
+
+def verify_audit_log(engine: Engine, as_user: str | None) -> audit.Verification:
+    """The audit log's hash chain checked for ``as_user`` (``audit.read``: a manager or the ICT back
+    office); the check is itself an audit entry.
+
+    Raises:
+        AccessDeniedError: ``as_user`` may not read the audit log.
+    """
+    actor = authorize(engine, as_user, "audit.read")
+    result = audit.verify(engine)
+    audit.append(engine, actor.user_id, actor.role, "audit.verified", "audit",
+                 {"ok": result.ok, "entries": result.entries})
+    return result

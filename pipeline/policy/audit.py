@@ -28,6 +28,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from callscribe.pipeline import atomic
+from callscribe.pipeline.policy.identity import User
 from callscribe.pipeline.storage.schema import audit_log
 
 logger = logging.getLogger(__name__)
@@ -90,12 +91,6 @@ def transaction(engine: Engine) -> Iterator:
     _write_anchor(engine)
 
 
-@dataclass(frozen=True)
-class _Actor:
-    user_id: str
-    role: str
-
-
 def append(engine: Engine, actor: str, role: str, action: str, subject: str, details: dict | None = None,
            at: datetime | None = None) -> int:
     """Append one entry in its own transaction; returns its sequence number.
@@ -105,7 +100,7 @@ def append(engine: Engine, actor: str, role: str, action: str, subject: str, det
         subject: the id acted on (request, recording or run id), details: ids and counts only.
     """
     with transaction(engine) as conn:
-        return record(conn, _Actor(actor, role), action, subject, details, at)
+        return record(conn, User(actor, role), action, subject, details, at)
 
 
 def head(engine: Engine) -> tuple[int, str]:

@@ -13,7 +13,8 @@ A second person with ``request.decide`` who did not make the request approves or
 rejection with a reason); only then may someone with ``request.release`` release it, which puts
 the anonymised letter (Markdown and DOCX) or a time-limited copy of the audio in the outbox.
 Every step is timestamped and written to the audit log in the same transaction, with ids and
-roles only.
+roles only. The steps, states and numbering are the shared four-eyes workflow
+(:mod:`.four_eyes`); this module adds what is particular to complaints and these requests.
 """
 
 from __future__ import annotations
@@ -29,10 +30,9 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
 
 from callscribe.pipeline.errors import PolicyError, StoreError
-from callscribe.pipeline.policy import access, audit, letters, outbox
+from callscribe.pipeline.policy import access, audit, four_eyes, letters, outbox
 from callscribe.pipeline.policy.retention import expires_at as recording_expiry
 from callscribe.pipeline.storage import catalogue, transcripts
 from callscribe.pipeline.storage.schema import complaint_calls, complaints, requests
@@ -41,9 +41,12 @@ logger = logging.getLogger(__name__)
 
 CHANNELS = ("telefoon", "e-mail")
 KINDS = ("transcript", "listen_back")
-STATES = ("requested", "approved", "rejected", "released")
+State = four_eyes.State
+WORKFLOW = four_eyes.Workflow(
+    noun="request", table=requests, id_prefix="V", audit_prefix="request", decide_permission="request.decide",
+    carry_out_permission="request.release", done=State.RELEASED, done_verb="released")
+STATES = WORKFLOW.states
 _EMPLOYEE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
-_ID_ATTEMPTS = 5
 
 
 @dataclass(frozen=True)
@@ -71,7 +74,7 @@ class Request:
     employee_id: str | None
     requested_by: str
     requested_at: datetime
-    state: str
+    state: State
     decided_by: str | None = None
     decided_at: datetime | None = None
     released_by: str | None = None
@@ -133,26 +136,20 @@ def register_complaint(
         raise PolicyError("received_at lies in the future; give the moment the complaint came in")
     text = (description or "").strip()
     if not text:
-        raise PolicyError("a complaint needs a description: --description TEXT or --description-file FILE")
+        raise PolicyError("a complaint needs a description: say what it is about")
     calls = list(dict.fromkeys(call_ids))
     for call_id in calls:
         catalogue.get_recording(engine, call_id)
-    for attempt in range(_ID_ATTEMPTS):
-        try:
-            with audit.transaction(engine) as conn:
-                complaint_id = catalogue.next_yearly_id(conn, complaints.c.complaint_id, "K", now, timezone)
-                conn.execute(sa.insert(complaints).values(
-                    complaint_id=complaint_id, channel=channel, received_at=received_at, description=text,
-                    registered_by=actor.user_id, registered_at=now))
-                if calls:
-                    conn.execute(sa.insert(complaint_calls),
-                                 [{"complaint_id": complaint_id, "call_id": c} for c in calls])
-                audit.record(conn, actor, "complaint.registered", complaint_id,
-                             {"channel": channel, "calls": calls}, at=now)
-            break
-        except IntegrityError:  # another registration took the same number meanwhile
-            if attempt == _ID_ATTEMPTS - 1:
-                raise
+
+    def write(conn, complaint_id: str) -> None:
+        conn.execute(sa.insert(complaints).values(
+            complaint_id=complaint_id, channel=channel, received_at=received_at, description=text,
+            registered_by=actor.user_id, registered_at=now))
+        if calls:
+            conn.execute(sa.insert(complaint_calls), [{"complaint_id": complaint_id, "call_id": c} for c in calls])
+        audit.record(conn, actor, "complaint.registered", complaint_id, {"channel": channel, "calls": calls}, at=now)
+
+    complaint_id = four_eyes.insert_numbered(engine, complaints.c.complaint_id, "K", now, timezone, write)
     logger.info("complaint %s registered by %s, %d call(s) linked", complaint_id, actor.user_id, len(calls))
     return Complaint(complaint_id, channel, received_at.astimezone(UTC), actor.user_id, now, tuple(calls), 0)
 
@@ -184,8 +181,8 @@ def get_complaint(engine: Engine, user_id: str | None, complaint_id: str, with_d
         row = conn.execute(sa.select(*_complaint_columns(), complaints.c.description).where(
             complaints.c.complaint_id == complaint_id)).first()
         if row is None:
-            raise PolicyError(f"complaint {complaint_id} is not in the registry; `callscribe complaints list` "
-                              "lists the known ids")
+            raise PolicyError(f"complaint {complaint_id} is not in the registry; check the complaint id "
+                              "(K-YYYY-NNNN)")
         links = _links(conn, complaint_id)
         counts = _request_counts(conn, complaint_id)
     complaint = _to_complaint(row, links, counts)
@@ -260,8 +257,8 @@ def create_request(
         raise PolicyError(f"unknown request kind {kind!r}; valid: {', '.join(KINDS)}")
     if (complaint_id is None) == (employee_id is None):
         raise PolicyError("a request rests on a complaint or on an employee's own request: give exactly one of "
-                          "--complaint K-YYYY-NNNN or --employee-request EMPLOYEE_ID")
-    text = access.check_reason(reason, reason_min_length)
+                          "both, the complaint (K-YYYY-NNNN) or the employee (e.g. MW-017)")
+    text = four_eyes.filing_reason(reason, reason_min_length)
     recording = catalogue.get_recording(engine, call_id)
     if employee_id is not None:
         if not _EMPLOYEE_ID.fullmatch(employee_id):
@@ -271,24 +268,16 @@ def create_request(
                               "covers their own calls only; for other calls register a complaint")
     now = datetime.now(UTC)
     ground = {"complaint": complaint_id} if complaint_id else {"ground": "employee_request"}
-    for attempt in range(_ID_ATTEMPTS):
-        try:
-            with audit.transaction(engine) as conn:
-                if complaint_id is not None and conn.execute(sa.select(complaints.c.complaint_id).where(
-                        complaints.c.complaint_id == complaint_id)).first() is None:
-                    raise PolicyError(f"complaint {complaint_id} is not in the registry; register it first with "
-                                      "`callscribe complaints add`")
-                request_id = catalogue.next_yearly_id(conn, requests.c.request_id, "V", now, timezone)
-                conn.execute(sa.insert(requests).values(
-                    request_id=request_id, kind=kind, call_id=call_id, complaint_id=complaint_id,
-                    employee_id=employee_id, reason=text, requested_by=actor.user_id, requested_at=now,
-                    state="requested"))
-                audit.record(conn, actor, "request.created", request_id, {"kind": kind, "call": call_id, **ground},
-                             at=now)
-            break
-        except IntegrityError:
-            if attempt == _ID_ATTEMPTS - 1:
-                raise
+
+    def write(conn, request_id: str) -> None:
+        if complaint_id is not None and conn.execute(sa.select(complaints.c.complaint_id).where(
+                complaints.c.complaint_id == complaint_id)).first() is None:
+            raise PolicyError(f"complaint {complaint_id} is not in the registry; register the complaint first")
+        conn.execute(four_eyes.new_request(WORKFLOW, request_id, actor, now, kind=kind, call_id=call_id,
+                                           complaint_id=complaint_id, employee_id=employee_id, reason=text))
+        audit.record(conn, actor, "request.created", request_id, {"kind": kind, "call": call_id, **ground}, at=now)
+
+    request_id = four_eyes.insert_numbered(engine, requests.c.request_id, WORKFLOW.id_prefix, now, timezone, write)
     logger.info("request %s (%s, call %s) filed by %s", request_id, kind, call_id, actor.user_id)
     return get_request(engine, request_id)
 
@@ -301,9 +290,11 @@ def approve_request(engine: Engine, user_id: str | None, request_id: str, note: 
 
     Raises:
         AccessDeniedError: the user may not decide on requests.
-        PolicyError: the user made the request, or it was decided already.
+        PolicyError: no such request, the user made the request, or it was decided already;
+            :class:`~.ConcurrentChangeError` when someone else decided meanwhile.
     """
-    return _decide(engine, user_id, request_id, "approved", (note or "").strip() or None)
+    four_eyes.decide(engine, WORKFLOW, user_id, request_id, approve=True, reason=note, details=_decision_details)
+    return get_request(engine, request_id)
 
 
 def reject_request(engine: Engine, user_id: str | None, request_id: str, reason: str | None,
@@ -312,42 +303,26 @@ def reject_request(engine: Engine, user_id: str | None, request_id: str, reason:
 
     Raises:
         AccessDeniedError: the user may not decide on requests.
-        PolicyError: no or a too short reason, the user made the request, or it was decided already.
+        PolicyError: no such request, no or a too short reason, the user made the request, or it
+            was decided already; :class:`~.ConcurrentChangeError` when someone else
+            decided meanwhile.
     """
-    text = access.check_reason(reason, reason_min_length, "reason for the rejection")
-    return _decide(engine, user_id, request_id, "rejected", text)
-
-
-def _decide(engine: Engine, user_id: str | None, request_id: str, state: str, text: str | None) -> Request:
-    decider = access.authorize(engine, user_id, "request.decide")
-    request = get_request(engine, request_id)
-    access.check_second_person(request.requested_by, decider)
-    _expect(request, "requested", "decided on")
-    now = datetime.now(UTC)
-    with audit.transaction(engine) as conn:
-        changed = conn.execute(sa.update(requests).where(
-            requests.c.request_id == request_id, requests.c.state == "requested").values(
-            state=state, decided_by=decider.user_id, decided_at=now, decision_reason=text)).rowcount
-        if changed != 1:
-            raise PolicyError(f"request {request_id} was decided on meanwhile; see `callscribe requests list`")
-        audit.record(conn, decider, f"request.{state}", request_id,
-                     {"kind": request.kind, "call": request.call_id, "requested_by": request.requested_by,
-                      "note": text is not None}, at=now)
-    logger.info("request %s %s by %s", request_id, state, decider.user_id)
+    four_eyes.decide(engine, WORKFLOW, user_id, request_id, approve=False, reason=reason,
+                     min_length=reason_min_length, details=_decision_details)
     return get_request(engine, request_id)
 
 
+def _decision_details(row) -> dict:
+    return {"call": row.call_id}
+
+
 def get_request(engine: Engine, request_id: str) -> Request:
-    """One request, reason included (for ``requests show`` and the release).
+    """One request, reason included (to show it, and for the release).
 
     Raises:
-        PolicyError: no such request.
+        RequestNotFoundError: no such request (a :class:`PolicyError`).
     """
-    with engine.connect() as conn:
-        row = conn.execute(sa.select(requests).where(requests.c.request_id == request_id)).first()
-    if row is None:
-        raise PolicyError(f"request {request_id} is not in the registry; `callscribe requests list` lists the known ids")
-    return _to_request(row, with_text=True)
+    return _to_request(four_eyes.load(engine, WORKFLOW, request_id), with_text=True)
 
 
 def show_request(engine: Engine, user_id: str | None, request_id: str) -> Request:
@@ -369,11 +344,10 @@ def list_requests(engine: Engine, user_id: str | None, state: str | None = None)
         PolicyError: an unknown state.
     """
     access.authorize(engine, user_id, "request.read")
+    wanted = four_eyes.check_state_filter(WORKFLOW, state)
     query = sa.select(requests).order_by(requests.c.requested_at, requests.c.request_id)
-    if state is not None:
-        if state not in STATES:
-            raise PolicyError(f"unknown state {state!r}; valid: {', '.join(STATES)}")
-        query = query.where(requests.c.state == state)
+    if wanted is not None:
+        query = query.where(requests.c.state == wanted.value)
     with engine.connect() as conn:
         return [_to_request(row, with_text=False) for row in conn.execute(query)]
 
@@ -382,18 +356,10 @@ def _to_request(row, with_text: bool) -> Request:
     return Request(
         request_id=row.request_id, kind=row.kind, call_id=row.call_id, complaint_id=row.complaint_id,
         employee_id=row.employee_id, requested_by=row.requested_by, requested_at=row.requested_at,
-        state=row.state, decided_by=row.decided_by, decided_at=row.decided_at, released_by=row.released_by,
+        state=State(row.state), decided_by=row.decided_by, decided_at=row.decided_at, released_by=row.released_by,
         released_at=row.released_at, reason=row.reason if with_text else None,
         decision_reason=row.decision_reason if with_text else None,
     )
-
-
-def _expect(request: Request, state: str, action: str) -> None:
-    if request.state != state:
-        article = "an" if state[0] in "aeiou" else "a"
-        hint = ": a second manager or team leader approves it first" if request.state == "requested" else ""
-        raise PolicyError(f"request {request.request_id} is {request.state}; only {article} {state} request can be "
-                          f"{action}{hint}")
 
 
 # --- release --------------------------------------------------------------------------------------
@@ -410,23 +376,15 @@ def check_release(engine: Engine, user_id: str | None, request_id: str) -> Reque
 
 
 def _releasable(engine: Engine, user_id: str | None, request_id: str) -> tuple[Request, access.User]:
-    releaser = access.authorize(engine, user_id, "request.release")
-    request = get_request(engine, request_id)
-    if request.state == "released":
-        raise PolicyError(f"request {request_id} was released already ({request.released_at:%Y-%m-%d %H:%M} UTC); "
-                          "the audit log (`callscribe audit`) shows what left and until when")
-    _expect(request, "approved", "released")
-    if not request.decided_by or request.decided_by == request.requested_by:
-        raise PolicyError(f"request {request_id} has no approval by a second person on record (four-eyes "
-                          "principle): a second manager or team leader must approve it")
-    return request, releaser
+    row, releaser = four_eyes.check_carry_out(engine, WORKFLOW, user_id, request_id)
+    return _to_request(row, with_text=True), releaser
 
 
 def transcript_ready(engine: Engine, transcripts_dir: Path, call_id: str) -> bool:
     """Whether the call has a redacted transcript to release (state ``transcribed``, redacted.json)."""
     recording = catalogue.get_recording(engine, call_id)
-    folder = transcripts.transcript_dir(transcripts_dir, call_id)
-    return recording.state == "transcribed" and (folder / transcripts.REDACTED_NAME).is_file()
+    folder = transcripts.TranscriptFolder.of(transcripts_dir, call_id)
+    return recording.state == catalogue.RecordingState.TRANSCRIBED and folder.redacted.is_file()
 
 
 def release(engine: Engine, settings, user_id: str | None, request_id: str, now: datetime | None = None) -> Release:
@@ -442,7 +400,8 @@ def release(engine: Engine, settings, user_id: str | None, request_id: str, now:
 
     Raises:
         AccessDeniedError: the user may not release.
-        PolicyError: not approved by a second person, or the recording has expired.
+        PolicyError: not approved by a second person, or the recording has expired;
+            :class:`~.ConcurrentChangeError` when someone else released it meanwhile.
         StoreError: the transcript is not there yet (transcribe first), or the audio is missing or changed.
     """
     request, releaser = _releasable(engine, user_id, request_id)
@@ -475,11 +434,7 @@ def release(engine: Engine, settings, user_id: str | None, request_id: str, now:
                                        request_id=request.request_id))
             step, details = "audio.retrieved", {"kind": request.kind, "call": request.call_id, "files": 1}
         with audit.transaction(engine) as conn:
-            changed = conn.execute(sa.update(requests).where(
-                requests.c.request_id == request_id, requests.c.state == "approved").values(
-                state="released", released_by=releaser.user_id, released_at=now)).rowcount
-            if changed != 1:
-                raise PolicyError(f"request {request_id} changed meanwhile; see `callscribe requests list`")
+            four_eyes.complete(conn, WORKFLOW, request_id, releaser, now)
             audit.record(conn, releaser, step, request_id, {**details, "until": expiry.isoformat()}, at=now)
             audit.record(conn, releaser, "request.released", request_id,
                          {"kind": request.kind, "call": request.call_id, "requested_by": request.requested_by,
@@ -493,12 +448,12 @@ def release(engine: Engine, settings, user_id: str | None, request_id: str, now:
 
 
 def _redacted_document(transcripts_dir: Path, call_id: str) -> dict:
-    path = transcripts.transcript_dir(transcripts_dir, call_id) / transcripts.REDACTED_NAME
+    path = transcripts.TranscriptFolder.of(transcripts_dir, call_id).redacted
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as err:
-        raise StoreError(f"recording {call_id} has no redacted transcript yet: run "
-                         f"`callscribe transcribe {call_id}` or release through the release flow") from err
+        raise StoreError(f"recording {call_id} has no redacted transcript yet: transcribe it first, or release "
+                         "through the release flow, which transcribes it") from err
     except ValueError as err:
         raise StoreError(f"{path} is not valid JSON: transcribe recording {call_id} again") from err
     if document.get("recording_id") != call_id:

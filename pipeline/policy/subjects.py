@@ -5,7 +5,8 @@ The phone number is used once, when the request is filed, to find the recordings
 keeps the call ids it found, never the number. Filing, deciding and carrying out are three steps
 by at least two people: whoever files a request cannot approve it. Erasure goes through the
 retention mechanism (:func:`callscribe.pipeline.policy.retention.erase`), so an erased recording leaves exactly
-what an expired one leaves: a tombstone.
+what an expired one leaves: a tombstone. The steps, states and numbering are the shared four-eyes
+workflow (:mod:`.four_eyes`).
 """
 
 from __future__ import annotations
@@ -18,27 +19,30 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
 
 from callscribe.pipeline.errors import PolicyError
-from callscribe.pipeline.policy import access, audit, outbox, retention
+from callscribe.pipeline.policy import access, audit, four_eyes, outbox, retention
 from callscribe.pipeline.settings import Settings
 from callscribe.pipeline.storage import catalogue, transcripts
-from callscribe.pipeline.storage.schema import subject_request_calls, subject_requests
+from callscribe.pipeline.storage.schema import recordings, subject_request_calls, subject_requests
 
 logger = logging.getLogger(__name__)
 
 KINDS = ("access", "erasure")
-STATES = ("requested", "approved", "rejected", "executed")
+State = four_eyes.State
+WORKFLOW = four_eyes.Workflow(
+    noun="subject request", table=subject_requests, id_prefix="AVG", audit_prefix="subject",
+    decide_permission="subject.decide", carry_out_permission="subject.execute", done=State.EXECUTED,
+    done_verb="carried out")
+STATES = WORKFLOW.states
 _BATCH = 5000
-_ID_ATTEMPTS = 5
 
 
 @dataclass(frozen=True)
 class SubjectRequest:
     request_id: str
     kind: str
-    state: str
+    state: State
     call_ids: tuple[str, ...]
     requested_by: str
     requested_at: datetime
@@ -73,8 +77,7 @@ def find_recordings(engine: Engine, number: str) -> list[str]:
     """Call ids of every catalogued recording whose caller number is ``number`` in any notation."""
     wanted = normalise_number(number)
     found = []
-    query = sa.select(catalogue.recordings.c.call_id, catalogue.recordings.c.caller_number).order_by(
-        catalogue.recordings.c.call_id)
+    query = sa.select(recordings.c.call_id, recordings.c.caller_number).order_by(recordings.c.call_id)
     with engine.connect() as conn:
         result = conn.execution_options(yield_per=_BATCH).execute(query)
         for row in result:
@@ -98,25 +101,17 @@ def file_request(engine: Engine, settings: Settings, kind: str, number: str, rea
         raise PolicyError(f"unknown request kind {kind!r}; valid: {', '.join(KINDS)}")
     now = now or datetime.now(UTC)
     actor = access.authorize(engine, user_id, "subject.create")
-    reason = access.check_reason(reason, settings.reason_min_length)
+    reason = four_eyes.filing_reason(reason, settings.reason_min_length)
     call_ids = find_recordings(engine, number)
-    for attempt in range(_ID_ATTEMPTS):
-        try:
-            with audit.transaction(engine) as conn:
-                request_id = catalogue.next_yearly_id(conn, subject_requests.c.request_id, "AVG", now,
-                                                      settings.retention_timezone)
-                conn.execute(sa.insert(subject_requests).values(
-                    request_id=request_id, kind=kind, reason=reason, state="requested",
-                    requested_by=actor.user_id, requested_at=now))
-                if call_ids:
-                    conn.execute(sa.insert(subject_request_calls),
-                                 [{"request_id": request_id, "call_id": c} for c in call_ids])
-                audit.record(conn, actor, "subject.requested", request_id,
-                             {"kind": kind, "recordings": len(call_ids)}, at=now)
-            break
-        except IntegrityError:  # another request took the same number meanwhile
-            if attempt == _ID_ATTEMPTS - 1:
-                raise
+
+    def write(conn, request_id: str) -> None:
+        conn.execute(four_eyes.new_request(WORKFLOW, request_id, actor, now, kind=kind, reason=reason))
+        if call_ids:
+            conn.execute(sa.insert(subject_request_calls), [{"request_id": request_id, "call_id": c} for c in call_ids])
+        audit.record(conn, actor, "subject.requested", request_id, {"kind": kind, "recordings": len(call_ids)}, at=now)
+
+    request_id = four_eyes.insert_numbered(engine, subject_requests.c.request_id, WORKFLOW.id_prefix, now,
+                                           settings.retention_timezone, write)
     logger.info("subject request %s (%s) filed: %d recording(s)", request_id, kind, len(call_ids))
     return get_request(engine, request_id)
 
@@ -127,25 +122,11 @@ def decide(engine: Engine, settings: Settings, request_id: str, user_id: str | N
 
     Raises:
         AccessDeniedError: the user may not decide on subject requests.
-        PolicyError: own request, already decided, or a rejection without a (long enough) reason.
+        PolicyError: no such request, own request, already decided, or a rejection without a (long
+            enough) reason; :class:`~.ConcurrentChangeError` when someone else decided meanwhile.
     """
-    now = now or datetime.now(UTC)
-    actor = access.authorize(engine, user_id, "subject.decide")
-    request = get_request(engine, request_id)
-    access.check_second_person(request.requested_by, actor)
-    if request.state != "requested":
-        raise PolicyError(f"subject request {request_id} is {request.state}, not awaiting a decision")
-    text = None
-    if not approve:
-        text = access.check_reason(reason, settings.reason_min_length, "rejection reason")
-    elif reason:
-        text = " ".join(reason.split())
-    state = "approved" if approve else "rejected"
-    with audit.transaction(engine) as conn:
-        _move(conn, request_id, "requested", state=state, decided_by=actor.user_id, decided_at=now,
-              decision_reason=text)
-        audit.record(conn, actor, f"subject.{state}", request_id,
-                     {"kind": request.kind, "requested_by": request.requested_by}, at=now)
+    four_eyes.decide(engine, WORKFLOW, user_id, request_id, approve=approve, reason=reason,
+                     min_length=settings.reason_min_length, now=now)
     return get_request(engine, request_id)
 
 
@@ -154,15 +135,11 @@ def check_executable(engine: Engine, request_id: str, user_id: str | None) -> tu
 
     Raises:
         AccessDeniedError: the user may not carry out subject requests.
-        PolicyError: not approved (yet), or already carried out.
+        PolicyError: no such request, not approved (yet), already carried out, or no second
+            person's approval on record.
     """
-    actor = access.authorize(engine, user_id, "subject.execute")
-    request = get_request(engine, request_id)
-    if request.state != "approved":
-        raise PolicyError(f"subject request {request_id} is {request.state}; only an approved request is carried out")
-    if not request.decided_by or request.decided_by == request.requested_by:
-        raise PolicyError(f"subject request {request_id} lacks a second person's approval")
-    return request, actor
+    row, actor = four_eyes.check_carry_out(engine, WORKFLOW, user_id, request_id)
+    return _with_calls(engine, row), actor
 
 
 def export(engine: Engine, settings: Settings, request_id: str, user_id: str | None,
@@ -195,7 +172,7 @@ def export(engine: Engine, settings: Settings, request_id: str, user_id: str | N
             request_id=request_id,
         ))
     with audit.transaction(engine) as conn:
-        _move(conn, request_id, "approved", state="executed", executed_by=actor.user_id, executed_at=now)
+        four_eyes.complete(conn, WORKFLOW, request_id, actor, now)
         audit.record(conn, actor, "subject.exported", request_id,
                      {"recordings": len(items), "already_gone": gone, "approved_by": request.decided_by}, at=now)
     return items
@@ -212,7 +189,7 @@ def erase(engine: Engine, settings: Settings, request_id: str, user_id: str | No
                              retention_days=settings.retention_days, timezone=settings.retention_timezone,
                              actor=actor, subject=request_id)
     with audit.transaction(engine) as conn:
-        _move(conn, request_id, "approved", state="executed", executed_by=actor.user_id, executed_at=now)
+        four_eyes.complete(conn, WORKFLOW, request_id, actor, now)
         audit.record(conn, actor, "subject.erased", request_id,
                      {"recordings": report.recordings_expired, "failed": report.failed,
                       "approved_by": request.decided_by}, at=now)
@@ -226,21 +203,31 @@ def get_request(engine: Engine, request_id: str) -> SubjectRequest:
     """One subject request with the call ids it found.
 
     Raises:
-        PolicyError: no such request.
+        RequestNotFoundError: no such request (a :class:`PolicyError`).
     """
+    return _with_calls(engine, four_eyes.load(engine, WORKFLOW, request_id))
+
+
+def _with_calls(engine: Engine, row) -> SubjectRequest:
     with engine.connect() as conn:
-        row = conn.execute(sa.select(subject_requests).where(subject_requests.c.request_id == request_id)).first()
-        if row is None:
-            raise PolicyError(f"no subject request {request_id}: `callscribe subjects list` shows them")
         calls = conn.execute(sa.select(subject_request_calls.c.call_id).where(
-            subject_request_calls.c.request_id == request_id).order_by(subject_request_calls.c.call_id)).scalars()
+            subject_request_calls.c.request_id == row.request_id).order_by(subject_request_calls.c.call_id)).scalars()
         return _to_request(row, tuple(calls))
 
 
-def list_requests(engine: Engine, state: str | None = None) -> list[SubjectRequest]:
+def list_requests(engine: Engine, state: str | None = None, *, user_id: str | None) -> list[SubjectRequest]:
+    """All subject requests (optionally in one state), oldest first, with the call ids they found,
+    for a user who may see them (``subject.read``).
+
+    Raises:
+        AccessDeniedError: the user may not see subject requests.
+        PolicyError: an unknown state.
+    """
+    access.authorize(engine, user_id, "subject.read")
+    wanted = four_eyes.check_state_filter(WORKFLOW, state or None)
     query = sa.select(subject_requests).order_by(subject_requests.c.requested_at)
-    if state:
-        query = query.where(subject_requests.c.state == state)
+    if wanted is not None:
+        query = query.where(subject_requests.c.state == wanted.value)
     with engine.connect() as conn:
         rows = conn.execute(query).all()
         links = conn.execute(sa.select(subject_request_calls)).all()
@@ -263,7 +250,7 @@ def _access_document(settings: Settings, recording, expiry: datetime) -> dict:
         "transcript": None,
         "note": "Dit gesprek is niet uitgeschreven.",
     }
-    path = transcripts.transcript_dir(settings.transcripts_dir, recording.call_id) / transcripts.REDACTED_NAME
+    path = transcripts.TranscriptFolder.of(settings.transcripts_dir, recording.call_id).redacted
     if path.is_file():
         redacted = json.loads(path.read_text(encoding="utf-8"))
         document["transcript"] = [
@@ -274,17 +261,9 @@ def _access_document(settings: Settings, recording, expiry: datetime) -> dict:
     return document
 
 
-def _move(conn, request_id: str, from_state: str, **values) -> None:
-    """Change a request's state only if it is still ``from_state`` (two people acting at once)."""
-    result = conn.execute(sa.update(subject_requests).where(
-        subject_requests.c.request_id == request_id, subject_requests.c.state == from_state).values(**values))
-    if result.rowcount != 1:
-        raise PolicyError(f"subject request {request_id} changed meanwhile; look again with `callscribe subjects show`")
-
-
 def _to_request(row, call_ids: tuple[str, ...]) -> SubjectRequest:
     return SubjectRequest(
-        request_id=row.request_id, kind=row.kind, state=row.state, call_ids=call_ids,
+        request_id=row.request_id, kind=row.kind, state=State(row.state), call_ids=call_ids,
         requested_by=row.requested_by, requested_at=row.requested_at, decided_by=row.decided_by,
         decided_at=row.decided_at, executed_by=row.executed_by, executed_at=row.executed_at,
     )

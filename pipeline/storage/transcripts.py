@@ -69,11 +69,6 @@ class TranscriptFolder:
         return self.path / COACHING_NAME
 
 
-def transcript_dir(transcripts_dir: Path, call_id: str) -> Path:
-    """The folder path of a recording's transcripts (see :class:`TranscriptFolder`)."""
-    return TranscriptFolder.of(transcripts_dir, call_id).path
-
-
 def load_key(configured: str | None, keys_dir: Path) -> bytes:
     """The Fernet key: the configured one, else a key file in ``keys_dir`` (created once, mode 0600)."""
     if configured:

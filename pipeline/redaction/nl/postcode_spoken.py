@@ -15,6 +15,7 @@ from pathlib import Path
 
 import regex
 from presidio_analyzer import EntityRecognizer
+from spacy.lang.nl.stop_words import STOP_WORDS
 
 from callscribe.pipeline.redaction.lexicon import load_word_list
 from callscribe.pipeline.redaction.nl import dictation
@@ -184,9 +185,9 @@ class SpokenPostcodeRecognizer(sn.NumberRecognizer):
                 analysis, piece.first, _STREET, _STREET_NEAR) and not (analysis.is_year(piece) or analysis.is_quantity(piece))
             letters = _LETTERS.match(analysis.text, piece.end)
             if letters:
-                cued = cued or self._place_after(analysis.text, letters.end()) or sn.cue_before(
-                    analysis, piece.first, _LIVING, _NEAR) and not (analysis.is_year(piece) or analysis.is_quantity(piece))
                 pair = letters.group("a") + letters.group("b")
+                cued = cued or pair.casefold() not in _GLUE and self._place_after(analysis.text, letters.end()) or sn.cue_before(
+                    analysis, piece.first, _LIVING, _NEAR) and not (analysis.is_year(piece) or analysis.is_quantity(piece))
                 adjacent = letters.end("a") == letters.start("b")
                 if not pair.isupper() and _FULL_STOP.search(analysis.text, piece.end, letters.start("a")):
                     letters = None  # "7311. De letters ...": a new sentence, not the letters
@@ -217,5 +218,6 @@ class SpokenPostcodeRecognizer(sn.NumberRecognizer):
 
 
 def recognizers(rules_dir: Path) -> list[EntityRecognizer]:
-    # places that are no ordinary word ("apeldoorn", not "best")
-    return [SpokenPostcodeRecognizer(load_word_list(rules_dir / "places_nl.txt") - load_word_list(rules_dir / "places_ambiguous_nl.txt"))]
+    # places that are no ordinary word ("apeldoorn", not "best" or "meer")
+    places = load_word_list(rules_dir / "places_nl.txt") - load_word_list(rules_dir / "places_ambiguous_nl.txt")
+    return [SpokenPostcodeRecognizer(frozenset(places - STOP_WORDS))]
