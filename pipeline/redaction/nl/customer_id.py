@@ -33,6 +33,7 @@ _NEAR = 8  # words before a number in which a cue counts
 _MIN_DIGITS_CUED = 4
 _MIN_DIGITS_PREVIOUS_TURN = 5
 _MIN_DIGITS_ALONE = 7
+_WRITTEN_DATE = regex.compile(r"\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2})")  # "12-05-2024": a date, no identifier
 
 
 def _prefix(analysis: sn.Analysis, piece: sn.Piece) -> tuple[int | None, bool]:
@@ -164,7 +165,7 @@ class CustomerIdRecognizer(sn.NumberRecognizer):
             if all(len(p.digits) == 4 and p.digits[:2] in ("19", "20") for p in group) or sn.cue_before(
                     analysis, first.first, _PRODUCT_CUES, 3):
                 continue  # "in 2019 en 2020", "artikelnummer 7716010231"
-            if _other_shape(digits) or len(group) == 1 and (
+            if _other_shape(digits) or _WRITTEN_DATE.fullmatch(analysis.text, first.start, group[-1].end) or len(group) == 1 and (
                     analysis.is_quantity(first) or analysis.is_year(first) or analysis.labelled(first)
                     or analysis.in_compound(first)):
                 continue

@@ -171,7 +171,8 @@ def _cued(analysis: sn.Analysis, first: int, last: int, near: int) -> bool:
         return True
     token = analysis.tokens[first]
     year_form = len(token.digits) == 4 or analysis.text[max(0, token.start - 1) : token.start] in ("'", "’")
-    if analysis.words_before(first, 2) in (["ben", "van"], ["bent", "van"]) or year_form and analysis.words_before(
+    a_range = analysis.word_after(last) == "tot"  # "ik ben van 12 tot 14 thuis": hours, no birth year
+    if not a_range and analysis.words_before(first, 2) in (["ben", "van"], ["bent", "van"]) or year_form and analysis.words_before(
             first, 3) in (["hij", "is", "van"], ["zij", "is", "van"], ["ze", "is", "van"]):
         # "ze is van 1961", "hij is van '49"; not "de ketel is van 2015" or "hij is van 12 tot 14"
         return True

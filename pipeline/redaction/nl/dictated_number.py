@@ -86,7 +86,8 @@ def _years_or_counting(items) -> bool:
     if len(numbers) >= 2 and all(len(n) == 4 and n[:2] in ("19", "20") for n in numbers):
         return True
     values = [int(n) for n in numbers]
-    return len(values) >= 3 and all(b == a + 1 for a, b in zip(values, values[1:]))
+    spelled = any(item.chars.isalpha() for item in items)  # "p r vijf zes zeven acht": a code, not counting
+    return not spelled and len(values) >= 3 and all(b == a + 1 for a, b in zip(values, values[1:]))
 
 
 _END_AFTER = regex.compile(r"(?i)[ \t,]*(?:aan|op)[ \t]+het[ \t]+eind(?:e)?(?![ \t]+van)")
