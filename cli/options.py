@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import getpass
+import os
 import sys
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -35,9 +37,30 @@ def engine_of(settings: Settings):
     return catalogue.get_engine(settings.catalogue_url)
 
 
+def acting_login(settings: Settings) -> str | None:
+    """Who is at the keyboard, from the one place the deployment chose: the operating-system login
+    (default) or ``CALLSCRIBE_USER`` (``CALLSCRIBE_IDENTITY=env``)."""
+    if settings.identity == "env":
+        return os.environ.get("CALLSCRIBE_USER") or None
+    return getpass.getuser()
+
+
+def _acting_user(_ctx, _param, value: str | None) -> str | None:
+    """The acting user's login name; ``--as`` may name someone else only where the deployment
+    allows impersonation (``CALLSCRIBE_IMPERSONATION=true``: tests and support)."""
+    settings = settings_or_exit()
+    login = acting_login(settings)
+    if value is None or value == login:
+        return login
+    if not settings.impersonation:
+        raise click.BadParameter(f"you act as {login or 'nobody'} here: this deployment does not let --as name "
+                                 "someone else (CALLSCRIBE_IMPERSONATION is off)", param_hint="--as")
+    return value
+
+
 as_user = click.option(
-    "--as", "as_user", envvar="CALLSCRIBE_USER", metavar="USER",
-    help="Who acts (login name); checked against their role. Default: $CALLSCRIBE_USER.",
+    "--as", "as_user", metavar="USER", callback=_acting_user,
+    help="Who acts; only yourself unless the deployment allows impersonation. Default: your login.",
 )
 
 

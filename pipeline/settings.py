@@ -82,6 +82,13 @@ class Settings(BaseSettings):
     retention_timezone: str = "Europe/Amsterdam"
     max_parallel: int = Field(2, ge=1, le=32, description="Recordings processed at the same time.")
 
+    identity: Literal["os", "env"] = Field(
+        "os", description="Where the acting user comes from: 'os' the operating-system login; 'env' "
+        "CALLSCRIBE_USER, for a deployment that sets it where its users cannot change it."
+    )
+    impersonation: bool = Field(
+        False, description="Allow --as to name another user than the acting one (tests and support only)."
+    )
     reason_min_length: int = Field(
         30, ge=1, description="Characters a written reason needs at least (requests, rejections)."
     )

@@ -47,6 +47,8 @@ def home(tmp_path, models_dir, monkeypatch) -> Path:
     for name in list(os.environ):
         if name.startswith("CALLSCRIBE_") and name != "CALLSCRIBE_HOME":
             monkeypatch.delenv(name)
+    # the tests act as many users from one OS login; a deployment keeps this off (tests/test_identity.py)
+    monkeypatch.setenv("CALLSCRIBE_IMPERSONATION", "true")
     return home
 
 

@@ -18,7 +18,7 @@ def test_the_first_user_must_be_a_manager_and_only_the_first_is_added_without_an
     with pytest.raises(AccessDeniedError, match="first user must be a manager"):
         access.add_user(engine, "kim", "klachtendesk", None)
     access.add_user(engine, "anna", "manager", None)
-    with pytest.raises(AccessDeniedError, match="users exist already"):
+    with pytest.raises(AccessDeniedError, match="say who acts"):
         access.add_user(engine, "bob", "manager", None)
 
 
@@ -85,7 +85,7 @@ def test_cli_users_checks_the_acting_role(home):
     assert runner.invoke(main, ["users", "add", "cor", "--role", "coach", "--as", "anna"]).exit_code == 0
     refused = runner.invoke(main, ["users", "add", "eve", "--role", "manager", "--as", "cor"])
     assert refused.exit_code == 1 and "users.manage needs" in refused.output
-    listed = runner.invoke(main, ["users", "list"], env={"CALLSCRIBE_USER": "anna"})
+    listed = runner.invoke(main, ["users", "list"], env={"CALLSCRIBE_USER": "anna", "CALLSCRIBE_IDENTITY": "env"})
     assert listed.exit_code == 0 and "cor" in listed.output and "coach" in listed.output
 
 
@@ -102,7 +102,7 @@ def test_cli_transcribe_needs_a_role_with_access_to_recordings(staff, home):
     for user in (None, "cor", "kim"):
         result = CliRunner().invoke(main, ["transcribe", "TBI-1"] + (["--as", user] if user else []))
         assert result.exit_code == 1
-        assert ("recordings.transcribe needs" if user else "--as USER") in result.output
+        assert ("recordings.transcribe needs" if user else "unknown user") in result.output  # no --as: the OS login
 
 
 def test_reading_the_audit_log_needs_its_role_and_is_audited(engine, staff):
@@ -112,3 +112,27 @@ def test_reading_the_audit_log_needs_its_role_and_is_audited(engine, staff):
     result = access.verify_audit_log(engine, "ivo")
     assert result.ok and result.entries == before
     assert audit.verify(engine).entries == before + 1, "the check itself is an entry"
+
+
+def test_an_ict_user_cannot_make_itself_or_anyone_manager(engine, staff):
+    """The attack: `users add ivo --role manager --as ivo`, then approving alone."""
+    with pytest.raises(AccessDeniedError, match="own role"):
+        access.add_user(engine, "ivo", "manager", "ivo")
+    with pytest.raises(AccessDeniedError, match="only a manager grants"):
+        access.add_user(engine, "kim", "manager", "ivo")
+    with pytest.raises(AccessDeniedError, match="only a manager grants"):
+        access.add_user(engine, "nieuw", "manager", "ivo")
+    assert {u.user_id: u.role for u in access.list_users(engine, "anna")}["ivo"] == "ict_backoffice"
+    assert access.add_user(engine, "kim", "manager", "anna").role == "manager", "a manager may grant it"
+
+
+def test_the_last_manager_can_be_neither_demoted_nor_deactivated(engine, staff):
+    with pytest.raises(AccessDeniedError, match="last active manager"):
+        access.add_user(engine, "anna", "coach", "ivo")
+    with pytest.raises(AccessDeniedError, match="last active manager"):
+        access.deactivate_user(engine, "anna", "ivo")
+    with pytest.raises(AccessDeniedError, match="deactivates themselves"):
+        access.deactivate_user(engine, "ivo", "ivo")
+    access.add_user(engine, "bob", "manager", "anna")
+    access.add_user(engine, "anna", "coach", "bob")  # with a second manager, the first may step down
+    assert {u.user_id: u.role for u in access.list_users(engine, "bob")}["anna"] == "coach"

@@ -55,8 +55,8 @@ _USER_ID = re.compile(r"[a-z0-9][a-z0-9._@-]{0,63}")
 def add_user(engine: Engine, user_id: str, role: str, as_user: str | None) -> User:
     """Add a user, or reactivate one with a (new) role, as the user ``as_user`` (a login name).
 
-    The very first user may be added by nobody (``as_user=None``) and must be a manager: that
-    bootstraps a deployment. After that ``as_user`` needs ``users.manage``.
+    The very first user of a deployment is added by whoever installs it and must be a manager;
+    after that ``as_user`` needs ``users.manage``.
 
     Raises:
         AccessDeniedError: the actor may not manage users, or a bootstrap is not allowed.
@@ -67,15 +67,14 @@ def add_user(engine: Engine, user_id: str, role: str, as_user: str | None) -> Us
         raise PolicyError(f"unknown role {role!r}; valid roles: {', '.join(ROLES)}")
     now = datetime.now(UTC)
     with audit.transaction(engine) as conn:
-        if as_user is None:
-            if conn.execute(sa.select(sa.func.count()).select_from(users)).scalar_one():
-                raise AccessDeniedError("users exist already: a manager or ict_backoffice user adds users")
+        if not conn.execute(sa.select(sa.func.count()).select_from(users)).scalar_one():
             if role != "manager":
                 raise AccessDeniedError("the first user must be a manager")
             acting = User(user_id, "bootstrap")
         else:
             acting = _authorize(conn, as_user, "users.manage")
         existing = conn.execute(sa.select(users).where(users.c.user_id == user_id)).first()
+        _check_role_change(conn, acting, user_id, role, existing)
         if existing is None:
             conn.execute(sa.insert(users).values(user_id=user_id, role=role, active=True, created_at=now,
                                                  created_by=acting.user_id, changed_at=now))
@@ -99,13 +98,35 @@ def deactivate_user(engine: Engine, user_id: str, as_user: str | None) -> None:
     with audit.transaction(engine) as conn:
         acting = _authorize(conn, as_user, "users.manage")
         target = _get(conn, user_id)
-        if target.role == "manager":
-            managers = conn.execute(sa.select(sa.func.count()).select_from(users).where(
-                users.c.role == "manager", users.c.active.is_(True))).scalar_one()
-            if managers <= 1:
-                raise AccessDeniedError("cannot deactivate the last active manager: add another manager first")
+        if target.user_id == acting.user_id:
+            raise AccessDeniedError("nobody deactivates themselves: another manager or ict_backoffice user does")
+        if target.role == "manager" and target.active and _active_managers(conn) <= 1:
+            raise AccessDeniedError("cannot deactivate the last active manager: add another manager first")
         conn.execute(sa.update(users).where(users.c.user_id == user_id).values(active=False, changed_at=now))
         audit.record(conn, acting, "user.deactivated", user_id, {"role": target.role}, at=now)
+
+
+def _active_managers(conn) -> int:
+    return conn.execute(sa.select(sa.func.count()).select_from(users).where(
+        users.c.role == "manager", users.c.active.is_(True))).scalar_one()
+
+
+def _check_role_change(conn, acting: User, user_id: str, role: str, existing) -> None:
+    """The rules of granting roles: nobody changes their own role, only a manager grants
+    ``manager``, and the last active manager keeps the role.
+
+    Raises:
+        AccessDeniedError: the change breaks one of them.
+    """
+    if acting.role == "bootstrap":
+        return
+    if user_id == acting.user_id:
+        raise AccessDeniedError("nobody changes their own role: another manager or ict_backoffice user does")
+    if role == "manager" and acting.role != "manager":
+        raise AccessDeniedError("only a manager grants the manager role")
+    if existing is not None and existing.role == "manager" and existing.active and role != "manager" \
+            and _active_managers(conn) <= 1:
+        raise AccessDeniedError("cannot take the manager role from the last active manager: add another manager first")
 
 
 def list_users(engine: Engine, as_user: str | None) -> list[User]:
