@@ -7,32 +7,40 @@ from datetime import datetime
 
 import click
 
+from callscribe.cli.options import as_user, fail, timestamp_with_offset
 from callscribe.cli.options import settings_or_exit as _settings
-from callscribe.cli.options import timestamp_with_offset
-from callscribe.pipeline.policy.retention import apply_retention
+from callscribe.pipeline.errors import CallscribeError
+from callscribe.pipeline.policy import retention
 from callscribe.pipeline.storage import catalogue
 
 
 @click.command("retention")
 @click.option("--dry-run", is_flag=True, help="Print what would be deleted (per call day, bytes); change nothing.")
 @click.option("--now", callback=timestamp_with_offset, metavar="TIMESTAMP",
-              help="Apply the policy as if at this moment (ISO 8601 with offset), for tests and audits.")
-def retention_command(dry_run: bool, now: datetime | None) -> None:
+              help="With --dry-run: look at the policy as if at this moment (ISO 8601 with offset).")
+@as_user
+def retention_command(dry_run: bool, now: datetime | None, as_user: str | None) -> None:
     """Delete recordings past the retention period and everything derived from them.
 
     A real run goes through the expire_recordings flow (recorded in Prefect, old Prefect runs of
-    callscribe cleaned up); a dry run calls the library directly and touches nothing.
+    callscribe cleaned up) and uses the real clock; a dry run calls the library directly and
+    touches nothing (manager or ict_backoffice; audited).
     """
     settings = _settings()
-    if dry_run:
-        report = apply_retention(
-            catalogue.get_engine(settings.catalogue_url), settings.home, now=now, dry_run=True,
-            retention_days=settings.retention_days, timezone=settings.retention_timezone,
-        ).as_dict()
-    else:
-        from callscribe.flows.retention import expire_recordings  # Prefect loads only for a real run
+    try:
+        if dry_run:
+            report = retention.run(
+                catalogue.get_engine(settings.catalogue_url), settings.home, as_user, now=now, dry_run=True,
+                retention_days=settings.retention_days, timezone=settings.retention_timezone,
+            ).as_dict()
+        else:
+            if now is not None and not settings.simulated_clock:
+                raise click.UsageError("--now only with --dry-run: a run that deletes uses the real clock")
+            from callscribe.flows.retention import expire_recordings  # Prefect loads only for a real run
 
-        report = expire_recordings(now=now, dry_run=False)
+            report = expire_recordings(now=now, dry_run=False, run_by=as_user)
+    except CallscribeError as err:
+        fail(err)
     _print_retention(report)
     sys.exit(1 if report["failed"] else 0)
 

@@ -8,7 +8,7 @@ call id; it is returned and published as table artifacts.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from prefect import flow, get_run_logger, task
@@ -25,12 +25,13 @@ _PAGE = 200
 
 
 @task(name="expire-store", cache_policy=NO_CACHE, persist_result=False)
-def expire_store(now: datetime, dry_run: bool) -> dict:
+def expire_store(now: datetime | None, dry_run: bool, run_by: str | None) -> dict:
     """Expire catalogue rows and their files; sweep orphans. Returns the report as a dict."""
     settings = get_settings()
-    report = retention.apply_retention(
-        catalogue.get_engine(settings.catalogue_url), settings.home, now=now, dry_run=dry_run,
-        retention_days=settings.retention_days, timezone=settings.retention_timezone,
+    report = retention.run(
+        catalogue.get_engine(settings.catalogue_url), settings.home, run_by, now=now, dry_run=dry_run,
+        simulated_clock=settings.simulated_clock, retention_days=settings.retention_days,
+        timezone=settings.retention_timezone,
     )
     _publish(report)
     return report.as_dict()
@@ -141,23 +142,25 @@ def _publish(report: retention.RetentionReport) -> None:
 
 
 @flow(name="expire-recordings", persist_result=False)
-def expire_recordings(now: datetime | None = None, dry_run: bool = False) -> dict:
+def expire_recordings(now: datetime | None = None, dry_run: bool = False, run_by: str | None = None) -> dict:
     """Delete every recording past its retention period, and everything derived from it.
 
     Args:
-        now: apply the policy as if at this moment (for tests and audits; without a UTC offset it
-            is read in the retention timezone). Default: the current time.
+        now: look at the policy as if at this moment, in a dry run (without a UTC offset it is read
+            in the retention timezone). Default: the current time.
         dry_run: report what would go and change nothing.
+        run_by: login name of the user who starts the run (checked for ``retention.run``);
+            default the daily schedule.
 
     Returns:
         The report: counts, bytes, per call date, oldest remaining recording and its expiry, and
         the Prefect flow runs and artifacts deleted.
     """
     settings = get_settings()
-    now = datetime.now(UTC) if now is None else now
-    if now.tzinfo is None:
+    if now is not None and now.tzinfo is None:
         now = now.replace(tzinfo=ZoneInfo(settings.retention_timezone))
-    report = expire_store(now, dry_run)
+    report = expire_store(now, dry_run, run_by)
+    now = datetime.fromisoformat(report["now"])
     if not dry_run:
         report["outbox_expired"] = expire_outbox(now)
     before = now.astimezone(ZoneInfo(settings.retention_timezone)) - timedelta(days=settings.retention_days)

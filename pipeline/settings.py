@@ -86,6 +86,9 @@ class Settings(BaseSettings):
         "os", description="Where the acting user comes from: 'os' the operating-system login; 'env' "
         "CALLSCRIBE_USER, for a deployment that sets it where its users cannot change it."
     )
+    simulated_clock: bool = Field(
+        False, description="Allow a deleting retention run at a moment other than now (tests only)."
+    )
     impersonation: bool = Field(
         False, description="Allow --as to name another user than the acting one (tests and support only)."
     )

@@ -20,8 +20,8 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 
-from callscribe.pipeline.errors import IngestError
-from callscribe.pipeline.policy import retention
+from callscribe.pipeline.errors import AccessDeniedError, IngestError, PolicyError
+from callscribe.pipeline.policy import audit, retention
 from callscribe.pipeline.policy.retention import apply_retention, expires_at
 from callscribe.pipeline.storage import catalogue
 from tests.conftest import SAMPLES
@@ -269,17 +269,17 @@ def test_dry_run_counts_per_call_day_and_changes_nothing(engine, home):
     assert dict(zip(frame.metric, frame.value))["recordings expired"] == "3"
 
 
-def test_cli_dry_run_prints_days_and_bytes_without_personal_data(engine, home):
+def test_cli_dry_run_prints_days_and_bytes_without_personal_data(engine, home, staff):
     add(engine, home, "A", "2026-01-01T09:00:00+01:00")
     result = CliRunner().invoke(
         __import__("callscribe.cli.main", fromlist=["main"]).main,
-        ["retention", "--dry-run", "--now", "2026-03-15T02:30:00+01:00"])
+        ["retention", "--dry-run", "--now", "2026-03-15T02:30:00+01:00", "--as", "anna"])
     assert result.exit_code == 0, result.output
     assert "2026-01-01" in result.output and "recordings would be deleted: 1 (4 files, 27 bytes" in result.output
     assert "+31612345678" not in result.output and "MW-042" not in result.output
     assert live_ids(engine) == {"A"}
     bad = CliRunner().invoke(__import__("callscribe.cli.main", fromlist=["main"]).main,
-                             ["retention", "--dry-run", "--now", "2026-03-15T02:30:00"])
+                             ["retention", "--dry-run", "--now", "2026-03-15T02:30:00", "--as", "anna"])
     assert bad.exit_code == 2 and "UTC offset" in bad.output
 
 
@@ -347,12 +347,14 @@ def test_property_no_young_recording_deleted_no_expired_one_kept(calls, clock, b
 
 
 @pytest.mark.slow
-def test_flow_run_expires_recordings_and_publishes_a_report_without_personal_data(prefect_harness, engine, home):
+def test_flow_run_expires_recordings_and_publishes_a_report_without_personal_data(prefect_harness, engine, home,
+                                                                                 monkeypatch):
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
 
     from callscribe.flows.retention import expire_recordings
 
+    monkeypatch.setenv("CALLSCRIBE_SIMULATED_CLOCK", "true")  # a deleting run at another moment: tests only
     add(engine, home, "A", "2026-01-01T09:00:00+01:00", outbox=("A.pdf",))
     add(engine, home, "B", "2026-03-10T09:00:00+01:00")
     state = expire_recordings(now=datetime.fromisoformat("2026-03-15T02:30:00+01:00"), return_state=True)
@@ -370,7 +372,7 @@ def test_flow_run_expires_recordings_and_publishes_a_report_without_personal_dat
 
 
 @pytest.mark.slow
-def test_flow_run_forgets_transcription_runs_older_than_the_retention_period(prefect_harness, home):
+def test_flow_run_forgets_transcription_runs_older_than_the_retention_period(prefect_harness, home, monkeypatch):
     from prefect import flow
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.actions import ArtifactCreate
@@ -390,6 +392,7 @@ def test_flow_run_forgets_transcription_runs_older_than_the_retention_period(pre
         for run in (old, young):
             client.create_artifact(ArtifactCreate(type="table", data=[{"recording_id": "A"}], flow_run_id=run.id))
 
+    monkeypatch.setenv("CALLSCRIBE_SIMULATED_CLOCK", "true")
     dry = expire_recordings(now=datetime.fromisoformat("2020-06-01T02:30:00+02:00"), dry_run=True)
     assert (dry["prefect_runs_deleted"], dry["prefect_artifacts_deleted"]) == (1, 1)
     report = expire_recordings(now=datetime.fromisoformat("2020-06-01T02:30:00+02:00"))
@@ -404,11 +407,38 @@ def test_flow_run_forgets_transcription_runs_older_than_the_retention_period(pre
 
 
 @pytest.mark.slow
-def test_cli_runs_the_flow_as_if_at_a_given_time(prefect_harness, engine, home):
+def test_cli_runs_the_flow_as_if_at_a_given_time(prefect_harness, engine, home, staff, monkeypatch):
     from callscribe.cli.main import main
 
+    monkeypatch.setenv("CALLSCRIBE_SIMULATED_CLOCK", "true")
     add(engine, home, "A", "2026-01-01T09:00:00+01:00")
-    result = CliRunner().invoke(main, ["retention", "--now", "2026-03-15T02:30:00+01:00"])
+    result = CliRunner().invoke(main, ["retention", "--now", "2026-03-15T02:30:00+01:00", "--as", "ivo"])
     assert result.exit_code == 0, result.output
     assert "recordings deleted: 1 (4 files, 27 bytes" in result.output and "oldest remaining: none" in result.output
     assert live_ids(engine) == set()
+
+
+
+def test_a_deleting_run_at_a_simulated_time_is_refused_and_deletes_nothing(engine, home, staff):
+    """The attack: `callscribe retention --now 2099-01-01T00:00:00+01:00` deleted everything."""
+    from callscribe.cli.main import main
+
+    add(engine, home, "A", "2026-11-20T09:00:00+01:00")
+    result = CliRunner().invoke(main, ["retention", "--now", "2099-01-01T00:00:00+01:00", "--as", "anna"])
+    assert result.exit_code == 2 and "--now only with --dry-run" in result.output
+    with pytest.raises(PolicyError, match="real clock"):
+        retention.run(engine, home, "anna", now=datetime(2099, 1, 1, tzinfo=UTC))
+    assert live_ids(engine) == {"A"}
+
+
+def test_retention_needs_its_role_and_the_audit_log_keeps_real_time_and_actor(engine, home, staff):
+    with pytest.raises(AccessDeniedError, match="retention.run needs"):
+        retention.run(engine, home, "kim", now=datetime(2099, 1, 1, tzinfo=UTC), dry_run=True)
+    before = datetime.now(UTC)
+    retention.run(engine, home, "ivo")
+    retention.run(engine, home, None)  # the daily schedule
+    with engine.connect() as conn:
+        rows = conn.execute(audit.audit_log.select().where(audit.audit_log.c.action == "retention.run")
+                            .order_by(audit.audit_log.c.seq)).all()
+    assert [(r.actor, r.role) for r in rows] == [("ivo", "ict_backoffice"), ("schedule:expire-recordings", "system")]
+    assert all(before - timedelta(seconds=5) <= r.at <= datetime.now(UTC) for r in rows), "the real clock"

@@ -16,3 +16,8 @@ class User:
 
 
 SYSTEM = User("system", "system")  # scheduled flows (coaching draw, retention) act as this
+
+
+def schedule(flow_name: str) -> User:
+    """The actor of a scheduled run of ``flow_name``, named in the audit log as such."""
+    return User(f"schedule:{flow_name}", "system")

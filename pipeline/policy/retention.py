@@ -31,7 +31,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
 
+from callscribe.pipeline.errors import PolicyError
 from callscribe.pipeline.policy import access, audit
+from callscribe.pipeline.policy.identity import User, schedule
 from callscribe.pipeline.storage import catalogue, transcripts
 from callscribe.pipeline.storage.schema import recordings
 
@@ -282,8 +284,12 @@ def apply_retention(
     retention_days: int = 62,
     timezone: str = "Europe/Amsterdam",
     batch_size: int = catalogue.TOMBSTONE_BATCH,
+    actor: User | None = None,
 ) -> RetentionReport:
     """Expire every recording whose expiry is at or before ``now``, then sweep orphan files.
+
+    The engine of :func:`run` (which authorises the run and keeps the clock real) and of the
+    tests; ``actor`` is named in the audit entry (default the system).
 
     Args:
         engine: the catalogue.
@@ -317,9 +323,40 @@ def apply_retention(
     _sweep_orphans(engine, store, options, now, tally)
     report = _report(engine, now, options, tally)
     if not dry_run:
-        _audit(engine, "retention.run", now, report)
+        _audit(engine, "retention.run", now, report, actor=actor)
     logger.info("retention: %s", report.summary_line())
     return report
+
+
+SCHEDULED = schedule("expire-recordings")
+
+
+def run(
+    engine: Engine,
+    home: Path,
+    as_user: str | None,
+    *,
+    now: datetime | None = None,
+    dry_run: bool = False,
+    simulated_clock: bool = False,
+    retention_days: int = 62,
+    timezone: str = "Europe/Amsterdam",
+) -> RetentionReport:
+    """A retention run for ``as_user`` (a login with ``retention.run``: a manager or the ICT back
+    office) or, with ``as_user=None``, for the daily schedule (its own named actor).
+
+    A run that deletes uses the real clock: ``now`` is for dry runs, unless ``simulated_clock``
+    (a test setting) allows it; the audit entry always carries the real time.
+
+    Raises:
+        AccessDeniedError: ``as_user`` may not run retention.
+        PolicyError: a deleting run at a moment other than now.
+    """
+    actor = SCHEDULED if as_user is None else access.authorize(engine, as_user, "retention.run")
+    if now is not None and not dry_run and not simulated_clock:
+        raise PolicyError("a retention run that deletes uses the real clock: look at another moment with a dry run")
+    return apply_retention(engine, home, now=now, dry_run=dry_run, retention_days=retention_days,
+                           timezone=timezone, actor=actor)
 
 
 def erase(
