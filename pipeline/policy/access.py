@@ -1,8 +1,11 @@
 """Users, roles and the policy's checks: who may do what, reasons, and the four-eyes rule.
 
 Users are identified by their login name (``user_id``); callscribe keeps no names of staff, so the
-audit log, which records user ids and roles, holds no personal data beyond that id. A deployment
-ties ``--as USER`` (or ``CALLSCRIBE_USER``) to its own login: see the README.
+audit log, which records user ids and roles, holds no personal data beyond that id. Every policy
+function takes the acting login name and authorises it here; where that name comes from (the
+operating-system login, a deployment's own setting, a web session) is the interface's business.
+Role changes follow fixed rules: nobody changes their own role, only a manager grants ``manager``,
+the last active manager keeps the role.
 """
 
 from __future__ import annotations
