@@ -30,5 +30,6 @@ def audit_verify(as_user: str | None) -> None:
     if result.ok:
         click.echo(f"audit log intact: {result.entries} entries")
         return
-    click.echo(f"audit log broken at entry {result.first_bad_seq}: {result.reason}", err=True)
+    where = f"at entry {result.first_bad_seq}" if result.first_bad_seq else "(anchor)"
+    click.echo(f"audit log broken {where}: {result.reason}", err=True)
     sys.exit(1)

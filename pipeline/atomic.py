@@ -14,7 +14,7 @@ from typing import BinaryIO
 _CHUNK = 8 << 20
 
 
-def write_bytes(target: Path, data: bytes, mode: int = 0o640) -> None:
+def write_bytes(target: Path, data: bytes, mode: int = 0o600) -> None:
     """Write ``data`` to ``target`` atomically with file permissions ``mode``."""
     target.parent.mkdir(parents=True, exist_ok=True)
     with _temporary(target) as out:
@@ -23,12 +23,12 @@ def write_bytes(target: Path, data: bytes, mode: int = 0o640) -> None:
     os.replace(out.name, target)
 
 
-def write_text(target: Path, text: str, mode: int = 0o640) -> None:
+def write_text(target: Path, text: str, mode: int = 0o600) -> None:
     """Write UTF-8 ``text`` to ``target`` atomically."""
     write_bytes(target, text.encode("utf-8"), mode)
 
 
-def copy_file(source: Path, target: Path, mode: int = 0o640) -> None:
+def copy_file(source: Path, target: Path, mode: int = 0o600) -> None:
     """Copy ``source`` to ``target`` atomically."""
     target.parent.mkdir(parents=True, exist_ok=True)
     with _temporary(target) as out, open(source, "rb") as src:

@@ -61,3 +61,34 @@ def test_cli_verify_reports_the_first_bad_entry(engine, staff):
         conn.execute(sa.update(audit.audit_log).where(audit.audit_log.c.seq == 4).values(action="request.approved"))
     result = CliRunner().invoke(main, ["audit", "verify", "--as", "anna"])
     assert result.exit_code == 1 and "entry 4" in result.output
+
+
+def test_a_deleted_anchor_is_reported_not_taken_for_an_intact_log(engine):
+    """The attack: cut the tail of the log and delete the anchor; verify said "intact"."""
+    with engine.begin() as conn:
+        conn.execute(sa.delete(audit.audit_log).where(audit.audit_log.c.seq >= 4))
+    audit.anchor_path(engine).unlink()
+    result = audit.verify(engine)
+    assert not result.ok and "anchor file" in result.reason and "missing" in result.reason
+
+
+def test_a_corrupt_anchor_is_reported_without_a_traceback(engine):
+    audit.anchor_path(engine).write_text("{not json", encoding="utf-8")
+    result = audit.verify(engine)
+    assert not result.ok and "unreadable" in result.reason
+
+
+def test_an_older_anchor_put_back_is_reported(engine):
+    path = audit.anchor_path(engine)
+    old = path.read_text(encoding="utf-8")
+    audit.append(engine, "u-9", "manager", "user.added", "x")
+    path.write_text(old, encoding="utf-8")
+    result = audit.verify(engine)
+    assert not result.ok and "older than the log" in result.reason
+
+
+def test_the_catalogue_and_the_anchor_are_private_in_a_private_home(engine, settings):
+    database = settings.home / "catalogue.sqlite"
+    assert database.stat().st_mode & 0o777 == 0o600
+    assert audit.anchor_path(engine).stat().st_mode & 0o777 == 0o600
+    assert settings.home.stat().st_mode & 0o777 == 0o700

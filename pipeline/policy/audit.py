@@ -123,15 +123,31 @@ def _write_anchor(engine: Engine) -> None:
     logger.info("audit head %d %s", seq, digest)
     path = anchor_path(engine)
     if path is not None:
-        atomic.write_text(path, json.dumps({"seq": seq, "hash": digest}) + "\n")
+        atomic.write_text(path, json.dumps({"seq": seq, "hash": digest}) + "\n", mode=0o600)
 
 
-def _read_anchor(engine: Engine) -> tuple[int, str] | None:
+class _AnchorProblem(Exception):
+    """The anchor file is missing or unreadable although the log has entries."""
+
+
+def _read_anchor(engine: Engine, entries: int) -> tuple[int, str] | None:
+    """The anchored head; None where there is no anchor to keep (another database, an empty log).
+
+    Raises:
+        _AnchorProblem: a SQLite catalogue with entries but no readable anchor.
+    """
     path = anchor_path(engine)
-    if path is None or not path.is_file():
+    if path is None:
         return None
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return int(data["seq"]), str(data["hash"])
+    if not path.is_file():
+        if entries:
+            raise _AnchorProblem(f"the anchor file {path.name} is missing (deleted, or the log was copied without it)")
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return int(data["seq"]), str(data["hash"])
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        raise _AnchorProblem(f"the anchor file {path.name} is unreadable ({type(err).__name__})") from err
 
 
 def verify(engine: Engine) -> Verification:
@@ -142,8 +158,11 @@ def verify(engine: Engine) -> Verification:
     from the end are caught against the anchor (the newest sequence number and hash committed).
     """
     expected_seq, prev, count = 1, GENESIS, 0
-    anchor = _read_anchor(engine)
     _ensure_table(engine)
+    try:
+        anchor = _read_anchor(engine, head(engine)[0])
+    except _AnchorProblem as problem:
+        return Verification(0, 0, f"{problem}: restore it from the shipped head (the 'audit head N HASH' log lines)")
     with engine.connect() as conn:
         for row in conn.execute(sa.select(audit_log).order_by(audit_log.c.seq)):
             count += 1
@@ -159,4 +178,7 @@ def verify(engine: Engine) -> Verification:
     if anchor is not None and anchor[0] > expected_seq - 1:
         return Verification(count, expected_seq, f"the log ends at entry {expected_seq - 1} but entry {anchor[0]} "
                             "was committed (entries removed from the end)")
+    if anchor is not None and anchor[0] < expected_seq - 1:
+        return Verification(count, anchor[0] + 1, f"the anchor is older than the log: it ends at entry {anchor[0]}, "
+                            f"the log at {expected_seq - 1} (an old anchor put back, or a crash between commit and anchor)")
     return Verification(count)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import logging
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -52,6 +53,7 @@ STATES = tuple(state.value for state in RecordingState)
 NEEDS_TRANSCRIBING = (RecordingState.INGESTED, RecordingState.FAILED)
 
 TOMBSTONE_BATCH = 1000
+DEFAULT_NAME = "catalogue.sqlite"
 _CALL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 _EMPLOYEE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 _PHONE = re.compile(r"\+?[0-9][0-9 ()./-]{4,22}[0-9]")
@@ -59,14 +61,23 @@ _PHONE = re.compile(r"\+?[0-9][0-9 ()./-]{4,22}[0-9]")
 
 @lru_cache(maxsize=4)
 def get_engine(url: str) -> Engine:
-    """An engine for the catalogue at ``url``, tables created if missing."""
-    if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    """An engine for the catalogue at ``url``, tables created if missing. A SQLite catalogue (every
+    caller's number, complaint texts) is readable by its owner only: the file and its journal
+    0600, a folder callscribe creates 0700."""
+    database = Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
+    if database is not None and not database.parent.is_dir():
+        database.parent.mkdir(parents=True, mode=0o700)
     engine = sa.create_engine(url, future=True)
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_pragmas)
     metadata.create_all(engine)
     EXPIRY_INDEX.create(engine, checkfirst=True)  # catalogues made before the retention flow
+    if database is not None:
+        for path in (database, *(database.with_name(database.name + s) for s in ("-wal", "-shm"))):
+            if path.exists():
+                os.chmod(path, 0o600)
+        if database.name == DEFAULT_NAME:  # the catalogue in a callscribe home: the home is private too
+            os.chmod(database.parent, 0o700)
     return engine
 
 
