@@ -92,6 +92,10 @@ def redact_transcript(
     )
 
 
+# A transcript line of a JSONL input: a ten-hour call is well under a million characters.
+MAX_LINE_CHARS = 2_000_000
+
+
 def read_dialogues(path: Path) -> Iterator[tuple[str, list[tuple[str, str]]]]:
     """Read ``{"id": str, "segments": [{"speaker": str, "text": str}]}`` lines.
 
@@ -99,7 +103,18 @@ def read_dialogues(path: Path) -> Iterator[tuple[str, list[tuple[str, str]]]]:
         InputFormatError: naming the file, the line and what is wrong (never the text).
     """
     with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
+        number = 0
+        while True:
+            number += 1
+            try:
+                line = handle.readline(MAX_LINE_CHARS + 1)  # bounded: a runaway line is never read whole
+            except UnicodeDecodeError:
+                raise InputFormatError(f"{path} line {number} or nearby: not UTF-8; save the file as UTF-8") from None
+            if not line:
+                return
+            if len(line) > MAX_LINE_CHARS:
+                raise InputFormatError(f"{path} line {number}: longer than {MAX_LINE_CHARS:,} characters; "
+                                       "split the transcript over several lines")
             if not line.strip():
                 continue
             try:

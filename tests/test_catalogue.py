@@ -104,3 +104,14 @@ def test_unknown_recording_id_is_named_without_a_command(engine):
     with pytest.raises(RecordingNotFoundError, match="NOPE is not in the catalogue") as missing:
         catalogue.get_recording(engine, "NOPE")
     assert "callscribe" not in str(missing.value), "the library names no command; the CLI adds its hint"
+
+
+@pytest.mark.parametrize("call_start", ["9999-12-31T23:59:59+01:00", "1999-12-31T23:00:00+00:00", "2099-01-01T00:00:00+01:00"])
+def test_a_call_start_outside_sane_bounds_is_refused_at_ingest(engine, folder, settings, call_start):
+    """The fault: `call_start 9999-12-31…` was accepted and later crashed `recordings` and retention."""
+    csv_path = write_csv(folder, [GOOD[0].replace("2026-11-24T09:14:03+01:00", call_start)])
+    assert call_start in csv_path.read_text(encoding="utf-8")
+    with pytest.raises(IngestError, match="outside 2000-01-01 .. tomorrow") as refused:
+        catalogue.ingest(engine, folder, csv_path, settings.audio_dir)
+    assert "+316" not in str(refused.value), "no phone number in the message"
+    assert list(catalogue.list_recordings(engine)) == []

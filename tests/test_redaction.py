@@ -239,3 +239,29 @@ def test_the_redactors_particles_are_name_particles():
     from callscribe.pipeline.redaction.lexicon import NAME_PARTICLES
 
     assert engine._PARTICLES <= NAME_PARTICLES
+
+
+def test_unicode_digits_and_full_width_letters_are_read_like_ascii(redactor):
+    """Input limits: a number typed with full-width or Arabic-Indic digits is still a number."""
+    for text in ("Mijn nummer is ０６ １２ ３４ ５６ ７８.", "Mijn nummer is ٠٦ ١٢ ٣٤ ٥٦ ٧٨."):
+        out = redactor.redact([("klant", text)]).segments[0]
+        assert "TELEFOONNUMMER" in out.text, out.text
+        assert out.text.startswith("Mijn nummer is "), "the rest of the original text is kept"
+
+
+def test_an_over_long_or_non_utf8_jsonl_line_is_refused_with_its_number(tmp_path, monkeypatch):
+    from callscribe.pipeline import process
+    from callscribe.pipeline.errors import InputFormatError
+
+    monkeypatch.setattr(process, "MAX_LINE_CHARS", 200)
+    path = tmp_path / "in.jsonl"
+    good = json.dumps({"id": "a", "segments": [{"speaker": "klant", "text": "Goedemorgen."}]})
+    path.write_text(good + "\n" + json.dumps({"id": "b", "segments": [{"speaker": "klant", "text": "x" * 500}]}) + "\n",
+                    encoding="utf-8")
+    read = process.read_dialogues(path)
+    assert next(read)[0] == "a"
+    with pytest.raises(InputFormatError, match=r"line 2: longer than 200 characters"):
+        next(read)
+    path.write_bytes(good.encode() + b"\n\xff\xfe broken\n")
+    with pytest.raises(InputFormatError, match="not UTF-8"):
+        list(process.read_dialogues(path))

@@ -15,6 +15,7 @@ import hmac
 import logging
 import re
 import time
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -282,7 +283,7 @@ class Redactor:
             entities below the review threshold are flagged for human review.
         """
         options = options or RedactionOptions()
-        texts = [text for _, text in segments]
+        texts = [compatible(text) for _, text in segments]  # same offsets; the output keeps the original text
         contexts = [()] + [_WORD.findall(text)[-_CONTEXT_WORDS:] for text in texts[:-1]]
         found = self.find(texts, contexts)
         kept: list[list[tuple[int, int]]] | None = None
@@ -546,6 +547,24 @@ def _value_key(value: str) -> str:
 # The common Dutch and French particles, a subset of NAME_PARTICLES (what this module has always
 # treated as particles of a tag value, a mention or a taken-out piece).
 _PARTICLES = frozenset({"de", "der", "den", "van", "ter", "ten", "te", "het", "'t", "in", "op", "la", "le", "du"})
+
+
+def compatible(text: str) -> str:
+    """``text`` with each character in its Unicode compatibility form where that is one character
+    (NFKC) and every decimal digit as an ASCII digit: full-width letters and digits and other
+    scripts' digits read like ASCII ones ("０６１２" and "٠٦١٢" are "0612"), offsets unchanged.
+    Characters whose compatibility form is longer stay as they are."""
+    return "".join(_compatible_char(ch) for ch in text) if not text.isascii() else text
+
+
+@lru_cache(maxsize=4096)
+def _compatible_char(ch: str) -> str:
+    folded = unicodedata.normalize("NFKC", ch)
+    if len(folded) != 1:
+        return ch
+    if unicodedata.category(folded) == "Nd":  # Arabic-Indic, Devanagari … digits: their decimal value
+        return str(unicodedata.decimal(folded))
+    return folded
 
 
 def _take_out(text: str, removed: list[tuple[int, int]]) -> tuple[str, list[int | None]]:

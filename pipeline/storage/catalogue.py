@@ -14,7 +14,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
@@ -54,6 +54,9 @@ NEEDS_TRANSCRIBING = (RecordingState.INGESTED, RecordingState.FAILED)
 
 TOMBSTONE_BATCH = 1000
 DEFAULT_NAME = "catalogue.sqlite"
+# A call start outside these bounds is a broken export: it would break expiry arithmetic later.
+EARLIEST_CALL = datetime(2000, 1, 1, tzinfo=UTC)
+FUTURE_SLACK = timedelta(days=1)
 _CALL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 _EMPLOYEE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 _PHONE = re.compile(r"\+?[0-9][0-9 ()./-]{4,22}[0-9]")
@@ -245,6 +248,10 @@ def _parse_row(line: int, record: dict, folder: Path) -> tuple[_Row | None, list
             call_start = None
     except ValueError:
         problems.append(f"row {line}: call_start is not an ISO 8601 timestamp like 2026-11-24T09:14:03+01:00")
+    if call_start is not None and not EARLIEST_CALL <= call_start <= datetime.now(UTC) + FUTURE_SLACK:
+        problems.append(f"row {line}: call_start {call_start.date().isoformat()} lies outside 2000-01-01 .. tomorrow; "
+                        "check the date in the call database export")
+        call_start = None
     if not _EMPLOYEE_ID.fullmatch(value["employee_id"]):
         problems.append(f"row {line}: employee_id must be 1-64 letters, digits, '.', '_' or '-'")
     if not _PHONE.fullmatch(value["caller_number"]):
