@@ -50,7 +50,7 @@ def _safe(stage: str, call_id: str, err: Exception) -> Exception:
 
 @task(name="load-recording", task_run_name="load {call_id}", **_task_options)
 def load_recording(call_id: str) -> str:
-    """Check the recording is catalogued and its stored audio unchanged; mark it processing.
+    """Check the recording is catalogued and its stored audio unchanged; claim it (``processing``).
 
     Returns:
         The path of the audio in the managed transcripts.
@@ -58,7 +58,7 @@ def load_recording(call_id: str) -> str:
     settings = get_settings()
     engine = catalogue.get_engine(settings.catalogue_url)
     path = catalogue.verified_audio(settings.home, catalogue.get_recording(engine, call_id))
-    catalogue.set_state(engine, call_id, catalogue.RecordingState.PROCESSING)
+    catalogue.claim(engine, call_id)  # one run at a time; a dead run's claim lapses after its lease
     return str(path)
 
 

@@ -1,11 +1,12 @@
 """The recordings catalogue in a real SQLite database: ingest validation, idempotence, listing."""
 
 import shutil
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 
-from callscribe.pipeline.errors import IngestError, RecordingNotFoundError
+from callscribe.pipeline.errors import IngestError, RecordingNotFoundError, StoreError
 from callscribe.pipeline.storage import catalogue
 from tests.conftest import SAMPLES
 
@@ -115,3 +116,25 @@ def test_a_call_start_outside_sane_bounds_is_refused_at_ingest(engine, folder, s
         catalogue.ingest(engine, folder, csv_path, settings.audio_dir)
     assert "+316" not in str(refused.value), "no phone number in the message"
     assert list(catalogue.list_recordings(engine)) == []
+
+
+def test_a_recording_left_processing_by_a_dead_run_is_taken_up_after_its_lease(engine, folder, settings):
+    """The fault: `kill -9` during `transcribe` left the recording `processing` forever and
+    `--pending` skipped it. Now a claim lapses after its lease; a live claim keeps other runs out."""
+    catalogue.ingest(engine, folder, write_csv(folder, GOOD[:1]), settings.audio_dir)
+    killed_at = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    catalogue.claim(engine, "C-1", now=killed_at)  # the run that was killed
+    assert catalogue.needs_transcribing(engine, now=killed_at + timedelta(minutes=5)) == []
+    with pytest.raises(StoreError, match="another run is transcribing it"):
+        catalogue.claim(engine, "C-1", now=killed_at + timedelta(minutes=5))
+    later = killed_at + catalogue.DEFAULT_LEASE + timedelta(minutes=1)
+    assert catalogue.needs_transcribing(engine, now=later) == ["C-1"]
+    catalogue.claim(engine, "C-1", now=later)  # taken over
+    assert catalogue.get_recording(engine, "C-1").state == "processing"
+
+
+def test_an_older_catalogue_gets_the_claim_column(engine):
+    with engine.begin() as conn:
+        conn.execute(sa.text("ALTER TABLE recordings DROP COLUMN claimed_at"))
+    catalogue._add_columns(engine)
+    assert "claimed_at" in {c["name"] for c in sa.inspect(engine).get_columns("recordings")}

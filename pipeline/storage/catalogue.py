@@ -25,7 +25,14 @@ from sqlalchemy.engine import Engine
 from callscribe.pipeline import atomic
 from callscribe.pipeline.errors import AudioError, IngestError, RecordingNotFoundError, StoreError
 from callscribe.pipeline.speech.audio import probe
-from callscribe.pipeline.storage.schema import EXPIRY_INDEX, UTCDateTime, metadata, recordings, tombstones
+from callscribe.pipeline.storage.schema import (
+    ADDED_COLUMNS,
+    EXPIRY_INDEX,
+    UTCDateTime,
+    metadata,
+    recordings,
+    tombstones,
+)
 from callscribe.pipeline.types import Recording
 
 logger = logging.getLogger(__name__)
@@ -57,6 +64,9 @@ DEFAULT_NAME = "catalogue.sqlite"
 # A call start outside these bounds is a broken export: it would break expiry arithmetic later.
 EARLIEST_CALL = datetime(2000, 1, 1, tzinfo=UTC)
 FUTURE_SLACK = timedelta(days=1)
+# How long a transcription claim holds: a recording ``processing`` for longer was left by a run that
+# died (killed, machine lost) and is taken up again. Longer than the longest transcription.
+DEFAULT_LEASE = timedelta(hours=6)
 _CALL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 _EMPLOYEE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 _PHONE = re.compile(r"\+?[0-9][0-9 ()./-]{4,22}[0-9]")
@@ -74,6 +84,7 @@ def get_engine(url: str) -> Engine:
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_pragmas)
     metadata.create_all(engine)
+    _add_columns(engine)
     EXPIRY_INDEX.create(engine, checkfirst=True)  # catalogues made before the retention flow
     if database is not None:
         for path in (database, *(database.with_name(database.name + s) for s in ("-wal", "-shm"))):
@@ -82,6 +93,17 @@ def get_engine(url: str) -> Engine:
         if database.name == DEFAULT_NAME:  # the catalogue in a callscribe home: the home is private too
             os.chmod(database.parent, 0o700)
     return engine
+
+
+def _add_columns(engine: Engine) -> None:
+    """Add the columns of :data:`ADDED_COLUMNS` that an older catalogue lacks (nullable, no data)."""
+    inspector = sa.inspect(engine)
+    for table, columns in ADDED_COLUMNS.items():
+        present = {column["name"] for column in inspector.get_columns(table)}
+        for name, ddl in columns.items():
+            if name not in present:
+                with engine.begin() as conn:
+                    conn.execute(sa.text(f"ALTER TABLE {table} ADD COLUMN {name} {ddl}"))
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -342,9 +364,38 @@ def list_recordings(engine: Engine, states: Iterable[str] | None = None) -> Iter
             yield _to_recording(row)
 
 
-def needs_transcribing(engine: Engine) -> list[str]:
-    """Ids of the recordings not yet transcribed (ingested, or failed before), oldest call first."""
-    return [recording.call_id for recording in list_recordings(engine, NEEDS_TRANSCRIBING)]
+def needs_transcribing(engine: Engine, lease: timedelta = DEFAULT_LEASE, now: datetime | None = None) -> list[str]:
+    """Ids of the recordings not yet transcribed, oldest call first: ingested, failed before, or
+    left ``processing`` by a run that died (its claim older than ``lease``)."""
+    stale = (now or datetime.now(UTC)) - lease
+    query = sa.select(recordings.c.call_id).where(sa.or_(
+        recordings.c.state.in_(list(NEEDS_TRANSCRIBING)),
+        sa.and_(recordings.c.state == RecordingState.PROCESSING,
+                sa.or_(recordings.c.claimed_at.is_(None), recordings.c.claimed_at < stale)),
+    )).order_by(recordings.c.call_start, recordings.c.call_id)
+    with engine.connect() as conn:
+        return list(conn.execute(query).scalars())
+
+
+def claim(engine: Engine, call_id: str, lease: timedelta = DEFAULT_LEASE, now: datetime | None = None) -> None:
+    """Take a recording for transcription (``processing``, claimed now): one run at a time. A claim
+    older than ``lease`` was left by a run that died and may be taken over.
+
+    Raises:
+        RecordingNotFoundError: the id is not in the catalogue.
+        StoreError: another run holds a live claim, or retention is deleting the recording.
+    """
+    now = now or datetime.now(UTC)
+    with engine.begin() as conn:
+        taken = conn.execute(sa.update(recordings).where(
+            recordings.c.call_id == call_id, recordings.c.state != RecordingState.EXPIRING,
+            sa.or_(recordings.c.state != RecordingState.PROCESSING, recordings.c.claimed_at.is_(None),
+                   recordings.c.claimed_at < now - lease),
+        ).values(state=RecordingState.PROCESSING, claimed_at=now, failure_reason=None)).rowcount
+    if not taken:
+        recording = get_recording(engine, call_id)  # raises when it is not catalogued
+        raise StoreError(f"recording {call_id} is {recording.state}: another run is transcribing it or retention "
+                         "is deleting it; try again later")
 
 
 def set_state(engine: Engine, call_id: str, state: str, failure_reason: str | None = None) -> None:

@@ -49,7 +49,10 @@ recordings = sa.Table(
     sa.Column("failure_reason", sa.String(500)),
     sa.Column("ingested_at", UTCDateTime, nullable=False),
     sa.Column("processed_at", UTCDateTime),
+    sa.Column("claimed_at", UTCDateTime),  # when a run took it for transcription (its lease starts)
 )
+# Columns added after the first release, with their DDL type: added to older catalogues on open.
+ADDED_COLUMNS = {"recordings": {"claimed_at": "TIMESTAMP"}}
 
 # Batches by expiry walk (call_start, call_id) with a keyset: one index range scan per batch.
 EXPIRY_INDEX = sa.Index("ix_recordings_call_start_call_id", recordings.c.call_start, recordings.c.call_id)
