@@ -138,3 +138,38 @@ def test_an_older_catalogue_gets_the_claim_column(engine):
         conn.execute(sa.text("ALTER TABLE recordings DROP COLUMN claimed_at"))
     catalogue._add_columns(engine)
     assert "claimed_at" in {c["name"] for c in sa.inspect(engine).get_columns("recordings")}
+
+
+def test_two_ingests_of_one_csv_at_once_keep_the_audio_and_one_row(engine, folder, settings, monkeypatch):
+    """The fault: two `ingest` runs of the same CSV at once; the losing run deleted the winner's
+    stored audio and its traceback printed the caller's number. Both runs here pass the "known"
+    check, copy the audio and meet at a barrier before inserting, so they always race."""
+    import threading
+
+    csv_path = write_csv(folder, GOOD[:1])
+    barrier = threading.Barrier(2, timeout=30)
+    probe = catalogue._probe_or_none
+
+    def probe_then_meet(path):
+        info = probe(path)
+        barrier.wait()
+        return info
+
+    monkeypatch.setattr(catalogue, "_probe_or_none", probe_then_meet)
+    outcomes = []
+
+    def run():
+        try:
+            outcomes.append(catalogue.ingest(engine, folder, csv_path, settings.audio_dir))
+        except Exception as err:  # noqa: BLE001 - collected and checked below
+            outcomes.append(err)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all(isinstance(o, catalogue.IngestResult) for o in outcomes), [str(o) for o in outcomes]
+    assert sorted(o.added for o in outcomes) == [0, 1]
+    recording = catalogue.get_recording(engine, "C-1")
+    assert catalogue.verified_audio(settings.home, recording).is_file(), "the winner's audio is still there"

@@ -203,15 +203,58 @@ def ingest(engine: Engine, folder: Path, metadata_csv: Path, audio_dir: Path) ->
                     ingested_at=now,
                 )
             )
-        if values:
+        added = _insert_new(engine, values, metadata_csv)
+    except BaseException:
+        _remove_unowned(engine, written, audio_dir)
+        raise
+    logger.info("ingested %d recording(s), %d unchanged", added, len(rows) - added)
+    return IngestResult(added=added, unchanged=len(rows) - added)
+
+
+_INSERT_ATTEMPTS = 3
+
+
+def _insert_new(engine: Engine, values: list[dict], metadata_csv: Path) -> int:
+    """Insert the new rows in one transaction; rows another ingest committed meanwhile with the
+    same audio count as unchanged (two runs of one CSV at once), with other audio as an error.
+    Database errors never reach the caller with their parameters (phone numbers)."""
+    for _ in range(_INSERT_ATTEMPTS):
+        if not values:
+            return 0
+        try:
             with engine.begin() as conn:
                 conn.execute(sa.insert(recordings), values)
-    except BaseException:
-        for path in written:
+            return len(values)
+        except sa.exc.IntegrityError:
+            with engine.connect() as conn:
+                committed = dict(conn.execute(sa.select(recordings.c.call_id, recordings.c.sha256).where(
+                    recordings.c.call_id.in_([v["call_id"] for v in values]))).all())
+            clashes = [v["call_id"] for v in values if v["call_id"] in committed and committed[v["call_id"]] != v["sha256"]]
+            if clashes:
+                raise IngestError(f"{metadata_csv}: another ingest added {', '.join(clashes)} with different audio "
+                                  "meanwhile; nothing was imported", []) from None
+            values = [v for v in values if v["call_id"] not in committed]
+        except sa.exc.DBAPIError as err:
+            raise IngestError(f"{metadata_csv}: the catalogue refused the rows ({type(err.orig).__name__}); "
+                              "nothing was imported", []) from None
+    raise IngestError(f"{metadata_csv}: other ingests kept adding the same recordings; try again", [])
+
+
+def _remove_unowned(engine: Engine, written: list[Path], audio_dir: Path) -> None:
+    """Remove the audio files this run wrote that no committed row points at: never a file another
+    run's recording now owns (the same call ingested twice at once writes the same path)."""
+    if not written:
+        return
+    stored = {str(path.relative_to(audio_dir.parent)): path for path in written}
+    try:
+        with engine.connect() as conn:
+            owned = set(conn.execute(sa.select(recordings.c.audio_path).where(
+                recordings.c.audio_path.in_(list(stored)))).scalars())
+    except sa.exc.DBAPIError:
+        return  # the catalogue cannot say: keep the files (an orphan sweep removes strays later)
+    for relative, path in stored.items():
+        if relative not in owned:
             path.unlink(missing_ok=True)
-        raise
-    logger.info("ingested %d recording(s), %d unchanged", len(new_rows), len(rows) - len(new_rows))
-    return IngestResult(added=len(new_rows), unchanged=len(rows) - len(new_rows))
 
 
 def _read_metadata(folder: Path, metadata_csv: Path) -> tuple[list[_Row], list[str]]:
