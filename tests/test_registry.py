@@ -310,3 +310,44 @@ def test_cli_adds_its_own_hint_to_the_library_s_message(engine, staff):
     with pytest.raises(PolicyError) as refused:
         complaints.get_request(engine, "V-1999-0001")
     assert "callscribe" not in str(refused.value)
+
+
+def test_two_releases_of_one_request_at_once_leave_one_release_with_its_files(engine, staff, settings, monkeypatch):
+    """The fault: two releases of one approved request at once (5 of 5) left it `released` and
+    audited while the outbox file and its record were gone. Both releasers here pass the approval
+    check and meet at a barrier before either writes."""
+    import threading
+
+    from callscribe.pipeline.errors import ConcurrentChangeError
+
+    a = approved(engine, kind="listen_back", requester="bob", approver="anna")
+    barrier = threading.Barrier(2, timeout=30)
+    checked = complaints._releasable
+
+    def check_then_meet(*args):
+        result = checked(*args)
+        barrier.wait()
+        return result
+
+    monkeypatch.setattr(complaints, "_releasable", check_then_meet)
+    outcomes = []
+
+    def release(user):
+        try:
+            outcomes.append(complaints.release(engine, settings, user, a.request_id))
+        except Exception as err:  # noqa: BLE001 - collected and checked below
+            outcomes.append(err)
+
+    threads = [threading.Thread(target=release, args=(user,)) for user in ("bea", "ivo")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    released = [o for o in outcomes if isinstance(o, complaints.Release)]
+    assert len(released) == 1 and [type(o) for o in outcomes if o not in released] == [ConcurrentChangeError]
+    copy = settings.outbox_dir / released[0].files[0]
+    assert copy.is_file(), "the winner's file is still there"
+    with engine.connect() as conn:
+        assert [r.name for r in conn.execute(sa.select(outbox.outbox_items))] == [copy.name]
+    assert complaints.get_request(engine, a.request_id).state == "released"
+    assert audit.verify(engine).ok

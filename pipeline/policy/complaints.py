@@ -413,34 +413,38 @@ def release(engine: Engine, settings, user_id: str | None, request_id: str, now:
     stem = f"{request.call_id}-{request.request_id}"
     placed: list[outbox.OutboxItem] = []
     try:
-        if request.kind == "transcript":
-            expiry = min(now + timedelta(days=settings.outbox_days), recording_end)
-            document = _redacted_document(settings.transcripts_dir, request.call_id)
-            call_date = recording.call_start.astimezone(ZoneInfo(settings.retention_timezone)).date()
-            letter = letters.Letter.from_document(document, call_id=request.call_id, reference=request.request_id,
-                                                  call_date=call_date)
-            for suffix, data in ((".md", letters.render_markdown(letter).encode("utf-8")),
-                                 (".docx", letters.render_docx(letter))):
-                placed.append(outbox.place(engine, settings.outbox_dir, stem + suffix, kind="transcript",
-                                           expires_at=expiry, data=data, call_id=request.call_id,
-                                           request_id=request.request_id))
-            step, details = "transcript.released", {"kind": request.kind, "call": request.call_id,
-                                                    "files": len(placed), "turns": len(letter.turns)}
-        else:
-            expiry = min(now + timedelta(hours=settings.listen_copy_hours), recording_end)
-            source = catalogue.verified_audio(settings.home, recording)
-            placed.append(outbox.place(engine, settings.outbox_dir, stem + source.suffix.lower(), kind="listen_back",
-                                       expires_at=expiry, source=source, call_id=request.call_id,
-                                       request_id=request.request_id))
-            step, details = "audio.retrieved", {"kind": request.kind, "call": request.call_id, "files": 1}
+        # The state changes first: a second releaser of the same request waits for this transaction
+        # and then finds it released, before it has written anything; files and records commit
+        # together with the state, or the files are taken back.
         with audit.transaction(engine) as conn:
             four_eyes.complete(conn, WORKFLOW, request_id, releaser, now)
+            if request.kind == "transcript":
+                expiry = min(now + timedelta(days=settings.outbox_days), recording_end)
+                document = _redacted_document(settings.transcripts_dir, request.call_id)
+                call_date = recording.call_start.astimezone(ZoneInfo(settings.retention_timezone)).date()
+                letter = letters.Letter.from_document(document, call_id=request.call_id, reference=request.request_id,
+                                                      call_date=call_date)
+                for suffix, data in ((".md", letters.render_markdown(letter).encode("utf-8")),
+                                     (".docx", letters.render_docx(letter))):
+                    placed.append(outbox.place(engine, settings.outbox_dir, stem + suffix, kind="transcript",
+                                               expires_at=expiry, data=data, call_id=request.call_id,
+                                               request_id=request.request_id, conn=conn))
+                step, details = "transcript.released", {"kind": request.kind, "call": request.call_id,
+                                                        "files": len(placed), "turns": len(letter.turns)}
+            else:
+                expiry = min(now + timedelta(hours=settings.listen_copy_hours), recording_end)
+                source = catalogue.verified_audio(settings.home, recording)
+                placed.append(outbox.place(engine, settings.outbox_dir, stem + source.suffix.lower(),
+                                           kind="listen_back", expires_at=expiry, source=source,
+                                           call_id=request.call_id, request_id=request.request_id, conn=conn))
+                step, details = "audio.retrieved", {"kind": request.kind, "call": request.call_id, "files": 1}
             audit.record(conn, releaser, step, request_id, {**details, "until": expiry.isoformat()}, at=now)
             audit.record(conn, releaser, "request.released", request_id,
                          {"kind": request.kind, "call": request.call_id, "requested_by": request.requested_by,
                           "approved_by": request.decided_by}, at=now)
     except BaseException:
-        outbox.withdraw(engine, placed)
+        for item in placed:  # only the step that won the state change wrote them; the records rolled back
+            item.path.unlink(missing_ok=True)
         raise
     logger.info("request %s released by %s: %d file(s) until %s", request_id, releaser.user_id, len(placed),
                 expiry.isoformat())

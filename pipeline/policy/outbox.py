@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -50,8 +51,10 @@ def place(
     source: Path | None = None,
     call_id: str | None = None,
     request_id: str | None = None,
+    conn=None,
 ) -> OutboxItem:
-    """Write ``data`` (or copy ``source``) to ``<outbox>/<name>`` atomically, mode 0600, and record it.
+    """Write ``data`` (or copy ``source``) to ``<outbox>/<name>`` atomically, mode 0600, and record it
+    (in ``conn``'s transaction when given, so the record commits with the step that placed it).
 
     Placing the same name again replaces the file and its expiry.
     """
@@ -65,10 +68,10 @@ def place(
     else:
         atomic.copy_file(source, path, mode=0o600)
     now = datetime.now(UTC)
-    with engine.begin() as conn:
-        conn.execute(sa.delete(outbox_items).where(outbox_items.c.name == name))
-        conn.execute(sa.insert(outbox_items).values(name=name, kind=kind, call_id=call_id, request_id=request_id,
-                                                    created_at=now, expires_at=expires_at, removed_at=None))
+    with (nullcontext(conn) if conn is not None else engine.begin()) as target:
+        target.execute(sa.delete(outbox_items).where(outbox_items.c.name == name))
+        target.execute(sa.insert(outbox_items).values(name=name, kind=kind, call_id=call_id, request_id=request_id,
+                                                      created_at=now, expires_at=expires_at, removed_at=None))
     logger.info("outbox: %s (%s) until %s", name, kind, expires_at.isoformat())
     return OutboxItem(name, kind, call_id, request_id, now, expires_at, path)
 
