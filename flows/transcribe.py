@@ -7,6 +7,7 @@ parameters, results, logs or artifacts. Retries are for I/O errors only.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from sqlalchemy.exc import OperationalError
 
 from callscribe.flows import progress
 from callscribe.pipeline import process
-from callscribe.pipeline.errors import CallscribeError, ConfigurationError, ProcessingError
+from callscribe.pipeline.errors import CallscribeError, ConfigurationError, ProcessingError, StoreError
 from callscribe.pipeline.settings import get_settings
 from callscribe.pipeline.storage import catalogue, transcripts
 
@@ -76,8 +77,9 @@ def transcribe_recording(call_id: str, audio_path: str) -> str:
             Path(audio_path), settings, label=call_id,
             on_progress=lambda done, total: progress.report(call_id, done, total),
         )
-        folder = transcripts.TranscriptFolder.of(settings.transcripts_dir, call_id).path
-        transcripts.write_raw(folder, transcript, transcripts.load_key(settings.transcript_key, settings.keys_dir))
+        folder = transcripts.TranscriptFolder.of(settings.transcripts_dir, call_id)
+        key = transcripts.load_key(settings.transcript_key, settings.keys_dir)
+        _while_claimed(call_id, folder, lambda: transcripts.write_raw(folder.path, transcript, key))
     except Exception as err:
         raise _safe("transcribe", call_id, err) from None
     logger.info(
@@ -85,7 +87,29 @@ def transcribe_recording(call_id: str, audio_path: str) -> str:
         call_id, transcript.duration, len(transcript.segments), transcript.dropped_segments,
         transcript.processing_seconds,
     )
-    return str(folder)
+    return str(folder.path)
+
+
+def _while_claimed(call_id: str, folder: transcripts.TranscriptFolder, write) -> None:
+    """Run ``write`` (which writes into ``folder``) only while this run's claim on the recording
+    stands, and take back everything in the folder when retention or an erasure took the recording
+    meanwhile: a deleted call leaves nothing of its transcription behind.
+
+    Raises:
+        StoreError: the recording is being deleted.
+    """
+    engine = catalogue.get_engine(get_settings().catalogue_url)
+    gone = StoreError(f"recording {call_id} was deleted during its transcription (retention or erasure); "
+                      "nothing of it is kept")
+    if not catalogue.is_claimed(engine, call_id):
+        raise gone
+    write()
+    if not catalogue.is_claimed(engine, call_id):
+        for name in transcripts.TranscriptFolder.FILES:
+            (folder.path / name).unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            folder.path.rmdir()
+        raise gone
 
 
 @task(name="redact-recording", task_run_name="redact {call_id}", **_task_options)
@@ -102,8 +126,8 @@ def redact_recording(call_id: str, transcript_folder: str, purpose: str) -> dict
         recording = catalogue.get_recording(engine, call_id)
         transcript = transcripts.read_raw(folder, transcripts.load_key(settings.transcript_key, settings.keys_dir))
         redacted = process.redact_transcript(transcript, settings)
-        transcripts.write_redacted(folder, call_id, recording.call_start, transcript, redacted, purpose,
-                                   settings.retention_timezone)
+        _while_claimed(call_id, transcripts.TranscriptFolder(folder), lambda: transcripts.write_redacted(
+            folder, call_id, recording.call_start, transcript, redacted, purpose, settings.retention_timezone))
     except Exception as err:
         raise _safe("redact", call_id, err) from None
     counts = redacted.entity_counts()
@@ -119,15 +143,17 @@ def redact_recording(call_id: str, transcript_folder: str, purpose: str) -> dict
 def store_result(call_id: str, outcome: dict) -> dict:
     """Mark the recording transcribed in the catalogue."""
     settings = get_settings()
-    catalogue.set_state(catalogue.get_engine(settings.catalogue_url), call_id, catalogue.RecordingState.TRANSCRIBED)
+    catalogue.finish(catalogue.get_engine(settings.catalogue_url), call_id, catalogue.RecordingState.TRANSCRIBED)
     return outcome
 
 
 @task(name="record-failure", task_run_name="failed {call_id}", **_task_options)
-def record_failure(call_id: str, reason: str) -> None:
-    """Mark the recording failed with a reason that holds no personal data."""
+def record_failure(call_id: str, reason: str, claimed: bool) -> None:
+    """Mark the recording failed with a reason that holds no personal data (``claimed``: this run
+    held the claim; otherwise only a recording nobody claimed is marked)."""
     settings = get_settings()
-    catalogue.set_state(catalogue.get_engine(settings.catalogue_url), call_id, catalogue.RecordingState.FAILED, reason[:500])
+    catalogue.finish(catalogue.get_engine(settings.catalogue_url), call_id, catalogue.RecordingState.FAILED,
+                     reason[:500], claimed=claimed)
 
 
 @flow(name="transcribe-recordings", task_runner=ThreadPoolTaskRunner(max_workers=2), persist_result=False)
@@ -170,7 +196,7 @@ def transcribe_recordings(recording_ids: list[str], purpose: str = "quality") ->
             continue
         failures[call_id] = _failure_reason(chain)
         if _is_known(engine, call_id):
-            record_failure(call_id, failures[call_id])
+            record_failure(call_id, failures[call_id], claimed=loads[call_id].state.is_completed())
     summary = _summary(ids, outcomes, failures, time.perf_counter() - started)
     create_table_artifact(
         key="transcription-summary",

@@ -168,3 +168,38 @@ def test_progress_reports_reach_the_active_board_only():
         assert tasks["R-1"].fields["minutes"] == "0.5/1.0 min"
     progress.report("R-3", 1.0, 1.0)
     assert "R-3" not in board._done
+
+
+@pytest.fixture
+def engine_with_samples(settings):
+    engine = catalogue.get_engine(settings.catalogue_url)
+    catalogue.ingest(engine, SAMPLES, SAMPLES / "calls.csv", settings.audio_dir)
+    return engine
+
+
+def test_a_call_erased_during_its_transcription_leaves_nothing_behind(engine_with_samples, settings, monkeypatch):
+    """The fault: retention during a transcription of the same call deleted the call, and the
+    encrypted raw transcript stayed on disk until the next daily run."""
+    import logging
+
+    import callscribe.flows.transcribe as flow_module
+    from callscribe.pipeline.errors import StoreError
+    from callscribe.pipeline.policy import retention
+    from callscribe.pipeline.storage import transcripts as folders
+    from callscribe.pipeline.types import ModelInfo, Segment, Transcript, TranscriptionOptions
+
+    engine, call_id = engine_with_samples, "TBI-2026-000101"
+
+    def transcribe_while_erased(path, settings, **kwargs):
+        retention.erase(engine, settings.home, [call_id], subject="AVG-2026-0001")  # meanwhile
+        return Transcript(segments=(Segment("klant", 0.0, 1.0, "Goedemorgen."),), duration=1.0, channel_layout="mono",
+                          speakers=("klant",), model=ModelInfo("base", "-", "cpu", "int8", 2),
+                          options=TranscriptionOptions())
+
+    monkeypatch.setattr(flow_module.process, "transcribe_file", transcribe_while_erased)
+    monkeypatch.setattr(flow_module, "get_run_logger", lambda: logging.getLogger("test"))
+    audio = flow_module.load_recording.fn(call_id)
+    with pytest.raises(StoreError, match="deleted during its transcription"):
+        flow_module.transcribe_recording.fn(call_id, audio)
+    assert not folders.TranscriptFolder.of(settings.transcripts_dir, call_id).path.exists()
+    assert catalogue.get_tombstone(engine, call_id) is not None

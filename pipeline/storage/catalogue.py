@@ -454,6 +454,31 @@ def set_state(engine: Engine, call_id: str, state: str, failure_reason: str | No
         raise RecordingNotFoundError(f"recording {call_id} is not in the catalogue")
 
 
+def is_claimed(engine: Engine, call_id: str) -> bool:
+    """True while a transcription's claim on the recording stands: it is catalogued and
+    ``processing`` (retention or an erasure marks it ``expiring``, then removes the row)."""
+    with engine.connect() as conn:
+        state = conn.execute(sa.select(recordings.c.state).where(recordings.c.call_id == call_id)).scalar()
+    return state == RecordingState.PROCESSING
+
+
+def finish(engine: Engine, call_id: str, state: str, failure_reason: str | None = None, *,
+           claimed: bool = True) -> bool:
+    """End a transcription in ``transcribed`` or ``failed``: with ``claimed`` (the run holds the
+    claim) from ``processing``; without (the run failed before it could claim) only from
+    ``ingested`` or ``failed``, so another run's claim and retention's mark are never overwritten.
+    True when the recording moved."""
+    if state not in (RecordingState.TRANSCRIBED, RecordingState.FAILED):
+        raise ValueError(f"a transcription ends transcribed or failed, not {state!r}")
+    from_states = [RecordingState.PROCESSING] if claimed else list(NEEDS_TRANSCRIBING)
+    with engine.begin() as conn:
+        moved = conn.execute(sa.update(recordings).where(
+            recordings.c.call_id == call_id, recordings.c.state.in_(from_states),
+        ).values(state=state, processed_at=datetime.now(UTC),
+                 failure_reason=failure_reason if state == RecordingState.FAILED else None)).rowcount
+    return bool(moved)
+
+
 def _to_recording(row) -> Recording:
     return Recording(
         call_id=row["call_id"],
