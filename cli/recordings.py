@@ -25,11 +25,13 @@ from callscribe.pipeline.storage import catalogue, transcripts
 @click.option("--metadata", "metadata_csv", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="CSV with columns call_id, call_start, employee_id, caller_number, direction, file "
                    "(optional: duration_s, channel_layout).")
-def ingest(folder: Path, metadata_csv: Path) -> None:
+@as_user
+def ingest(folder: Path, metadata_csv: Path, as_user: str | None) -> None:
     """Import the recordings of FOLDER listed in a metadata CSV (all or nothing)."""
     settings = _settings()
     try:
-        result = catalogue.ingest(catalogue.get_engine(settings.catalogue_url), folder, metadata_csv, settings.audio_dir)
+        result = transcribing.ingest(catalogue.get_engine(settings.catalogue_url), as_user, folder, metadata_csv,
+                                     settings.audio_dir)
     except CallscribeError as err:
         _fail(err)
     click.echo(f"{result.added} recording(s) added, {result.unchanged} already in the catalogue")
@@ -152,11 +154,15 @@ def _print_summary(summary: dict) -> None:
 @click.option("--compute-type", help="CTranslate2 compute type, e.g. int8, int8_float32, float32.")
 @click.option("--threads", type=click.IntRange(0, 256), help="CPU threads for Whisper.")
 @click.option("--beam-size", type=click.IntRange(1, 20), help="Beam size.")
+@as_user
 def transcribe_files(files: tuple[Path, ...], output: Path, no_redact: bool, model: str | None,
-                     compute_type: str | None, threads: int | None, beam_size: int | None) -> None:
+                     compute_type: str | None, threads: int | None, beam_size: int | None,
+                     as_user: str | None) -> None:
     """Transcribe audio FILES without the catalogue; redacted unless --no-redact."""
     settings = _settings(whisper_model=model, compute_type=compute_type, cpu_threads=threads, beam_size=beam_size)
     try:
+        transcribing.check_files(catalogue.get_engine(settings.catalogue_url), as_user, files, settings.audio_dir,
+                                 redact=not no_redact)
         info = process.model_info(settings)
     except CallscribeError as err:
         _fail(err)

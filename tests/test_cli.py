@@ -63,14 +63,16 @@ def test_transcribe_files_writes_one_line_per_file(runner, tmp_path):
     assert "broken.wav: not a readable audio file" in result.output
 
 
-def test_ingest_and_list(runner, tmp_path):
+def test_ingest_and_list(runner, tmp_path, staff):
     folder = tmp_path / "in"
     folder.mkdir()
     shutil.copy(SAMPLES / "call-002.flac", folder / "x.flac")
     (folder / "calls.csv").write_text(
         "call_id,call_start,employee_id,caller_number,direction,file\n"
         "X-1,2026-03-01T10:00:00+01:00,MW-9,+31612345678,inbound,x.flac\n", encoding="utf-8")
-    result = runner.invoke(main, ["ingest", str(folder), "--metadata", str(folder / "calls.csv")])
+    refused = runner.invoke(main, ["ingest", str(folder), "--metadata", str(folder / "calls.csv"), "--as", "cor"])
+    assert refused.exit_code == 1 and "recordings.ingest needs" in refused.output
+    result = runner.invoke(main, ["ingest", str(folder), "--metadata", str(folder / "calls.csv"), "--as", "ivo"])
     assert result.exit_code == 0 and "1 recording(s) added" in result.output
     listed = runner.invoke(main, ["recordings", "--json"])
     row = json.loads(listed.output)
@@ -79,9 +81,9 @@ def test_ingest_and_list(runner, tmp_path):
     assert "+31612345678" not in listed.output
 
 
-def test_ingest_error_exits_non_zero(runner, tmp_path):
+def test_ingest_error_exits_non_zero(runner, tmp_path, staff):
     (tmp_path / "calls.csv").write_text("call_id,file\nX,missing.wav\n", encoding="utf-8")
-    result = runner.invoke(main, ["ingest", str(tmp_path), "--metadata", str(tmp_path / "calls.csv")])
+    result = runner.invoke(main, ["ingest", str(tmp_path), "--metadata", str(tmp_path / "calls.csv"), "--as", "ivo"])
     assert result.exit_code == 1 and "missing column 'call_start'" in result.output
 
 
@@ -115,3 +117,22 @@ def test_help_loads_neither_the_database_layer_nor_prefect():
              "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+
+def test_stored_audio_is_never_transcribed_unredacted_outside_a_run(runner, staff, settings, tmp_path):
+    """The attack: `transcribe-files --no-redact` on the stored audio gave unredacted text with no
+    role check and no audit entry."""
+    from callscribe.pipeline.storage import catalogue
+
+    engine = catalogue.get_engine(settings.catalogue_url)
+    catalogue.ingest(engine, SAMPLES, SAMPLES / "calls.csv", settings.audio_dir)
+    stored = next(settings.audio_dir.iterdir())
+    link = tmp_path / "innocent.wav"
+    link.symlink_to(stored)
+    out = tmp_path / "out.jsonl"
+    for path in (stored, link):
+        refused = runner.invoke(main, ["transcribe-files", str(path), "--no-redact", "--output", str(out), "--as", "ivo"])
+        assert refused.exit_code == 1 and "redacted only" in refused.output and not out.exists()
+    denied = runner.invoke(main, ["transcribe-files", str(stored), "--output", str(out), "--as", "kim"])
+    assert denied.exit_code == 1 and "recordings.transcribe needs" in denied.output and not out.exists()

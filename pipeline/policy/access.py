@@ -49,6 +49,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "recordings.transcribe": frozenset({"manager", "teamleider", "ict_backoffice"}),
     "audit.read": frozenset({"manager", "ict_backoffice"}),
     "retention.run": frozenset({"manager", "ict_backoffice"}),
+    "recordings.ingest": frozenset({"manager", "ict_backoffice"}),
 }
 
 _USER_ID = re.compile(r"[a-z0-9][a-z0-9._@-]{0,63}")
