@@ -58,7 +58,7 @@ def coaching_draw(month: str | None, no_transcribe: bool, as_user: str | None) -
         library.check_drawable(month, settings.retention_timezone, now)
         if no_transcribe:
             result = library.draw(engine, settings, month, as_user, now)
-            already = result.already_drawn
+            already, without = result.already_drawn, list(result.without_calls)
             picks = [(p.employee_id, p.call_id, p.candidates,
                       expires_at(p.call_start, settings.retention_days, settings.retention_timezone).isoformat())
                      for p in result.picks]
@@ -67,7 +67,7 @@ def coaching_draw(month: str | None, no_transcribe: bool, as_user: str | None) -
             from callscribe.flows.coaching import draw_coaching_sample
 
             summary = draw_coaching_sample(month=month, transcribe=True, drawn_by=as_user)
-            already = summary["already_drawn"]
+            already, without = summary["already_drawn"], summary.get("without_calls", [])
             picks = [(p["employee_id"], p["call_id"], p["candidates"], p["expires_at"]) for p in summary["picks"]]
     except CallscribeError as err:
         fail(err)
@@ -76,6 +76,8 @@ def coaching_draw(month: str | None, no_transcribe: bool, as_user: str | None) -
     click.echo(f"coaching {month}: {len(picks)} pick(s)")
     for employee_id, call_id, candidates, expiry in picks:
         click.echo(f"  {employee_id:<12} {call_id:<22} of {candidates:<4} expires {expiry}")
+    if without:
+        click.echo(f"no eligible call in {month} for {len(without)} employee(s): {', '.join(without)}")
     if summary is not None:
         click.echo(f"{summary['transcribed']} transcribed, {summary['failed']} failed, "
                    f"{summary['coaching_transcripts']} coaching transcript(s) written")
@@ -113,8 +115,9 @@ def coaching_list(quarter: str, as_json: bool, as_user: str | None) -> None:
 @click.option("--held-at", metavar="ISO",
               help="When the session was held, e.g. 2026-11-12T14:00; without offset in the retention "
                    "timezone. Default: now.")
+@click.option("--again", is_flag=True, help="Log a second session about the same pick on the same day.")
 @as_user
-def coaching_session(month: str, employee_id: str, held_at: str | None, as_user: str | None) -> None:
+def coaching_session(month: str, employee_id: str, held_at: str | None, again: bool, as_user: str | None) -> None:
     """Log a coaching session about an employee's pick of a month."""
     settings = settings_or_exit()
     engine = engine_of(settings)
@@ -124,7 +127,7 @@ def coaching_session(month: str, employee_id: str, held_at: str | None, as_user:
         err.param_hint = "--held-at"
         raise
     try:
-        session = library.log_session(engine, month, employee_id, as_user, when)
+        session = library.log_session(engine, month, employee_id, as_user, when, again=again)
     except CallscribeError as err:
         fail(err)
     click.echo(f"session {session.session_id}: {month} {employee_id} call {session.call_id} "

@@ -30,13 +30,15 @@ def draw_picks(month: str, drawn_by: str | None) -> dict:
     """Draw (or find) the month's picks as ``drawn_by`` (authorised for ``coaching.draw``) or the system.
 
     Returns:
-        ``{"already_drawn": bool, "picks": [{"employee_id", "call_id", "candidates", "expires_at"}]}``.
+        ``{"already_drawn": bool, "picks": [{"employee_id", "call_id", "candidates", "expires_at"}],
+        "without_calls": [employee ids without an eligible call]}``.
     """
     settings = get_settings()
     engine = catalogue.get_engine(settings.catalogue_url)
     result = coaching.draw(engine, settings, month, drawn_by)
     return {
         "already_drawn": result.already_drawn,
+        "without_calls": list(result.without_calls),
         "picks": [
             {"employee_id": p.employee_id, "call_id": p.call_id, "candidates": p.candidates,
              "expires_at": expires_at(p.call_start, settings.retention_days, settings.retention_timezone).isoformat()}
@@ -88,7 +90,8 @@ def draw_coaching_sample(month: str | None = None, transcribe: bool = True, draw
     drawn = draw_picks(month, drawn_by)
     picks = drawn["picks"]
     call_ids = [p["call_id"] for p in picks]
-    summary = {"month": month, "already_drawn": drawn["already_drawn"], "employees": len(picks),
+    summary = {"month": month, "already_drawn": drawn["already_drawn"], "without_calls": drawn["without_calls"],
+               "employees": len(picks),
                "picks": picks, "transcribed": 0, "failed": 0, "coaching_transcripts": 0}
     if transcribe and call_ids:
         pending = _needs_transcription(settings, call_ids)

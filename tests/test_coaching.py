@@ -311,3 +311,32 @@ def test_flow_draws_transcribes_and_writes_the_coaching_transcript(prefect_harne
     again = draw_coaching_sample()
     assert again["already_drawn"] and again["transcribed"] == 0 and again["picks"] == summary["picks"]
     assert audit.verify(engine).ok
+
+
+def test_the_draw_reports_employees_without_an_eligible_call(engine, settings):
+    """The gap: an employee with no eligible call in a month was skipped silently, leaving the
+    quarter's three calls short without anyone knowing."""
+    _october(engine)
+    _add(engine, "C-SEPT", datetime(2026, 9, 15, 9, tzinfo=AMS), "MW-031")  # a call, but not in October
+    drawn = coaching.draw(engine, settings, "2026-10", None, NOW)
+    assert [p.employee_id for p in drawn.picks] == ["MW-017", "MW-023"] and drawn.without_calls == ("MW-031",)
+    assert coaching.draw(engine, settings, "2026-10", None, NOW).without_calls == ("MW-031",), "also when found again"
+
+
+def test_set_name_refuses_an_employee_the_catalogue_does_not_know(engine):
+    _october(engine)
+    with pytest.raises(PolicyError, match="MW-404 has no calls in the catalogue"):
+        coaching.set_employee_name(engine, "MW-404", "Iemand Anders", "bob")
+    assert coaching.employee_name(engine, "MW-404") is None
+
+
+def test_the_same_session_logged_twice_needs_a_confirmation(engine, settings):
+    _october(engine)
+    coaching.draw(engine, settings, "2026-10", None, NOW)
+    held = NOW + timedelta(hours=2)
+    coaching.log_session(engine, "2026-10", "MW-017", "cor", held, now=NOW + timedelta(days=1))
+    with pytest.raises(PolicyError, match="logged for that day already"):
+        coaching.log_session(engine, "2026-10", "MW-017", "cor", held + timedelta(minutes=5), now=NOW + timedelta(days=1))
+    coaching.log_session(engine, "2026-10", "MW-017", "cor", held + timedelta(minutes=5), now=NOW + timedelta(days=1),
+                         again=True)
+    assert len([s for s in coaching.sessions_of(engine, ["2026-10"]) if s.employee_id == "MW-017"]) == 2

@@ -89,6 +89,7 @@ class Draw:
     month: str
     picks: tuple[Pick, ...]
     already_drawn: bool
+    without_calls: tuple[str, ...] = ()  # employees of the catalogue with no eligible call that month
 
 
 @dataclass(frozen=True)
@@ -278,7 +279,7 @@ def draw(engine: Engine, settings: Settings, month: str, as_user: str | None, no
     existing = picks_of(engine, [month])
     if existing:
         logger.info("coaching %s already drawn: %d pick(s), unchanged", month, len(existing))
-        return Draw(month, tuple(existing), already_drawn=True)
+        return Draw(month, tuple(existing), already_drawn=True, without_calls=_without(engine, existing))
     secret = load_secret(settings.policy_secret, settings.keys_dir)
     candidates = _eligible(engine, settings, month, now)
     rows = [
@@ -302,7 +303,18 @@ def draw(engine: Engine, settings: Settings, month: str, as_user: str | None, no
     if not raced:
         logger.info("coaching %s drawn: %d employee(s), %d candidate call(s)", month, len(rows),
                     sum(r["candidates"] for r in rows))
-    return Draw(month, tuple(picks), already_drawn=raced)
+    without = _without(engine, picks)
+    if without:
+        logger.info("coaching %s: %d employee(s) without an eligible call", month, len(without))
+    return Draw(month, tuple(picks), already_drawn=raced, without_calls=without)
+
+
+def _without(engine: Engine, picks: Sequence[Pick]) -> tuple[str, ...]:
+    """Employees of the catalogue that have no pick (no eligible call in the month): reported, so
+    the quarter's three calls are not silently short for them."""
+    with engine.connect() as conn:
+        known = set(conn.execute(sa.select(recordings.c.employee_id).distinct()).scalars())
+    return tuple(sorted(known - {p.employee_id for p in picks}))
 
 
 def picks_of(engine: Engine, months: Sequence[str]) -> list[Pick]:
@@ -336,16 +348,18 @@ def get_pick(engine: Engine, month: str, employee_id: str) -> Pick:
 
 
 def log_session(engine: Engine, month: str, employee_id: str, as_user: str | None,
-                held_at: datetime | None = None, now: datetime | None = None) -> Session:
+                held_at: datetime | None = None, now: datetime | None = None, *, again: bool = False) -> Session:
     """Record a coaching session about a pick, with its audit entry in the same transaction.
 
     Args:
         as_user: who held it (a login name, checked for ``coaching.session``).
         held_at: when it was held (timezone-aware); default ``now``.
+        again: confirm a second session about the same pick on the same day (otherwise refused as
+            a session logged twice).
 
     Raises:
-        PolicyError: no pick for this employee and month, or a session time before the draw or
-            in the future.
+        PolicyError: no pick for this employee and month, a session time before the draw or in
+            the future, or a session about this pick on that day already (without ``again``).
     """
     coach = access.authorize(engine, as_user, "coaching.session")
     now = now or datetime.now(UTC)
@@ -357,6 +371,13 @@ def log_session(engine: Engine, month: str, employee_id: str, as_user: str | Non
         raise PolicyError(f"the session time is before {month} was drawn ({pick.drawn_at.isoformat()}): check --held-at")
     if held_at > now:
         raise PolicyError("the session time lies in the future: log a session once it has been held")
+    if not again:
+        day = held_at.astimezone(UTC).date()
+        same_day = [x for x in sessions_of(engine, [month]) if x.employee_id == employee_id
+                    and x.held_at.astimezone(UTC).date() == day]
+        if same_day:
+            raise PolicyError(f"a session about {employee_id}'s pick of {month} was logged for that day already; "
+                              "confirm to log another")
     session = Session(uuid.uuid4().hex, month, employee_id, pick.call_id, coach.user_id, held_at, now)
     with audit.transaction(engine) as conn:
         conn.execute(sa.insert(coaching_sessions).values(
@@ -430,6 +451,12 @@ def set_employee_name(engine: Engine, employee_id: str, name: str, as_user: str 
     actor = access.authorize(engine, as_user, "coaching.draw")
     if not _EMPLOYEE_ID.fullmatch(employee_id or ""):
         raise PolicyError("an employee id is 1-64 letters, digits, '.', '_' or '-', as in the call metadata (e.g. MW-017)")
+    with engine.connect() as conn:
+        known = conn.execute(sa.select(recordings.c.call_id).where(recordings.c.employee_id == employee_id)
+                             .limit(1)).first() is not None
+    if not known:
+        raise PolicyError(f"employee {employee_id} has no calls in the catalogue: check the id against the list "
+                          "of employees")
     name = " ".join((name or "").split())
     if not name or len(name) > EMPLOYEE_NAME_MAX:
         raise PolicyError(f"give the employee's name as it is spoken in calls (1-{EMPLOYEE_NAME_MAX} characters)")
