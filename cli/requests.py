@@ -65,6 +65,19 @@ def complaints_add(channel: str, received: datetime, description: str | None, de
     click.echo(complaint.complaint_id)
 
 
+@complaints.command("close")
+@click.argument("complaint_id")
+@as_user
+def complaints_close(complaint_id: str, as_user: str | None) -> None:
+    """Close a handled complaint: its calls are no longer held against retention."""
+    settings = settings_or_exit()
+    try:
+        library.close_complaint(engine_of(settings), as_user, complaint_id)
+    except CallscribeError as err:
+        fail(err)
+    click.echo(f"complaint {complaint_id}: closed")
+
+
 @complaints.command("list")
 @as_user
 def complaints_list(as_user: str | None) -> None:

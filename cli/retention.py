@@ -65,6 +65,9 @@ def _print_retention(report: dict) -> None:
                    f"(call {report['oldest_remaining_call_start']}, expires {report['oldest_remaining_expires_at']})")
     else:
         click.echo("oldest remaining: none")
+    if report.get("held"):
+        click.echo(f"held past expiry (legal hold): {len(report['held'])} recording(s): "
+                   + ", ".join(f"{h['call_id']} by {h['held_by']}" for h in report["held"]))
     if report["paths_refused"]:
         click.echo(f"{report['paths_refused']} stored path(s) lie outside the store and were not touched", err=True)
     if report["failed"]:

@@ -77,8 +77,10 @@ def _decide(request_id: str, user_id: str | None, approve: bool, reason: str | N
 
 @subjects.command("execute")
 @click.argument("request_id")
+@click.option("--override-holds", is_flag=True,
+              help="Erase calls an open complaint or request holds too (an explicit decision, audited).")
 @as_user
-def subjects_execute(request_id: str, as_user: str | None) -> None:
+def subjects_execute(request_id: str, override_holds: bool, as_user: str | None) -> None:
     """Carry out approved REQUEST_ID: export to the outbox (access) or erase early (erasure)."""
     settings = settings_or_exit()
     try:
@@ -88,7 +90,7 @@ def subjects_execute(request_id: str, as_user: str | None) -> None:
     from callscribe.flows.subjects import carry_out_subject_request
 
     try:
-        result = carry_out_subject_request(request_id=request_id, executed_by=as_user)
+        result = carry_out_subject_request(request_id=request_id, executed_by=as_user, override_holds=override_holds)
     except CallscribeError as err:
         _fail(err)
     if result["kind"] == "access":

@@ -19,12 +19,13 @@ from callscribe.pipeline.storage import catalogue
 
 
 @flow(name="carry-out-subject-request", persist_result=False)
-def carry_out_subject_request(request_id: str, executed_by: str) -> dict:
+def carry_out_subject_request(request_id: str, executed_by: str, override_holds: bool = False) -> dict:
     """Carry out an approved access or erasure request.
 
     Args:
         request_id: the subject request (``AVG-…``), approved by a second person.
         executed_by: the user carrying it out (manager, teamleider or ict_backoffice).
+        override_holds: erase calls under a legal hold too (an explicit decision, audited).
 
     Returns:
         Request id, kind, recordings found, exported or erased, and the outbox file names.
@@ -43,7 +44,7 @@ def carry_out_subject_request(request_id: str, executed_by: str) -> dict:
         items = subjects.export(engine, settings, request_id, executed_by)
         result.update(exported=len(items), outbox=[item.name for item in items])
     else:
-        report = subjects.erase(engine, settings, request_id, executed_by)
+        report = subjects.erase(engine, settings, request_id, executed_by, override_holds=override_holds)
         result.update(erased=report.recordings_expired, files_deleted=report.files_deleted,
                       prefect_runs_deleted=forget_runs_of(list(request.call_ids)))
     logger.info("subject request %s (%s) carried out: %s", request_id, request.kind,

@@ -7,6 +7,7 @@ retention module calls; clocks are passed in (``now``), never read.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -442,3 +443,38 @@ def test_retention_needs_its_role_and_the_audit_log_keeps_real_time_and_actor(en
                             .order_by(audit.audit_log.c.seq)).all()
     assert [(r.actor, r.role) for r in rows] == [("ivo", "ict_backoffice"), ("schedule:expire-recordings", "system")]
     assert all(before - timedelta(seconds=5) <= r.at <= datetime.now(UTC) for r in rows), "the real clock"
+
+
+def test_a_call_an_open_complaint_refers_to_is_held_past_its_expiry_until_it_is_closed(engine, home, staff):
+    """The fault: erasing or expiring a call that an open complaint refers to silently removed it
+    and left the complaint pointing at nothing."""
+    from callscribe.pipeline.policy import complaints
+
+    add(engine, home, "A", "2026-01-01T09:00:00+01:00")
+    add(engine, home, "B", "2026-01-01T10:00:00+01:00")
+    complaint = complaints.register_complaint(engine, "kim", channel="telefoon", call_ids=["A"],
+                                              received_at=datetime(2026, 1, 2, 9, tzinfo=UTC),
+                                              description="De klant is niet teruggebeld.")
+    report = apply_retention(engine, home, now=datetime.fromisoformat("2026-03-15T02:30:00+01:00"))
+    assert live_ids(engine) == {"A"} and report.held == (("A", complaint.complaint_id),)
+    assert report.as_dict()["held"] == [{"call_id": "A", "held_by": complaint.complaint_id}]
+    with pytest.raises(PolicyError, match="legal hold"):
+        retention.erase(engine, home, ["A"], subject="AVG-2026-0009")
+    assert live_ids(engine) == {"A"}
+    complaints.close_complaint(engine, "kim", complaint.complaint_id)
+    apply_retention(engine, home, now=datetime.fromisoformat("2026-03-16T02:30:00+01:00"))
+    assert live_ids(engine) == set(), "closed: the hold is gone and the call expires"
+
+
+def test_erasing_a_held_call_is_an_explicit_recorded_decision(engine, home, staff):
+    from callscribe.pipeline.policy import complaints
+
+    add(engine, home, "A", "2026-11-20T09:00:00+01:00")
+    complaint = complaints.register_complaint(engine, "kim", channel="telefoon", call_ids=["A"],
+                                              received_at=datetime(2026, 11, 21, 9, tzinfo=UTC),
+                                              description="De klant is niet teruggebeld.")
+    report = retention.erase(engine, home, ["A"], subject="AVG-2026-0010", override_holds=True)
+    assert report.recordings_expired == 1 and live_ids(engine) == set()
+    with engine.connect() as conn:
+        entry = conn.execute(audit.audit_log.select().where(audit.audit_log.c.action == "recordings.erased")).one()
+    assert json.loads(entry.details)["holds_overridden"] == [complaint.complaint_id]

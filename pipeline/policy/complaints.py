@@ -154,6 +154,27 @@ def register_complaint(
     return Complaint(complaint_id, channel, received_at.astimezone(UTC), actor.user_id, now, tuple(calls), 0)
 
 
+def close_complaint(engine: Engine, user_id: str | None, complaint_id: str, now: datetime | None = None) -> None:
+    """Close a complaint (handled): its calls are no longer held against retention.
+
+    Raises:
+        AccessDeniedError: ``user_id`` may not register complaints.
+        PolicyError: no such complaint, or it is closed already.
+    """
+    actor = access.authorize(engine, user_id, "complaint.register")
+    now = now or datetime.now(UTC)
+    with audit.transaction(engine) as conn:
+        closed = conn.execute(sa.update(complaints).where(
+            complaints.c.complaint_id == complaint_id, complaints.c.closed_at.is_(None),
+        ).values(closed_at=now, closed_by=actor.user_id)).rowcount
+        if not closed:
+            known = conn.execute(sa.select(complaints.c.complaint_id).where(
+                complaints.c.complaint_id == complaint_id)).first()
+            raise PolicyError(f"complaint {complaint_id} is closed already" if known
+                              else f"no complaint {complaint_id} on record")
+        audit.record(conn, actor, "complaint.closed", complaint_id, {}, at=now)
+
+
 def list_complaints(engine: Engine, user_id: str | None) -> list[Complaint]:
     """All complaints, oldest first, with linked calls and request counts, without descriptions.
 

@@ -32,7 +32,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.engine import Engine
 
 from callscribe.pipeline.errors import PolicyError
-from callscribe.pipeline.policy import access, audit
+from callscribe.pipeline.policy import access, audit, holds
 from callscribe.pipeline.policy.identity import User, schedule
 from callscribe.pipeline.storage import catalogue, transcripts
 from callscribe.pipeline.storage.schema import recordings
@@ -97,6 +97,7 @@ class RetentionReport:
         resumed: of those, rows an interrupted earlier run had left ``expiring``.
         failed: rows left ``expiring`` because a file could not be deleted (the next run retries).
         paths_refused: stored paths outside the managed store, not touched.
+        held: expired calls kept under a legal hold, each with the complaint or request id holding it.
     """
 
     now: datetime
@@ -113,6 +114,7 @@ class RetentionReport:
     oldest_remaining_id: str | None
     oldest_remaining_call_start: datetime | None
     oldest_remaining_expires_at: datetime | None
+    held: tuple[tuple[str, str], ...] = ()
 
     def to_frame(self):
         """The report as a pandas DataFrame of (metric, value) rows."""
@@ -130,6 +132,7 @@ class RetentionReport:
             ("orphan files swept", self.orphans_swept),
             ("orphan bytes swept", self.orphan_bytes),
             ("paths refused (outside the store)", self.paths_refused),
+            ("expired but held (open complaint or request)", len(self.held)),
             ("oldest recording remaining", self.oldest_remaining_id or ""),
             ("its call start", _iso(self.oldest_remaining_call_start)),
             ("its expiry", _iso(self.oldest_remaining_expires_at)),
@@ -160,6 +163,7 @@ class RetentionReport:
             "orphans_swept": self.orphans_swept,
             "orphan_bytes": self.orphan_bytes,
             "paths_refused": self.paths_refused,
+            "held": [{"call_id": call, "held_by": holder} for call, holder in self.held],
             "by_call_date": [
                 {"call_date": d.call_date.isoformat(), "recordings": d.recordings, "files": d.files, "bytes": d.bytes}
                 for d in self.days
@@ -194,6 +198,7 @@ class _Tally:
     orphan_bytes: int = 0
     refused: int = 0
     days: dict[date, list[int]] = field(default_factory=dict)
+    held: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -313,12 +318,14 @@ def apply_retention(
     # 1. rows an interrupted run left half done, whatever the clock or settings say now
     for batch in catalogue.iter_expiry_batches(engine, state=catalogue.RecordingState.EXPIRING, batch_size=batch_size):
         _expire_batch(engine, store, batch, options, now, tally, resumed=True)
-    # 2. rows that expired since
+    # 2. rows that expired since, except calls under a legal hold (kept, and reported)
     upper = now.astimezone(UTC) - timedelta(days=retention_days) + _SLACK
     for batch in catalogue.iter_expiry_batches(engine, call_start_before=upper, batch_size=batch_size):
         gc.collect()  # keep memory flat: free the previous batch's reference cycles
         due = [row for row in batch if row.state != catalogue.RecordingState.EXPIRING and is_expired(row.call_start, now, retention_days, timezone)]
-        _expire_batch(engine, store, due, options, now, tally, resumed=False)
+        held = holds.held_calls(engine, [row.call_id for row in due])
+        tally.held.update(held)
+        _expire_batch(engine, store, [row for row in due if row.call_id not in held], options, now, tally, resumed=False)
     # 3. files nobody owns
     _sweep_orphans(engine, store, options, now, tally)
     report = _report(engine, now, options, tally)
@@ -369,8 +376,12 @@ def erase(
     timezone: str = "Europe/Amsterdam",
     actor=None,
     subject: str = "erasure",
+    override_holds: bool = False,
 ) -> RetentionReport:
     """Erase recordings early (a data subject's right to erasure) exactly as expiry would.
+
+    A call under a legal hold (an open complaint, an undecided or approved request) is erased only
+    with ``override_holds``: the decision is explicit, and recorded with the ids that held it.
 
     The rows go through the same steps as :func:`apply_retention`: marked ``expiring``, transcript
     folder, outbox files and audio deleted, rows replaced by tombstones, so an erased recording
@@ -387,6 +398,12 @@ def erase(
     now = datetime.now(UTC) if now is None else now
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
+    call_ids = list(call_ids)
+    held = holds.held_calls(engine, call_ids)
+    if held and not override_holds:
+        raise PolicyError(f"{len(held)} of the recordings are under a legal hold ("
+                          + ", ".join(f"{call} by {holder}" for call, holder in sorted(held.items()))
+                          + "): close the complaint or decide the request first, or decide explicitly to erase them anyway")
     options = RetentionOptions(retention_days, timezone, False)
     store = _Store(home, dry_run=False)
     tally = _Tally()
@@ -394,7 +411,8 @@ def erase(
     for start in range(0, len(rows), options.batch_size):
         _expire_batch(engine, store, rows[start:start + options.batch_size], options, now, tally, resumed=False)
     report = _report(engine, now, options, tally)
-    _audit(engine, "recordings.erased", now, report, actor=actor, subject=subject)
+    _audit(engine, "recordings.erased", now, report, actor=actor, subject=subject,
+           extra={"holds_overridden": sorted(set(held.values()))} if held else None)
     logger.info("erasure: %s", report.summary_line())
     return report
 
@@ -417,15 +435,17 @@ def _report(engine, now: datetime, options: RetentionOptions, tally: _Tally) -> 
         oldest_remaining_id=oldest.call_id if oldest else None,
         oldest_remaining_call_start=oldest.call_start.astimezone(ZoneInfo(zone)) if oldest else None,
         oldest_remaining_expires_at=expires_at(oldest.call_start, options.retention_days, zone) if oldest else None,
+        held=tuple(sorted(tally.held.items())),
     )
 
 
-def _audit(engine, action: str, now: datetime, report: RetentionReport, actor=None, subject: str | None = None) -> None:
+def _audit(engine, action: str, now: datetime, report: RetentionReport, actor=None, subject: str | None = None,
+           extra: dict | None = None) -> None:
     """One audit entry per run: counts only (the call ids are in the tombstones)."""
     audit.append(engine, (actor or access.SYSTEM).user_id, (actor or access.SYSTEM).role, action,
                  subject or f"retention:{now.astimezone(UTC).isoformat(timespec='seconds')}",
                  {"recordings": report.recordings_expired, "files": report.files_deleted,
-                  "orphans": report.orphans_swept, "failed": report.failed})
+                  "orphans": report.orphans_swept, "failed": report.failed, "held": len(report.held), **(extra or {})})
 
 
 def _expire_batch(engine, store: _Store, rows, options: RetentionOptions, now: datetime, tally: _Tally,

@@ -179,20 +179,21 @@ def export(engine: Engine, settings: Settings, request_id: str, user_id: str | N
 
 
 def erase(engine: Engine, settings: Settings, request_id: str, user_id: str | None,
-          now: datetime | None = None) -> retention.RetentionReport:
-    """Carry out an approved erasure request through the retention mechanism."""
+          now: datetime | None = None, *, override_holds: bool = False) -> retention.RetentionReport:
+    """Carry out an approved erasure request through the retention mechanism. Calls under a legal
+    hold are refused unless ``override_holds`` (an explicit decision, recorded)."""
     now = now or datetime.now(UTC)
     request, actor = check_executable(engine, request_id, user_id)
     if request.kind != "erasure":
         raise PolicyError(f"subject request {request_id} is an {request.kind} request, not erasure")
     report = retention.erase(engine, settings.home, request.call_ids, now=now,
                              retention_days=settings.retention_days, timezone=settings.retention_timezone,
-                             actor=actor, subject=request_id)
+                             actor=actor, subject=request_id, override_holds=override_holds)
     with audit.transaction(engine) as conn:
         four_eyes.complete(conn, WORKFLOW, request_id, actor, now)
         audit.record(conn, actor, "subject.erased", request_id,
                      {"recordings": report.recordings_expired, "failed": report.failed,
-                      "approved_by": request.decided_by}, at=now)
+                      "approved_by": request.decided_by, "holds_overridden": override_holds}, at=now)
     if report.failed:
         raise PolicyError(f"subject request {request_id}: {report.failed} recording(s) could not be deleted "
                           "completely; they stay 'expiring' and the next retention run finishes them")

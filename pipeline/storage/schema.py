@@ -52,7 +52,8 @@ recordings = sa.Table(
     sa.Column("claimed_at", UTCDateTime),  # when a run took it for transcription (its lease starts)
 )
 # Columns added after the first release, with their DDL type: added to older catalogues on open.
-ADDED_COLUMNS = {"recordings": {"claimed_at": "TIMESTAMP"}}
+ADDED_COLUMNS = {"recordings": {"claimed_at": "TIMESTAMP"},
+                 "complaints": {"closed_at": "TIMESTAMP", "closed_by": "VARCHAR(64)"}}
 
 # Batches by expiry walk (call_start, call_id) with a keyset: one index range scan per batch.
 EXPIRY_INDEX = sa.Index("ix_recordings_call_start_call_id", recordings.c.call_start, recordings.c.call_id)
@@ -124,6 +125,8 @@ complaints = sa.Table(
     sa.Column("description", sa.Text, nullable=False),  # may hold personal data: catalogue only
     sa.Column("registered_by", sa.String(64), nullable=False),
     sa.Column("registered_at", UTCDateTime, nullable=False),
+    sa.Column("closed_at", UTCDateTime),  # open while empty: its calls are on hold
+    sa.Column("closed_by", sa.String(64)),
 )
 
 # No foreign key to ``recordings``: retention deletes recording rows, the registry stays.
