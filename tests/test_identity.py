@@ -9,6 +9,7 @@ from click.testing import CliRunner
 from callscribe.cli.main import main
 from callscribe.pipeline.policy import access
 from callscribe.pipeline.storage import catalogue
+from tests.test_registry import audit_rows
 
 ME = getpass.getuser()
 
@@ -34,8 +35,8 @@ def test_callscribe_user_is_ignored_unless_the_deployment_chose_it(deployment):
     """One shell filed as one person and approved as another by changing CALLSCRIBE_USER."""
     result = CliRunner().invoke(main, ["users", "add", "mallory", "--role", "coach"], env={"CALLSCRIBE_USER": "anna"})
     assert result.exit_code == 0  # acted as the OS login (ict_backoffice), not as anna
-    entries = [e for e in _audit(deployment) if e["subject"] == "mallory"]
-    assert entries and entries[-1]["actor"] == ME
+    entries = [e for e in audit_rows(deployment) if e.subject == "mallory"]
+    assert entries and entries[-1].actor == ME
     chosen = CliRunner().invoke(main, ["users", "list"], env={"CALLSCRIBE_USER": "anna", "CALLSCRIBE_IDENTITY": "env"})
     assert chosen.exit_code == 0
 
@@ -45,9 +46,3 @@ def test_the_acting_user_cannot_make_itself_manager(deployment):
     assert result.exit_code == 1 and "own role" in result.output
     assert {u.user_id: u.role for u in access.list_users(deployment, "anna")}[ME] == "ict_backoffice"
 
-
-def _audit(engine):
-    from callscribe.pipeline.policy import audit
-
-    with engine.connect() as conn:
-        return [dict(r._mapping) for r in conn.execute(audit.audit_log.select().order_by(audit.audit_log.c.seq))]

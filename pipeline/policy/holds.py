@@ -11,9 +11,10 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from callscribe.pipeline.policy.four_eyes import State
 from callscribe.pipeline.storage.schema import complaint_calls, complaints, requests
 
-_OPEN_REQUEST_STATES = ("requested", "approved")  # four_eyes.State values: not yet decided or carried out
+_OPEN_REQUEST_STATES = (State.REQUESTED.value, State.APPROVED.value)  # not yet decided, or not yet carried out
 
 
 def held_calls(engine: Engine, call_ids: Iterable[str] | None = None) -> dict[str, str]:
