@@ -18,7 +18,7 @@ COMMANDS = {
     "recordings": ("callscribe.cli.recordings:recordings",
                'List the catalogue: id, call start, employee, state and expiry.'),
     "transcribe": ("callscribe.cli.recordings:transcribe",
-               'Run the transcribe_recordings flow over catalogued recordings (manager, teamleider or ict_backoffice; recorded in the audit log).'),
+               'Run the transcribe_recordings flow over catalogued recordings that an approved request, an approved access request or a coaching pick names (manager, teamleider or ict_backoffice; recorded in the audit log).'),
     "demo": ("callscribe.cli.recordings:demo",
                'Ingest the bundled sample calls and transcribe them end to end, offline.'),
     "transcribe-files": ("callscribe.cli.recordings:transcribe_files",

@@ -23,10 +23,12 @@ def settings_or_exit(**overrides) -> Settings:
         raise click.ClickException(f"invalid setting: {err}") from err
 
 
-def fail(err: CallscribeError) -> None:
+def fail(err: CallscribeError, hint: str | None = None) -> None:
     """Print a callscribe error to stderr (with the command line's hint, where it has one) and exit with 1."""
     click.echo(f"error: {err}", err=True)
-    if isinstance(err, AccessDeniedError) and "say who acts" in str(err):
+    if hint:
+        click.echo(f"hint: {hint}", err=True)
+    elif isinstance(err, AccessDeniedError) and "say who acts" in str(err):
         click.echo("hint: name yourself with --as USER, or set CALLSCRIBE_USER", err=True)
     elif isinstance(err, RecordingNotFoundError):
         click.echo("hint: `callscribe recordings` lists the known ids", err=True)

@@ -16,7 +16,7 @@ from callscribe.pipeline import atomic, process
 from callscribe.pipeline.errors import CallscribeError
 from callscribe.pipeline.policy import transcribing
 from callscribe.pipeline.policy.retention import expires_at
-from callscribe.pipeline.settings import SAMPLES_DIR, Settings
+from callscribe.pipeline.settings import Settings
 from callscribe.pipeline.storage import catalogue, transcripts
 
 
@@ -67,25 +67,31 @@ def recordings(as_json: bool, state: tuple[str, ...]) -> None:
         click.echo(f"{row['id']:<20} {row['call_start']:<25} {row['employee_id']:<10} {row['state']:<12} {row['expires_at']}")
 
 
+_NO_PURPOSE_HINT = ("`callscribe requests add --kind transcript --call ID ...` files one for a second person to "
+                    "approve; `callscribe coaching draw` makes coaching picks")
+
+
 @click.command()
 @click.argument("recording_ids", nargs=-1)
-@click.option("--pending", is_flag=True, help="All recordings not yet transcribed (ingested or failed).")
-@click.option("--purpose", type=click.Choice(transcribing.PURPOSES), default="quality",
-              show_default=True, help="Why the calls are transcribed; recorded with the transcript.")
+@click.option("--pending", is_flag=True,
+              help="Also every recording not yet transcribed (ingested or failed) that has a purpose.")
 @click.option("--parallel", type=click.IntRange(1, 32), help="Recordings at a time (default CALLSCRIBE_MAX_PARALLEL).")
 @as_user
-def transcribe(recording_ids: tuple[str, ...], pending: bool, purpose: str, parallel: int | None,
-               as_user: str | None) -> None:
-    """Run the transcribe_recordings flow over catalogued recordings (manager, teamleider or
-    ict_backoffice; recorded in the audit log)."""
+def transcribe(recording_ids: tuple[str, ...], pending: bool, parallel: int | None, as_user: str | None) -> None:
+    """Run the transcribe_recordings flow over catalogued recordings that an approved request, an
+    approved access request or a coaching pick names (manager, teamleider or ict_backoffice;
+    recorded in the audit log)."""
     settings = _settings(max_parallel=parallel)
     try:
-        ids = transcribing.start_transcription(catalogue.get_engine(settings.catalogue_url), as_user, recording_ids,
-                                               pending, purpose)
+        plan = transcribing.plan(catalogue.get_engine(settings.catalogue_url), as_user, recording_ids, pending)
     except CallscribeError as err:
-        _fail(err)
-    summary = _run_flow(settings, ids, purpose)
-    sys.exit(1 if summary["failed"] else 0)
+        _fail(err, hint=_NO_PURPOSE_HINT if transcribing.NO_PURPOSE in str(err) else None)
+    if plan.left_out:
+        click.echo(f"{plan.left_out} recording(s) not yet transcribed have no purpose and are left out", err=True)
+    failed = 0
+    for purpose, ids in plan.batches.items():
+        failed += _run_flow(settings, ids, purpose)["failed"]
+    sys.exit(1 if failed else 0)
 
 
 @click.command()
@@ -95,13 +101,14 @@ def demo(parallel: int | None) -> None:
     settings = _settings(max_parallel=parallel)
     engine = catalogue.get_engine(settings.catalogue_url)
     try:
-        result = catalogue.ingest(engine, SAMPLES_DIR, SAMPLES_DIR / "calls.csv", settings.audio_dir)
+        result = transcribing.ingest_samples(engine, settings.audio_dir, settings.retention_timezone)
+        plan = transcribing.start_demo(engine, transcribing.sample_ids())
     except CallscribeError as err:
         _fail(err)
-    click.echo(f"samples: {result.added} added, {result.unchanged} already in the catalogue ({settings.home})")
-    with open(SAMPLES_DIR / "calls.csv", encoding="utf-8") as handle:
-        ids = [line.split(",", 1)[0] for line in handle.read().splitlines()[1:] if line.strip()]
-    summary = _run_flow(settings, ids, "demo")
+    click.echo(f"samples: {result.added} added, {result.unchanged} already in the catalogue ({settings.home}); "
+               "dated last month, so `callscribe coaching draw` of last month finds them")
+    ids = plan.call_ids
+    summary = _run_flow(settings, ids, transcribing.Purpose.DEMO)
     click.echo("\nredacted transcripts:")
     for call_id in ids:
         folder = transcripts.TranscriptFolder.of(settings.transcripts_dir, call_id)

@@ -20,10 +20,11 @@ from sqlalchemy.exc import OperationalError
 from callscribe.flows import progress
 from callscribe.pipeline import process
 from callscribe.pipeline.errors import CallscribeError, ConfigurationError, ProcessingError, StoreError
+from callscribe.pipeline.policy import transcribing
 from callscribe.pipeline.settings import get_settings
 from callscribe.pipeline.storage import catalogue, transcripts
 
-PURPOSES = ("coaching", "quality", "access_request", "demo")
+PURPOSES = transcribing.PURPOSES
 STAGES = ("load", "transcribe", "redact", "store")
 
 
@@ -171,10 +172,15 @@ def transcribe_recordings(recording_ids: list[str], purpose: str = "quality") ->
     logger = get_run_logger()
     if purpose not in PURPOSES:
         raise ConfigurationError(f"unknown purpose {purpose!r}; valid: {', '.join(PURPOSES)}")
-    ids = list(dict.fromkeys(recording_ids))
     settings = get_settings()
-    process.model_info(settings)  # assemble the bundled model once, before tasks race for it
     engine = catalogue.get_engine(settings.catalogue_url)
+    asked = list(dict.fromkeys(recording_ids))
+    # Checked again here: a run started another way (a deployment) needs a purpose too.
+    unjustified = set(transcribing.unjustified(engine, asked, purpose))
+    ids = [i for i in asked if i not in unjustified]
+    if unjustified:
+        logger.warning("%d recording(s) left out: no purpose %s for them", len(unjustified), purpose)
+    process.model_info(settings)  # assemble the bundled model once, before tasks race for it
     started = time.perf_counter()
     logger.info("transcribing %d recording(s) for %s", len(ids), purpose)
 
@@ -186,7 +192,7 @@ def transcribe_recordings(recording_ids: list[str], purpose: str = "quality") ->
     stores = {i: store_result.submit(i, redacts[i]) for i in ids}
 
     outcomes: dict[str, dict] = {}
-    failures: dict[str, str] = {}
+    failures = {i: f"no purpose {purpose}: {transcribing.NO_PURPOSE}" for i in asked if i in unjustified}
     for call_id in ids:
         chain = (loads[call_id], transcribes[call_id], redacts[call_id], stores[call_id])
         for future in chain:
@@ -197,13 +203,13 @@ def transcribe_recordings(recording_ids: list[str], purpose: str = "quality") ->
         failures[call_id] = _failure_reason(chain)
         if _is_known(engine, call_id):
             record_failure(call_id, failures[call_id], claimed=loads[call_id].state.is_completed())
-    summary = _summary(ids, outcomes, failures, time.perf_counter() - started)
+    summary = _summary(asked, outcomes, failures, time.perf_counter() - started)
     create_table_artifact(
         key="transcription-summary",
         table=[{"recording_id": i, "state": "transcribed" if i in outcomes else "failed",
                 "audio_s": round(outcomes.get(i, {}).get("audio_seconds", 0.0), 1),
                 "entities": sum(outcomes.get(i, {}).get("entities", {}).values()),
-                "reason": failures.get(i, "")} for i in ids],
+                "reason": failures.get(i, "")} for i in asked],
         description=_summary_line(summary),
     )
     logger.info(_summary_line(summary))

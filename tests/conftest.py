@@ -89,3 +89,29 @@ def staff(settings) -> dict:
                           ("kim", "klachtendesk"), ("cor", "coach")):
         people[user_id] = access.add_user(engine, user_id, role, first.user_id)
     return people
+
+
+def approve_transcripts(engine, call_ids) -> dict[str, str]:
+    """A registered complaint and an approved transcript request (filed by a complaint-desk user,
+    approved by a team leader) for each call: the purpose that lets the calls be transcribed.
+    Adds the two users when the catalogue has none. Returns call id → request id."""
+    from datetime import UTC, datetime
+
+    from callscribe.pipeline.errors import AccessDeniedError
+    from callscribe.pipeline.policy import access, complaints
+
+    try:
+        access.authorize(engine, "bob", "request.decide")
+    except AccessDeniedError:  # a catalogue without staff yet
+        first = access.add_user(engine, "anna", "manager", None)
+        access.add_user(engine, "kim", "klachtendesk", first.user_id)
+        access.add_user(engine, "bob", "teamleider", first.user_id)
+    complaint = complaints.register_complaint(engine, "kim", channel="telefoon", received_at=datetime.now(UTC),
+                                              description="Klacht over het gesprek.", call_ids=tuple(call_ids))
+    approved = {}
+    for call_id in call_ids:
+        request = complaints.create_request(engine, "kim", kind="transcript", call_id=call_id,
+                                            reason="Klant wil nalezen wat er is afgesproken in dit gesprek.",
+                                            complaint_id=complaint.complaint_id)
+        approved[call_id] = complaints.approve_request(engine, "bob", request.request_id).request_id
+    return approved

@@ -8,7 +8,7 @@ import pytest
 
 from callscribe.pipeline.storage import catalogue, transcripts
 from tests.audio_files import corrupt
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, approve_transcripts
 
 GOOD_ID, BAD_ID = "TBI-2026-000104", "TBI-2026-000999"
 
@@ -38,6 +38,7 @@ def flow_run(prefect_harness, tmp_path_factory, models_dir):
         settings = get_settings()
         engine = catalogue.get_engine(settings.catalogue_url)
         catalogue.ingest(engine, folder, folder / "calls.csv", settings.audio_dir)
+        approve_transcripts(engine, [GOOD_ID, BAD_ID])
         state = with_concurrency(2)(recording_ids=[GOOD_ID, BAD_ID], purpose="quality", return_state=True)
         yield state, engine, settings, handler.messages, good_row.split(",")[3]
     logging.getLogger().removeHandler(handler)

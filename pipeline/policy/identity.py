@@ -21,3 +21,6 @@ SYSTEM = User("system", "system")  # scheduled flows (coaching draw, retention) 
 def schedule(flow_name: str) -> User:
     """The actor of a scheduled run of ``flow_name``, named in the audit log as such."""
     return User(f"schedule:{flow_name}", "system")
+
+
+DEMO = User("demo", "system")  # `callscribe demo`: ingests and transcribes only the bundled samples
