@@ -1,10 +1,13 @@
-"""``callscribe coaching`` (monthly draws, quarter overview, sessions) and ``callscribe employees``."""
+"""``callscribe coaching`` (monthly draws, quarter overview, sessions, notes and acknowledgements) and
+``callscribe employees``."""
 
 from __future__ import annotations
 
 import json
 import sys
 from datetime import UTC, datetime
+from typing import BinaryIO
+from zoneinfo import ZoneInfo
 
 import click
 
@@ -29,6 +32,41 @@ def _quarter(_ctx, _param, value: str) -> str:
     except CallscribeError as err:
         raise click.BadParameter(str(err)) from None
     return value
+
+
+# A note file larger than this cannot hold an allowed note (4 bytes per character at most, and room
+# for whitespace around it); it is refused without reading it all.
+_NOTE_FILE_MAX_BYTES = 4 * library.COACHING_NOTE_MAX + 4096
+
+
+def _refuse(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(1)
+
+
+def _read_note(handle: BinaryIO | None) -> str | None:
+    """The note's text from an open file (``-``: standard input): UTF-8 only. Its content is
+    personal data: it goes to the library, never into a message."""
+    if handle is None:
+        return None
+    data = handle.read(_NOTE_FILE_MAX_BYTES + 1)
+    if len(data) > _NOTE_FILE_MAX_BYTES:
+        _refuse(f"the note file is over {_NOTE_FILE_MAX_BYTES} bytes; a coaching note holds at most "
+                f"{library.COACHING_NOTE_MAX} characters")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # not chained or shown: the decoding error holds the file's bytes
+        _refuse("the note file is not UTF-8 text: save it as UTF-8")
+    return None  # not reached: _refuse exits
+
+
+def _local(moment: datetime | None, timezone: str) -> str:
+    return moment.astimezone(ZoneInfo(timezone)).isoformat(timespec="minutes") if moment else "-"
+
+
+def _acknowledgement(at: str | None, by: str | None) -> str:
+    return f"acknowledged {at} (recorded by {by})" if at else "not acknowledged"
 
 
 @click.group()
@@ -90,7 +128,11 @@ def coaching_draw(month: str | None, no_transcribe: bool, as_user: str | None) -
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line, for machines.")
 @as_user
 def coaching_list(quarter: str, as_json: bool, as_user: str | None) -> None:
-    """List a quarter's picks: employee, call, call date, expiry, transcript state, sessions held."""
+    """List a quarter's picks: employee, call, call date, expiry, transcript state, sessions held.
+
+    Under each pick its sessions: id, when and by whom it was held, whether it has a note (the note
+    itself only with show-session) and whether and when the employee's acknowledgement was recorded.
+    """
     settings = settings_or_exit()
     engine = engine_of(settings)
     try:
@@ -107,6 +149,10 @@ def coaching_list(quarter: str, as_json: bool, as_user: str | None) -> None:
     for row in rows:
         click.echo(f"{row['month']}  {row['employee_id']:<12} {row['call_id']:<22} {row['call_date']}  "
                    f"expires {row['expires_at']}  {row['transcript']:<12} sessions {row['sessions']}")
+        for held in row["session_details"]:
+            click.echo(f"         {held['session_id']:<14} held {held['held_at']} by {held['coach']:<12} "
+                       f"note {'yes' if held['note'] else 'no ':<4} "
+                       f"{_acknowledgement(held['acknowledged_at'], held['acknowledged_by'])}")
 
 
 @coaching.command("session")
@@ -116,9 +162,18 @@ def coaching_list(quarter: str, as_json: bool, as_user: str | None) -> None:
               help="When the session was held, e.g. 2026-11-12T14:00; without offset in the retention "
                    "timezone. Default: now.")
 @click.option("--again", is_flag=True, help="Log a second session about the same pick on the same day.")
+@click.option("--note-file", type=click.File("rb"), metavar="FILE",
+              help="A short note on the session from a UTF-8 text file, or - for standard input "
+                   f"(at most {library.COACHING_NOTE_MAX:,} characters). It is kept in the catalogue only: "
+                   "never logged or audited; show-session prints it.")
 @as_user
-def coaching_session(month: str, employee_id: str, held_at: str | None, again: bool, as_user: str | None) -> None:
-    """Log a coaching session about an employee's pick of a month."""
+def coaching_session(month: str, employee_id: str, held_at: str | None, again: bool, note_file: BinaryIO | None,
+                     as_user: str | None) -> None:
+    """Log a coaching session about an employee's pick of a month.
+
+    The session gets an id (CS-2026-0001) for show-session and acknowledge. The note comes from a
+    file, not from the command line, so it stays out of the shell history and the process list.
+    """
     settings = settings_or_exit()
     engine = engine_of(settings)
     try:
@@ -126,12 +181,57 @@ def coaching_session(month: str, employee_id: str, held_at: str | None, again: b
     except click.BadParameter as err:
         err.param_hint = "--held-at"
         raise
+    note = _read_note(note_file)
     try:
-        session = library.log_session(engine, month, employee_id, as_user, when, again=again)
+        session = library.log_session(engine, month, employee_id, as_user, when, again=again, note=note,
+                                      timezone=settings.retention_timezone)
     except CallscribeError as err:
         fail(err)
     click.echo(f"session {session.session_id}: {month} {employee_id} call {session.call_id} "
-               f"held {session.held_at.isoformat()} by {session.coach}")
+               f"held {_local(session.held_at, settings.retention_timezone)} by {session.coach}"
+               f"{', note stored' if session.has_note else ''}")
+
+
+@coaching.command("acknowledge")
+@click.argument("session_id")
+@as_user
+def coaching_acknowledge(session_id: str, as_user: str | None) -> None:
+    """Record that the employee acknowledged session SESSION_ID (e.g. CS-2026-0001).
+
+    Employees have no account: the coach, team leader or manager records it, once; the time is kept.
+    """
+    settings = settings_or_exit()
+    engine = engine_of(settings)
+    try:
+        session = library.acknowledge_session(engine, session_id, as_user,
+                                              timezone=settings.retention_timezone)
+    except CallscribeError as err:
+        fail(err)
+    click.echo(f"session {session.session_id}: {session.employee_id}'s acknowledgement recorded "
+               f"{_local(session.acknowledged_at, settings.retention_timezone)} by {session.acknowledged_by}")
+
+
+@coaching.command("show-session")
+@click.argument("session_id")
+@as_user
+def coaching_show_session(session_id: str, as_user: str | None) -> None:
+    """Show session SESSION_ID with its note (the reading is recorded in the audit log)."""
+    settings = settings_or_exit()
+    engine = engine_of(settings)
+    try:
+        session = library.get_session(engine, session_id, as_user)
+    except CallscribeError as err:
+        fail(err)
+    zone = settings.retention_timezone
+    click.echo(f"session {session.session_id}: {session.month} {session.employee_id} call {session.call_id}")
+    click.echo(f"held     {_local(session.held_at, zone)} by {session.coach}")
+    click.echo(_acknowledgement(_local(session.acknowledged_at, zone) if session.acknowledged_at else None,
+                                session.acknowledged_by))
+    if session.note is None:
+        click.echo("note     none")
+    else:
+        click.echo("note:")
+        click.echo(session.note)
 
 
 @click.group()

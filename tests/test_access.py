@@ -39,6 +39,15 @@ def test_every_permission_is_granted_to_its_roles_and_refused_to_the_others(engi
                 access.authorize(engine, user.user_id, permission)
 
 
+def test_coaching_permissions_go_to_those_who_hold_sessions():
+    """Employees are not users: whoever holds sessions records their acknowledgement; the session
+    notes (personal data about the employee) are read by the same roles, nobody else."""
+    holders = frozenset({"coach", "teamleider", "manager"})
+    for permission in ("coaching.read", "coaching.session", "coaching.acknowledge", "coaching.note.read"):
+        assert access.PERMISSIONS[permission] == holders, permission
+    assert access.PERMISSIONS["coaching.draw"] == frozenset({"manager", "teamleider"})
+
+
 def test_unknown_missing_and_deactivated_users_cannot_act(engine, staff):
     with pytest.raises(AccessDeniedError, match="unknown user"):
         access.authorize(engine, "mallory", "request.create")

@@ -1,5 +1,6 @@
-"""The coaching workflow: the keyed monthly draw, eligibility, sessions, roles, audit, coaching
-transcripts that keep the employee's name, the CLI and one real flow run."""
+"""The coaching workflow: the keyed monthly draw, eligibility, sessions (ids, notes, the employee's
+acknowledgement), roles, audit, coaching transcripts that keep the employee's name, the CLI, the
+migration of older catalogues and one real flow run."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
-from callscribe.pipeline.errors import PolicyError
+from callscribe.pipeline.errors import AccessDeniedError, PolicyError
 from callscribe.pipeline.policy import audit, coaching
-from callscribe.pipeline.storage import catalogue, transcripts
+from callscribe.pipeline.storage import catalogue, schema, transcripts
 from callscribe.pipeline.types import ModelInfo, Segment, Transcript, TranscriptionOptions
 from tests.conftest import SAMPLES
 
@@ -183,7 +184,8 @@ def test_sessions_need_a_pick_and_are_audited(engine, settings, staff):
     assert (drawn.actor, drawn.role) == ("system", "system")
     logged = [e for e in entries if e.action == "coaching.session"]
     assert len(logged) == 1 and logged[0].subject == session.session_id
-    assert json.loads(logged[0].details) == {"month": "2026-10", "employee": "MW-017", "call": session.call_id}
+    assert json.loads(logged[0].details) == {"month": "2026-10", "employee": "MW-017", "call": session.call_id,
+                                             "note": False}
     assert audit.verify(engine).ok
 
 
@@ -237,10 +239,10 @@ def test_coaching_transcript_keeps_only_the_employees_name(engine, staff, monkey
 # --- the command line ---------------------------------------------------------------------------
 
 
-def _cli(*args):
+def _cli(*args, stdin: str | None = None):
     from callscribe.cli.main import main
 
-    return CliRunner().invoke(main, list(args))
+    return CliRunner().invoke(main, list(args), input=stdin)
 
 
 def test_cli_draw_list_and_session_with_roles(engine, settings):
@@ -340,3 +342,206 @@ def test_the_same_session_logged_twice_needs_a_confirmation(engine, settings):
     coaching.log_session(engine, "2026-10", "MW-017", "cor", held + timedelta(minutes=5), now=NOW + timedelta(days=1),
                          again=True)
     assert len([s for s in coaching.sessions_of(engine, ["2026-10"]) if s.employee_id == "MW-017"]) == 2
+
+
+# --- session ids, notes and the employee's acknowledgement ---------------------------------------
+
+# personal data about the employee (and a customer's name, as coaches may write one down)
+NOTE = "Sanne bleef rustig toen meneer Pieter Jansen boos werd; oefenen: samenvatten voor het afsluiten."
+NOTE_WORDS = ("Sanne", "rustig", "Pieter", "Jansen", "samenvatten")
+
+
+def _october_drawn(engine, settings):
+    _october(engine)
+    coaching.draw(engine, settings, "2026-10", None, NOW)
+
+
+def _audit_text(engine) -> str:
+    with engine.connect() as conn:
+        return "\n".join(f"{r.action} {r.subject} {r.details}" for r in conn.execute(sa.select(audit.audit_log)))
+
+
+def test_sessions_get_yearly_ids(engine, settings):
+    _october_drawn(engine, settings)
+    first = coaching.log_session(engine, "2026-10", "MW-017", "cor", now=NOW + timedelta(hours=1))
+    second = coaching.log_session(engine, "2026-10", "MW-023", "bob", now=NOW + timedelta(hours=2))
+    assert (first.session_id, second.session_id) == ("CS-2026-0001", "CS-2026-0002")
+    assert not first.has_note and first.acknowledged_at is None
+
+
+def test_a_note_is_kept_in_the_catalogue_only(engine, settings, caplog):
+    caplog.set_level("DEBUG")
+    _october_drawn(engine, settings)
+    session = coaching.log_session(engine, "2026-10", "MW-017", "cor", now=NOW + timedelta(hours=1),
+                                   note=f"  {NOTE}\r\n")
+    assert session.has_note and session.note is None, "logging a session does not hand the note back"
+    with engine.connect() as conn:
+        stored = conn.execute(sa.select(schema.coaching_sessions.c.note)).scalar_one()
+    assert stored == NOTE, "stored once, whitespace at the ends stripped"
+    (listed,) = coaching.sessions_of(engine, ["2026-10"])
+    assert listed.has_note and listed.note is None
+    overview = json.dumps(coaching.quarter_overview(engine, settings, "2026Q4", "cor"))
+    assert '"note": true' in overview
+
+    shown = coaching.get_session(engine, session.session_id, "bob")
+    assert shown.note == NOTE and shown.has_note
+    assert NOTE not in repr(shown), "a printed or logged session never shows its note"
+    for refused in ("kim", "ivo"):
+        with pytest.raises(AccessDeniedError, match="coaching.note.read needs"):
+            coaching.get_session(engine, session.session_id, refused)
+    with pytest.raises(PolicyError, match="no coaching session 'CS-2026-0404'"):
+        coaching.get_session(engine, "CS-2026-0404", "cor")
+
+    audited = _audit_text(engine)
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    for word in NOTE_WORDS:
+        assert word not in audited and word not in logged and word not in overview, word
+    with engine.connect() as conn:
+        entries = {r.action: json.loads(r.details) for r in conn.execute(sa.select(audit.audit_log))}
+    assert entries["coaching.session"]["note"] is True
+    assert entries["coaching.session_viewed"] == {"note": True}, "reading the note is audited, by id"
+    assert audit.verify(engine).ok
+
+
+def test_a_note_too_long_or_not_plain_text_is_refused_and_nothing_is_stored(engine, settings):
+    _october_drawn(engine, settings)
+    before = audit.verify(engine).entries
+    too_long = "Geheim " + "x" * schema.COACHING_NOTE_MAX
+    with pytest.raises(PolicyError, match="has 1007 characters; a coaching note holds at most 1000") as refused:
+        coaching.log_session(engine, "2026-10", "MW-017", "cor", now=NOW + timedelta(hours=1), note=too_long)
+    assert "Geheim" not in str(refused.value), "the message gives the length, never the text"
+    with pytest.raises(PolicyError, match="not UTF-8"):
+        coaching.log_session(engine, "2026-10", "MW-017", "cor", now=NOW + timedelta(hours=1), note="b\udcffad")
+    with pytest.raises(PolicyError, match="control characters"):
+        coaching.log_session(engine, "2026-10", "MW-017", "cor", now=NOW + timedelta(hours=1), note="a\x1b[2Jb")
+    assert coaching.sessions_of(engine, ["2026-10"]) == [] and audit.verify(engine).entries == before
+
+    assert coaching.check_note("  \n\t ") is None
+    assert coaching.check_note("regel een\r\n\tregel twee") == "regel een\n\tregel twee"
+    longest = "é" * schema.COACHING_NOTE_MAX
+    assert coaching.log_session(engine, "2026-10", "MW-017", "cor", now=NOW + timedelta(hours=1),
+                                note=longest).has_note, "exactly the maximum is fine"
+
+
+def test_the_acknowledgement_is_recorded_once_by_a_role_that_may(engine, settings):
+    _october_drawn(engine, settings)
+    held = coaching.log_session(engine, "2026-10", "MW-017", "cor", now=NOW + timedelta(hours=1))
+    other = coaching.log_session(engine, "2026-10", "MW-023", "cor", now=NOW + timedelta(hours=1))
+    for refused in ("kim", "ivo"):
+        with pytest.raises(AccessDeniedError, match="coaching.acknowledge needs"):
+            coaching.acknowledge_session(engine, held.session_id, refused, now=NOW + timedelta(hours=2))
+    with pytest.raises(PolicyError, match="no coaching session 'CS-2026-0404' on record"):
+        coaching.acknowledge_session(engine, "CS-2026-0404", "cor")
+
+    at = NOW + timedelta(hours=2)
+    done = coaching.acknowledge_session(engine, held.session_id, "cor", now=at)
+    assert (done.acknowledged_at, done.acknowledged_by) == (at, "cor")
+    with pytest.raises(PolicyError, match=f"session {held.session_id} was acknowledged already: recorded "
+                                          "2026-11-03T12:00\\+01:00 by cor"):
+        coaching.acknowledge_session(engine, held.session_id, "bob", now=at + timedelta(days=1))
+    assert coaching.acknowledge_session(engine, other.session_id, "bob", now=at).acknowledged_by == "bob"
+
+    rows = {r["employee_id"]: r["session_details"] for r in coaching.quarter_overview(engine, settings, "2026Q4", "cor")}
+    assert rows["MW-017"] == [{"session_id": "CS-2026-0001", "held_at": "2026-11-03T11:00+01:00", "coach": "cor",
+                               "note": False, "acknowledged_at": "2026-11-03T12:00+01:00", "acknowledged_by": "cor"}]
+    with engine.connect() as conn:
+        acknowledged = conn.execute(sa.select(audit.audit_log)
+                                    .where(audit.audit_log.c.action == "coaching.acknowledged")).all()
+    assert [(e.subject, e.actor) for e in acknowledged] == [(held.session_id, "cor"), (other.session_id, "bob")]
+    assert json.loads(acknowledged[0].details) == {"month": "2026-10", "employee": "MW-017"}
+    assert audit.verify(engine).ok
+
+
+def test_an_older_catalogue_gets_the_note_and_acknowledgement_columns(home, tmp_path):
+    """A catalogue from before notes and acknowledgements: opening it adds the columns, its sessions
+    (with their old ids) read as without note and not acknowledged, and can be acknowledged."""
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    old = sa.create_engine(url)
+    schema.metadata.create_all(old)
+    with old.begin() as conn:
+        for column in ("note", "acknowledged_at", "acknowledged_by"):
+            conn.execute(sa.text(f"ALTER TABLE coaching_sessions DROP COLUMN {column}"))
+        conn.execute(sa.insert(catalogue.recordings).values(
+            call_id="OLD-1", call_start=datetime(2026, 10, 5, 10, tzinfo=AMS), duration_s=90.0, employee_id="MW-017",
+            caller_number="+31600000000", direction="inbound", audio_path="audio/OLD-1.wav", sha256="0" * 64,
+            channel_layout="stereo", state="ingested", ingested_at=NOW))
+        conn.execute(sa.insert(schema.coaching_picks).values(
+            month="2026-10", employee_id="MW-017", call_id="OLD-1", call_start=datetime(2026, 10, 5, 10, tzinfo=AMS),
+            candidates=1, candidates_sha256="0" * 64, algorithm=coaching.ALGORITHM, drawn_at=NOW, drawn_by="system"))
+        conn.execute(sa.text(
+            "INSERT INTO coaching_sessions (session_id, month, employee_id, call_id, coach, held_at, created_at) "
+            "VALUES ('0123456789abcdef0123456789abcdef', '2026-10', 'MW-017', 'OLD-1', 'cor', "
+            "'2026-11-03 10:00:00', '2026-11-03 10:00:00')"))
+        conn.execute(sa.insert(schema.users).values(user_id="cor", role="coach", active=True, created_at=NOW,
+                                                    created_by="anna", changed_at=NOW))
+    old.dispose()
+    assert "note" not in {c["name"] for c in sa.inspect(sa.create_engine(url)).get_columns("coaching_sessions")}
+
+    engine = catalogue.get_engine(url)
+    assert {"note", "acknowledged_at", "acknowledged_by"} <= {
+        c["name"] for c in sa.inspect(engine).get_columns("coaching_sessions")}
+    (session,) = coaching.sessions_of(engine, ["2026-10"])
+    assert (session.has_note, session.acknowledged_at) == (False, None)
+    coaching.acknowledge_session(engine, session.session_id, "cor", now=NOW + timedelta(hours=2))
+    new = coaching.log_session(engine, "2026-10", "MW-017", "cor", now=NOW + timedelta(days=1), note="Goed gesprek.")
+    assert new.session_id == "CS-2026-0001", "old hexadecimal ids do not disturb the numbering"
+
+
+def test_cli_note_list_show_and_acknowledge(engine, settings, tmp_path):
+    month, start = _last_month()
+    _add(engine, "CLI-1", start, "MW-017")
+    _add(engine, "CLI-2", start, "MW-023")
+    assert _cli("coaching", "draw", "--month", month, "--no-transcribe", "--as", "bob").exit_code == 0
+    year, number = map(int, month.split("-"))
+    quarter = f"{year}Q{(number - 1) // 3 + 1}"
+    note_file = tmp_path / "note.txt"
+    note_file.write_text(NOTE + "\n", encoding="utf-8")
+
+    too_long = tmp_path / "long.txt"
+    too_long.write_text("Geheim " + "x" * 1000, encoding="utf-8")
+    refused = _cli("coaching", "session", "--month", month, "--employee", "MW-017", "--note-file", str(too_long),
+                   "--as", "cor")
+    assert refused.exit_code == 1 and refused.stderr.strip().splitlines() == [
+        "error: the note has 1007 characters; a coaching note holds at most 1000"]
+    latin1 = tmp_path / "latin1.txt"
+    latin1.write_bytes("Geheim: café".encode("latin-1"))
+    refused = _cli("coaching", "session", "--month", month, "--employee", "MW-017", "--note-file", str(latin1),
+                   "--as", "cor")
+    assert refused.exit_code == 1 and refused.stderr.strip() == "error: the note file is not UTF-8 text: save it as UTF-8"
+    assert "Geheim" not in refused.output
+
+    held = _cli("coaching", "session", "--month", month, "--employee", "MW-017", "--note-file", str(note_file),
+                "--as", "cor")
+    assert held.exit_code == 0, held.output
+    assert held.output.startswith("session CS-") and "note stored" in held.output
+    session_id = held.output.split()[1].rstrip(":")
+    from_stdin = _cli("coaching", "session", "--month", month, "--employee", "MW-023", "--note-file", "-",
+                      "--as", "bob", stdin="Via standaardinvoer.\n")
+    assert from_stdin.exit_code == 0 and "note stored" in from_stdin.output
+
+    listed = _cli("coaching", "list", "--quarter", quarter, "--as", "cor")
+    assert listed.exit_code == 0, listed.output
+    line = next(x for x in listed.output.splitlines() if session_id in x)
+    assert "note yes" in line and "not acknowledged" in line
+    denied = _cli("coaching", "show-session", session_id, "--as", "kim")
+    assert denied.exit_code == 1 and "coaching.note.read needs" in denied.output and "Sanne" not in denied.output
+    shown = _cli("coaching", "show-session", session_id, "--as", "cor")
+    assert shown.exit_code == 0 and NOTE in shown.output and "not acknowledged" in shown.output
+
+    assert _cli("coaching", "acknowledge", session_id, "--as", "kim").exit_code == 1
+    unknown = _cli("coaching", "acknowledge", "CS-1999-0001", "--as", "cor")
+    assert unknown.exit_code == 1 and "no coaching session 'CS-1999-0001'" in unknown.stderr
+    acknowledged = _cli("coaching", "acknowledge", session_id, "--as", "cor")
+    assert acknowledged.exit_code == 0 and "acknowledgement recorded" in acknowledged.output
+    twice = _cli("coaching", "acknowledge", session_id, "--as", "cor")
+    assert twice.exit_code == 1 and len(twice.stderr.strip().splitlines()) == 1
+    assert "was acknowledged already" in twice.stderr
+    listed = _cli("coaching", "list", "--quarter", quarter, "--json", "--as", "cor")
+    rows = {r["employee_id"]: r for r in map(json.loads, listed.output.splitlines())}
+    assert rows["MW-017"]["session_details"][0]["acknowledged_by"] == "cor"
+    assert rows["MW-023"]["session_details"][0]["acknowledged_at"] is None
+
+    everything = listed.output + _cli("coaching", "list", "--quarter", quarter, "--as", "cor").output + _audit_text(engine)
+    for word in NOTE_WORDS + ("standaardinvoer",):
+        assert word not in everything, word
+    assert audit.verify(engine).ok

@@ -42,6 +42,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "coaching.draw": frozenset({"manager", "teamleider"}),
     "coaching.read": frozenset({"coach", "teamleider", "manager"}),
     "coaching.session": frozenset({"coach", "teamleider", "manager"}),
+    # employees are not users: whoever holds sessions records the employee's acknowledgement
+    "coaching.acknowledge": frozenset({"coach", "teamleider", "manager"}),
+    # a session's note is personal data about the employee: reading it is audited
+    "coaching.note.read": frozenset({"coach", "teamleider", "manager"}),
     "subject.create": frozenset({"klachtendesk", "teamleider", "manager"}),
     "subject.read": frozenset({"klachtendesk", "teamleider", "manager", "ict_backoffice"}),
     "subject.decide": frozenset({"manager", "teamleider"}),

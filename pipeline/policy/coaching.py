@@ -23,6 +23,12 @@ A month is drawn once: drawing it again returns the stored picks unchanged. Draw
 sessions are written to the audit log in the same transaction as the change, with ids and counts
 only. Employee names (optional, for coaching transcripts that keep the employee's own name
 visible) live only in the ``employee_names`` table; they are never logged or audited.
+
+A session gets a yearly id (``CS-2026-0001``) and may carry a short note (at most
+:data:`COACHING_NOTE_MAX` characters). The note is personal data about the employee: it is kept
+in the ``coaching_sessions`` table only, never logged, audited (the audit entry says only whether
+there is one) or put in a message; reading it is authorised and audited. Employees are not users,
+so whoever holds sessions records that the employee acknowledged one, once, with the time.
 """
 
 from __future__ import annotations
@@ -33,9 +39,8 @@ import logging
 import os
 import re
 import secrets
-import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -45,12 +50,13 @@ from sqlalchemy.engine import Engine
 
 from callscribe.pipeline import atomic
 from callscribe.pipeline.errors import ConfigurationError, PolicyError
-from callscribe.pipeline.policy import access, audit
+from callscribe.pipeline.policy import access, audit, four_eyes
 from callscribe.pipeline.policy.retention import expires_at
 from callscribe.pipeline.settings import Settings
 from callscribe.pipeline.storage import catalogue, transcripts
 from callscribe.pipeline.storage.catalogue import RecordingState
 from callscribe.pipeline.storage.schema import (
+    COACHING_NOTE_MAX,
     EMPLOYEE_NAME_MAX,
     coaching_picks,
     coaching_sessions,
@@ -65,6 +71,7 @@ _KEY_FILE = "policy.key"
 _MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 _QUARTER = re.compile(r"(\d{4})Q([1-4])")
 _EMPLOYEE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+SESSION_ID_PREFIX = "CS"  # session ids CS-<year>-<nnnn>
 
 
 @dataclass(frozen=True)
@@ -94,7 +101,13 @@ class Draw:
 
 @dataclass(frozen=True)
 class Session:
-    """A coaching session held about a pick, by a coach with the employee."""
+    """A coaching session held about a pick, by a coach with the employee.
+
+    ``note`` is personal data about the employee: only :func:`get_session` fills it, and it stays
+    out of the repr, so a session that is printed or logged never shows it; ``has_note`` says
+    whether there is one. ``acknowledged_at`` is when the employee's acknowledgement was recorded,
+    ``acknowledged_by`` who recorded it.
+    """
 
     session_id: str
     month: str
@@ -103,6 +116,10 @@ class Session:
     coach: str
     held_at: datetime
     created_at: datetime
+    has_note: bool = False
+    acknowledged_at: datetime | None = None
+    acknowledged_by: str | None = None
+    note: str | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -283,9 +300,9 @@ def draw(engine: Engine, settings: Settings, month: str, as_user: str | None, no
     secret = load_secret(settings.policy_secret, settings.keys_dir)
     candidates = _eligible(engine, settings, month, now)
     rows = [
-        dict(month=month, employee_id=employee, call_id=(chosen := choose(secret, month, employee, calls)),
-             call_start=calls[chosen], candidates=len(calls), candidates_sha256=candidates_digest(calls),
-             algorithm=ALGORITHM, drawn_at=now, drawn_by=actor.user_id)
+        {"month": month, "employee_id": employee, "call_id": (chosen := choose(secret, month, employee, calls)),
+         "call_start": calls[chosen], "candidates": len(calls), "candidates_sha256": candidates_digest(calls),
+         "algorithm": ALGORITHM, "drawn_at": now, "drawn_by": actor.user_id}
         for employee, calls in candidates.items()
     ]
     with audit.transaction(engine) as conn:
@@ -347,8 +364,35 @@ def get_pick(engine: Engine, month: str, employee_id: str) -> Pick:
 # --- sessions -----------------------------------------------------------------------------------
 
 
+def check_note(note: str | None) -> str | None:
+    """A session note with its line ends made ``\\n`` and the whitespace at its ends stripped; None
+    when there is no text.
+
+    Raises:
+        PolicyError: longer than :data:`COACHING_NOTE_MAX` characters, not UTF-8 text, or holding
+            control characters other than line ends and tabs. The message gives the length,
+            never the text.
+    """
+    if note is None:
+        return None
+    try:
+        note.encode("utf-8")
+    except UnicodeEncodeError:
+        # not chained: the encoding error holds the whole note
+        raise PolicyError("the note is not UTF-8 text: write it in UTF-8") from None
+    text = note.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if not text:
+        return None
+    if len(text) > COACHING_NOTE_MAX:
+        raise PolicyError(f"the note has {len(text)} characters; a coaching note holds at most {COACHING_NOTE_MAX}")
+    if any(ord(char) < 32 and char not in "\n\t" or 127 <= ord(char) < 160 for char in text):
+        raise PolicyError("the note holds control characters: write plain text (line breaks and tabs are fine)")
+    return text
+
+
 def log_session(engine: Engine, month: str, employee_id: str, as_user: str | None,
-                held_at: datetime | None = None, now: datetime | None = None, *, again: bool = False) -> Session:
+                held_at: datetime | None = None, now: datetime | None = None, *, again: bool = False,
+                note: str | None = None, timezone: str = "Europe/Amsterdam") -> Session:
     """Record a coaching session about a pick, with its audit entry in the same transaction.
 
     Args:
@@ -356,19 +400,29 @@ def log_session(engine: Engine, month: str, employee_id: str, as_user: str | Non
         held_at: when it was held (timezone-aware); default ``now``.
         again: confirm a second session about the same pick on the same day (otherwise refused as
             a session logged twice).
+        note: a short note on the session (see :func:`check_note`); kept in the catalogue only,
+            the audit entry says only whether there is one.
+        timezone: the local time zone whose year numbers the session id (``CS-2026-0001``).
+
+    Returns:
+        The session with its new id (without the note's text).
 
     Raises:
+        AccessDeniedError: ``as_user`` may not log sessions.
         PolicyError: no pick for this employee and month, a session time before the draw or in
-            the future, or a session about this pick on that day already (without ``again``).
+            the future, a session about this pick on that day already (without ``again``), or a
+            note that is too long or not plain UTF-8 text.
     """
     coach = access.authorize(engine, as_user, "coaching.session")
+    text = check_note(note)
     now = now or datetime.now(UTC)
     held_at = held_at or now
     if held_at.tzinfo is None:
         raise PolicyError("held_at needs a UTC offset, e.g. 2026-11-12T14:00:00+01:00")
     pick = get_pick(engine, month, employee_id)
     if held_at < pick.drawn_at:
-        raise PolicyError(f"the session time is before {month} was drawn ({pick.drawn_at.isoformat()}): check --held-at")
+        raise PolicyError(f"the session time is before {month} was drawn ({pick.drawn_at.isoformat()}): "
+                          "check when it was held")
     if held_at > now:
         raise PolicyError("the session time lies in the future: log a session once it has been held")
     if not again:
@@ -376,25 +430,95 @@ def log_session(engine: Engine, month: str, employee_id: str, as_user: str | Non
         same_day = [x for x in sessions_of(engine, [month]) if x.employee_id == employee_id
                     and x.held_at.astimezone(UTC).date() == day]
         if same_day:
-            raise PolicyError(f"a session about {employee_id}'s pick of {month} was logged for that day already; "
-                              "confirm to log another")
-    session = Session(uuid.uuid4().hex, month, employee_id, pick.call_id, coach.user_id, held_at, now)
-    with audit.transaction(engine) as conn:
+            raise PolicyError(f"a session about {employee_id}'s pick of {month} was logged for that day already "
+                              f"({same_day[0].session_id}); confirm to log another")
+
+    def write(conn, session_id: str) -> None:
         conn.execute(sa.insert(coaching_sessions).values(
-            session_id=session.session_id, month=month, employee_id=employee_id, call_id=pick.call_id,
-            coach=coach.user_id, held_at=held_at, created_at=now))
-        audit.record(conn, coach, "coaching.session", session.session_id,
-                     {"month": month, "employee": employee_id, "call": pick.call_id}, at=now)
-    logger.info("coaching session %s logged for %s %s", session.session_id, month, employee_id)
-    return session
+            session_id=session_id, month=month, employee_id=employee_id, call_id=pick.call_id,
+            coach=coach.user_id, held_at=held_at, created_at=now, note=text))
+        audit.record(conn, coach, "coaching.session", session_id,
+                     {"month": month, "employee": employee_id, "call": pick.call_id, "note": text is not None}, at=now)
+
+    session_id = four_eyes.insert_numbered(engine, coaching_sessions.c.session_id, SESSION_ID_PREFIX, now, timezone,
+                                           write)
+    logger.info("coaching session %s logged for %s %s (note: %s)", session_id, month, employee_id,
+                "yes" if text else "no")
+    return Session(session_id, month, employee_id, pick.call_id, coach.user_id, held_at, now, text is not None)
+
+
+def _session_query() -> sa.Select:
+    """Every column of a session but the note, and whether it has one."""
+    columns = [column for column in coaching_sessions.c if column.name != "note"]
+    return sa.select(*columns, coaching_sessions.c.note.is_not(None).label("has_note"))
 
 
 def sessions_of(engine: Engine, months: Sequence[str]) -> list[Session]:
-    """The sessions logged about picks of ``months``, oldest first."""
-    query = (sa.select(coaching_sessions).where(coaching_sessions.c.month.in_(list(months)))
+    """The sessions logged about picks of ``months``, oldest first, without their notes."""
+    query = (_session_query().where(coaching_sessions.c.month.in_(list(months)))
              .order_by(coaching_sessions.c.held_at, coaching_sessions.c.session_id))
     with engine.connect() as conn:
         return [Session(**row) for row in conn.execute(query).mappings()]
+
+
+def _no_session(session_id: str) -> PolicyError:
+    shown = session_id if len(session_id or "") <= 64 else session_id[:64] + "..."
+    return PolicyError(f"no coaching session {shown!r} on record: check the id in the quarter's list of sessions")
+
+
+def get_session(engine: Engine, session_id: str, as_user: str | None) -> Session:
+    """One session with its note, for ``as_user`` (``coaching.note.read``); the reading is audited.
+
+    Raises:
+        AccessDeniedError: ``as_user`` may not read session notes.
+        PolicyError: no such session.
+    """
+    actor = access.authorize(engine, as_user, "coaching.note.read")
+    with audit.transaction(engine) as conn:
+        row = conn.execute(_session_query().add_columns(coaching_sessions.c.note)
+                           .where(coaching_sessions.c.session_id == session_id)).mappings().first()
+        if row is None:
+            raise _no_session(session_id)
+        audit.record(conn, actor, "coaching.session_viewed", session_id, {"note": row["has_note"]})
+    logger.info("coaching session %s shown to %s", session_id, actor.user_id)
+    return Session(**row)
+
+
+def acknowledge_session(engine: Engine, session_id: str, as_user: str | None, now: datetime | None = None, *,
+                        timezone: str = "Europe/Amsterdam") -> Session:
+    """Record that the employee acknowledged a session (employees are not users: whoever holds
+    sessions records it), once, with the time; audited in the same transaction.
+
+    Args:
+        as_user: who records it (a login name, checked for ``coaching.acknowledge``).
+        now: the moment recorded; default the current time.
+        timezone: the local time zone of the times in messages.
+
+    Returns:
+        The session as acknowledged (without the note's text).
+
+    Raises:
+        AccessDeniedError: ``as_user`` may not record acknowledgements.
+        PolicyError: no such session, or its acknowledgement was recorded already.
+    """
+    actor = access.authorize(engine, as_user, "coaching.acknowledge")
+    now = now or datetime.now(UTC)
+    table = coaching_sessions
+    with audit.transaction(engine) as conn:
+        changed = conn.execute(sa.update(table)
+                               .where(table.c.session_id == session_id, table.c.acknowledged_at.is_(None))
+                               .values(acknowledged_at=now, acknowledged_by=actor.user_id)).rowcount
+        row = conn.execute(_session_query().where(table.c.session_id == session_id)).mappings().first()
+        if row is None:
+            raise _no_session(session_id)
+        if not changed:
+            recorded = row["acknowledged_at"].astimezone(ZoneInfo(timezone)).isoformat(timespec="minutes")
+            raise PolicyError(f"session {session_id} was acknowledged already: recorded {recorded} "
+                              f"by {row['acknowledged_by']}")
+        audit.record(conn, actor, "coaching.acknowledged", session_id,
+                     {"month": row["month"], "employee": row["employee_id"]}, at=now)
+    logger.info("coaching session %s acknowledged, recorded by %s", session_id, actor.user_id)
+    return Session(**row)
 
 
 # --- the quarter overview -----------------------------------------------------------------------
@@ -410,7 +534,9 @@ def transcript_state(settings: Settings, call_state: str | None, call_id: str) -
 
 
 def quarter_overview(engine: Engine, settings: Settings, quarter: str, as_user: str | None) -> list[dict]:
-    """The picks of a quarter's three months: ids, call date, expiry, transcript state, sessions.
+    """The picks of a quarter's three months: ids, call date, expiry, transcript state, sessions
+    (per session its id, time, coach, whether it has a note and when it was acknowledged; never
+    the note itself).
 
     Raises:
         AccessDeniedError: ``as_user`` (a login name) may not read coaching picks.
@@ -419,11 +545,19 @@ def quarter_overview(engine: Engine, settings: Settings, quarter: str, as_user: 
     access.authorize(engine, as_user, "coaching.read")
     months = quarter_months(quarter)
     picks = picks_of(engine, months)
-    held: dict[tuple[str, str], int] = {}
-    for session in sessions_of(engine, months):
-        held[(session.month, session.employee_id)] = held.get((session.month, session.employee_id), 0) + 1
-    states = catalogue.recording_values(engine, [p.call_id for p in picks], recordings.c.state)
     zone = ZoneInfo(settings.retention_timezone)
+    held: dict[tuple[str, str], list[dict]] = {}
+    for session in sessions_of(engine, months):
+        held.setdefault((session.month, session.employee_id), []).append({
+            "session_id": session.session_id,
+            "held_at": session.held_at.astimezone(zone).isoformat(timespec="minutes"),
+            "coach": session.coach,
+            "note": session.has_note,
+            "acknowledged_at": (session.acknowledged_at.astimezone(zone).isoformat(timespec="minutes")
+                                if session.acknowledged_at else None),
+            "acknowledged_by": session.acknowledged_by,
+        })
+    states = catalogue.recording_values(engine, [p.call_id for p in picks], recordings.c.state)
     return [
         {
             "month": p.month,
@@ -432,7 +566,8 @@ def quarter_overview(engine: Engine, settings: Settings, quarter: str, as_user: 
             "call_date": p.call_start.astimezone(zone).date().isoformat(),
             "expires_at": expires_at(p.call_start, settings.retention_days, settings.retention_timezone).isoformat(),
             "transcript": transcript_state(settings, states.get(p.call_id), p.call_id),
-            "sessions": held.get((p.month, p.employee_id), 0),
+            "sessions": len(held.get((p.month, p.employee_id), [])),
+            "session_details": held.get((p.month, p.employee_id), []),
         }
         for p in picks
     ]

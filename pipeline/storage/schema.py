@@ -53,7 +53,9 @@ recordings = sa.Table(
 )
 # Columns added after the first release, with their DDL type: added to older catalogues on open.
 ADDED_COLUMNS = {"recordings": {"claimed_at": "TIMESTAMP"},
-                 "complaints": {"closed_at": "TIMESTAMP", "closed_by": "VARCHAR(64)"}}
+                 "complaints": {"closed_at": "TIMESTAMP", "closed_by": "VARCHAR(64)"},
+                 "coaching_sessions": {"note": "TEXT", "acknowledged_at": "TIMESTAMP",
+                                       "acknowledged_by": "VARCHAR(64)"}}
 
 # Batches by expiry walk (call_start, call_id) with a keyset: one index range scan per batch.
 EXPIRY_INDEX = sa.Index("ix_recordings_call_start_call_id", recordings.c.call_start, recordings.c.call_id)
@@ -160,6 +162,7 @@ requests = sa.Table(
 
 # Coaching picks and sessions, employees' spoken names
 EMPLOYEE_NAME_MAX = 200
+COACHING_NOTE_MAX = 1000  # characters of a session's note
 
 coaching_picks = sa.Table(
     "coaching_picks",
@@ -179,13 +182,16 @@ coaching_picks = sa.Table(
 coaching_sessions = sa.Table(
     "coaching_sessions",
     metadata,
-    sa.Column("session_id", sa.String(32), primary_key=True),
+    sa.Column("session_id", sa.String(32), primary_key=True),  # CS-2026-0001 (older ones: 32 hex digits)
     sa.Column("month", sa.String(7), nullable=False),
     sa.Column("employee_id", sa.String(64), nullable=False),
     sa.Column("call_id", sa.String(64), nullable=False),
     sa.Column("coach", sa.String(64), nullable=False),
     sa.Column("held_at", UTCDateTime, nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("note", sa.Text),  # personal data about the employee: catalogue only, never logged or audited
+    sa.Column("acknowledged_at", UTCDateTime),  # when the employee's acknowledgement was recorded
+    sa.Column("acknowledged_by", sa.String(64)),  # who recorded it (employees are not users)
     sa.ForeignKeyConstraint(["month", "employee_id"], ["coaching_picks.month", "coaching_picks.employee_id"]),
     sa.Index("ix_coaching_sessions_pick", "month", "employee_id"),
 )
