@@ -35,6 +35,14 @@ def fail(err: CallscribeError, hint: str | None = None) -> None:
     sys.exit(1)
 
 
+def start_prefect() -> None:
+    """Before a command's first flow run: Prefect's temporary server (when no Prefect server is
+    configured) starts now and ends with this process, however the process ends."""
+    from callscribe.flows.server import tie_temporary_server
+
+    tie_temporary_server()
+
+
 def engine_of(settings: Settings):
     return catalogue.get_engine(settings.catalogue_url)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from callscribe.cli.options import as_user
+from callscribe.cli.options import as_user, start_prefect
 from callscribe.cli.options import fail as _fail
 from callscribe.cli.options import settings_or_exit as _settings
 from callscribe.pipeline import atomic, process
@@ -133,6 +133,7 @@ def _run_flow(settings: Settings, ids: list[str], purpose: str) -> dict:
             total += catalogue.get_recording(engine, call_id).duration or 0.0
         except CallscribeError:
             pass
+    start_prefect()
     with ProgressBoard(total, disable=not sys.stderr.isatty()):
         summary = with_concurrency(settings.max_parallel)(recording_ids=ids, purpose=purpose)
     _print_summary(summary)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from callscribe.cli.options import as_user, engine_of, fail, settings_or_exit, timestamp_with_offset
+from callscribe.cli.options import as_user, engine_of, fail, settings_or_exit, start_prefect, timestamp_with_offset
 from callscribe.pipeline.errors import CallscribeError, ConcurrentChangeError, RequestNotFoundError
 from callscribe.pipeline.policy import complaints as library
 
@@ -186,6 +186,7 @@ def requests_release(request_id: str, as_user: str | None) -> None:
         library.check_release(engine_of(settings), as_user, request_id)  # fail fast, before Prefect starts
         from callscribe.flows.release import release_request
 
+        start_prefect()
         result = release_request(request_id=request_id, released_by=as_user)
     except CallscribeError as err:
         _fail(err)

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import click
 
-from callscribe.cli.options import as_user, fail, timestamp_with_offset
+from callscribe.cli.options import as_user, fail, start_prefect, timestamp_with_offset
 from callscribe.cli.options import settings_or_exit as _settings
 from callscribe.pipeline.errors import CallscribeError
 from callscribe.pipeline.policy import retention
@@ -38,6 +38,7 @@ def retention_command(dry_run: bool, now: datetime | None, as_user: str | None) 
                 raise click.UsageError("--now only with --dry-run: a run that deletes uses the real clock")
             from callscribe.flows.retention import expire_recordings  # Prefect loads only for a real run
 
+            start_prefect()
             report = expire_recordings(now=now, dry_run=False, run_by=as_user)
     except CallscribeError as err:
         fail(err)

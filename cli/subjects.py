@@ -6,7 +6,7 @@ import json
 
 import click
 
-from callscribe.cli.options import as_user, engine_of, fail, settings_or_exit
+from callscribe.cli.options import as_user, engine_of, fail, settings_or_exit, start_prefect
 from callscribe.pipeline.errors import CallscribeError, ConcurrentChangeError, RequestNotFoundError
 from callscribe.pipeline.policy import subjects as library
 
@@ -89,6 +89,7 @@ def subjects_execute(request_id: str, override_holds: bool, as_user: str | None)
         _fail(err)
     from callscribe.flows.subjects import carry_out_subject_request
 
+    start_prefect()
     try:
         result = carry_out_subject_request(request_id=request_id, executed_by=as_user, override_holds=override_holds)
     except CallscribeError as err:
