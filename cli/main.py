@@ -29,6 +29,8 @@ COMMANDS = {
                'Prepare the configured Whisper model (assemble the bundled one) and print where it is.'),
     "retention": ("callscribe.cli.retention:retention_command",
                'Delete recordings past the retention period and everything derived from them.'),
+    "keys": ("callscribe.cli.keys:keys",
+               'The transcript key: make it, check it (CALLSCRIBE_TRANSCRIPT_KEY_FILE, outside the home).'),
     "audit": ("callscribe.cli.audit:audit",
                'The tamper-evident audit log.'),
     "users": ("callscribe.cli.users:users",

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from callscribe.pipeline.errors import AccessDeniedError, CallscribeError, RecordingNotFoundError
+from callscribe.pipeline.errors import AccessDeniedError, CallscribeError, RecordingNotFoundError, TranscriptKeyError
 from callscribe.pipeline.settings import Settings, get_settings
 from callscribe.pipeline.storage import catalogue
 
@@ -28,6 +28,8 @@ def fail(err: CallscribeError, hint: str | None = None) -> None:
     click.echo(f"error: {err}", err=True)
     if hint:
         click.echo(f"hint: {hint}", err=True)
+    elif isinstance(err, TranscriptKeyError) and "no transcript key file" in str(err):
+        click.echo("hint: `callscribe keys create` makes one there (keep a copy in your secret store)", err=True)
     elif isinstance(err, AccessDeniedError) and "say who acts" in str(err):
         click.echo("hint: name yourself with --as USER, or set CALLSCRIBE_USER", err=True)
     elif isinstance(err, RecordingNotFoundError):

@@ -107,6 +107,12 @@ def demo(parallel: int | None) -> None:
         _fail(err)
     click.echo(f"samples: {result.added} added, {result.unchanged} already in the catalogue ({settings.home}); "
                "dated last month, so `callscribe coaching draw` of last month finds them")
+    if not settings.transcript_key and not settings.transcript_key_file.exists():
+        try:
+            key_file = transcripts.create_key_file(settings.transcript_key_file, settings.home)
+        except CallscribeError as err:
+            _fail(err)
+        click.echo(f"transcript key: created {key_file} (outside the home; raw transcripts need it)")
     ids = plan.call_ids
     summary = _run_flow(settings, ids, transcribing.Purpose.DEMO)
     click.echo("\nredacted transcripts:")
@@ -124,6 +130,7 @@ def _run_flow(settings: Settings, ids: list[str], purpose: str) -> dict:
 
     try:
         process.model_info(settings)
+        transcripts.load_key(settings.transcript_key, settings.transcript_key_file, settings.home)  # fail fast
     except CallscribeError as err:
         _fail(err)
     engine = catalogue.get_engine(settings.catalogue_url)

@@ -79,7 +79,7 @@ def transcribe_recording(call_id: str, audio_path: str) -> str:
             on_progress=lambda done, total: progress.report(call_id, done, total),
         )
         folder = transcripts.TranscriptFolder.of(settings.transcripts_dir, call_id)
-        key = transcripts.load_key(settings.transcript_key, settings.keys_dir)
+        key = transcripts.load_key(settings.transcript_key, settings.transcript_key_file, settings.home)
         _while_claimed(call_id, folder, lambda: transcripts.write_raw(folder.path, transcript, key))
     except Exception as err:
         raise _safe("transcribe", call_id, err) from None
@@ -125,7 +125,8 @@ def redact_recording(call_id: str, transcript_folder: str, purpose: str) -> dict
     folder = Path(transcript_folder)
     try:
         recording = catalogue.get_recording(engine, call_id)
-        transcript = transcripts.read_raw(folder, transcripts.load_key(settings.transcript_key, settings.keys_dir))
+        key = transcripts.load_key(settings.transcript_key, settings.transcript_key_file, settings.home)
+        transcript = transcripts.read_raw(folder, key)
         redacted = process.redact_transcript(transcript, settings)
         _while_claimed(call_id, transcripts.TranscriptFolder(folder), lambda: transcripts.write_redacted(
             folder, call_id, recording.call_start, transcript, redacted, purpose, settings.retention_timezone))

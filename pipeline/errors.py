@@ -14,6 +14,10 @@ class ConfigurationError(CallscribeError):
     """A setting has an invalid value."""
 
 
+class TranscriptKeyError(ConfigurationError):
+    """The key of raw transcripts is missing, misplaced or not private."""
+
+
 class ModelUnavailableError(CallscribeError):
     """A Whisper or spaCy model cannot be found or fetched."""
 

@@ -32,6 +32,13 @@ SPACY_MODEL = package_folder("nlp_models") / "nl_callscribe"
 SAMPLES_DIR = package_folder("data") / "samples"
 
 
+def default_key_file() -> Path:
+    """Where the transcript key file is looked for by default: the user's configuration folder,
+    outside any callscribe home."""
+    config = os.environ.get("XDG_CONFIG_HOME") or str(Path("~/.config").expanduser())
+    return Path(config) / "callscribe" / "transcript.key"
+
+
 class Settings(BaseSettings):
     """callscribe settings. Every field can be set as ``CALLSCRIBE_<FIELD>`` (upper case)."""
 
@@ -73,9 +80,14 @@ class Settings(BaseSettings):
     )
     hash_secret: str | None = Field(None, repr=False, description="Per-deployment secret of the hash operator.")
     transcript_key: str | None = Field(
-        None,
+        None, repr=False,
         description="Fernet key (urlsafe base64, 32 bytes) encrypting unredacted transcripts at "
-        "rest; default: a key file created in <home>/keys.",
+        "rest, e.g. from a secret store; when unset, the key file is read.",
+    )
+    transcript_key_file: Path = Field(
+        default_factory=default_key_file,
+        description="File holding the transcript key, outside the home (checked: owner-only, not "
+        "inside CALLSCRIBE_HOME); default $XDG_CONFIG_HOME/callscribe/transcript.key.",
     )
 
     retention_days: int = Field(62, ge=1)
@@ -117,7 +129,7 @@ class Settings(BaseSettings):
         True, description="Keep the employee's own name visible in coaching transcripts."
     )
 
-    @field_validator("home", "spacy_model", "rules_dir", mode="after")
+    @field_validator("home", "spacy_model", "rules_dir", "transcript_key_file", mode="after")
     @classmethod
     def _expand(cls, value: Path) -> Path:
         return value.expanduser()

@@ -17,9 +17,17 @@ def pytest_configure(config):
     import tempfile
 
     os.environ["CALLSCRIBE_HOME"] = tempfile.mkdtemp(prefix="callscribe-test-home-")
+    os.environ["CALLSCRIBE_TRANSCRIPT_KEY_FILE"] = _session_key_file(Path(tempfile.mkdtemp(prefix="callscribe-test-key-")))
     from callscribe.flows import configure_prefect
 
     configure_prefect()  # before any test module imports a flow (and with it Prefect)
+
+
+def _session_key_file(folder: Path) -> str:
+    """One transcript key file for the session, outside every test home, as a deployment keeps it."""
+    from callscribe.pipeline.storage.transcripts import create_key_file
+
+    return str(create_key_file(folder / "transcript.key", Path(os.environ["CALLSCRIBE_HOME"])))
 
 
 @pytest.fixture(scope="session")
@@ -45,7 +53,7 @@ def home(tmp_path, models_dir, monkeypatch) -> Path:
     (home / "models").symlink_to(models_dir, target_is_directory=True)
     monkeypatch.setenv("CALLSCRIBE_HOME", str(home))
     for name in list(os.environ):
-        if name.startswith("CALLSCRIBE_") and name != "CALLSCRIBE_HOME":
+        if name.startswith("CALLSCRIBE_") and name not in ("CALLSCRIBE_HOME", "CALLSCRIBE_TRANSCRIPT_KEY_FILE"):
             monkeypatch.delenv(name)
     # the tests act as many users from one OS login; a deployment keeps this off (tests/test_identity.py)
     monkeypatch.setenv("CALLSCRIBE_IMPERSONATION", "true")

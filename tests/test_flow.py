@@ -112,7 +112,7 @@ def test_one_transcript_and_one_recorded_failure(flow_run):
 def test_unredacted_text_is_only_stored_encrypted(flow_run):
     settings = flow_run[2]
     raw_file = settings.transcripts_dir / GOOD_ID / transcripts.RAW_NAME
-    raw = transcripts.read_raw(raw_file.parent, transcripts.load_key(None, settings.keys_dir))
+    raw = transcripts.read_raw(raw_file.parent, transcripts.load_key(None, settings.transcript_key_file, settings.home))
     assert raw.segments and raw.model.model_id == "whisper-base (bundled)"
     content = raw_file.read_bytes()
     for segment in raw.segments:
@@ -124,9 +124,10 @@ def test_unredacted_text_is_only_stored_encrypted(flow_run):
 
 @pytest.mark.slow
 def test_run_leaves_no_personal_data_in_logs_or_prefect(flow_run, sample_pii):
-    state, engine, settings, messages, caller_number = flow_run
+    state, _engine, settings, messages, caller_number = flow_run
     logs, run, tasks, artifacts = _prefect_records(state.state_details.flow_run_id)
-    raw = transcripts.read_raw(settings.transcripts_dir / GOOD_ID, transcripts.load_key(None, settings.keys_dir))
+    key = transcripts.load_key(None, settings.transcript_key_file, settings.home)
+    raw = transcripts.read_raw(settings.transcripts_dir / GOOD_ID, key)
     haystack = "\n".join(
         messages
         + [log.message for log in logs]

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from cryptography.fernet import Fernet, InvalidToken
 
 from callscribe.pipeline import atomic
-from callscribe.pipeline.errors import ConfigurationError, StoreError
+from callscribe.pipeline.errors import StoreError, TranscriptKeyError
 from callscribe.pipeline.types import ModelInfo, RedactedTranscript, Segment, Transcript, TranscriptionOptions, Word
 
 logger = logging.getLogger(__name__)
@@ -69,25 +69,69 @@ class TranscriptFolder:
         return self.path / COACHING_NAME
 
 
-def load_key(configured: str | None, keys_dir: Path) -> bytes:
-    """The Fernet key: the configured one, else a key file in ``keys_dir`` (created once, mode 0600)."""
+def load_key(configured: str | None, key_file: Path, home: Path) -> bytes:
+    """The Fernet key of raw transcripts, from the settings only: the key itself (from a secret
+    store), else the key file, which must lie outside ``home`` (a copy or backup of the home would
+    otherwise carry the key with the data it protects) and be readable by its owner only.
+
+    Raises:
+        TranscriptKeyError: not a Fernet key; no key file; a key file inside the home, readable
+            by others or owned by someone else; or the old key file of the home still in place.
+    """
     if configured:
-        key = configured.encode("ascii")
-        try:
-            Fernet(key)
-        except ValueError as err:
-            raise ConfigurationError(
-                "CALLSCRIBE_TRANSCRIPT_KEY is not a Fernet key: make one with "
-                "`python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'`"
-            ) from err
-        return key
-    path = keys_dir / _KEY_FILE
+        return _checked_key(configured.encode("ascii"), "CALLSCRIBE_TRANSCRIPT_KEY")
+    path = _outside_home(key_file, home)
+    legacy = home.expanduser().resolve() / "keys" / _KEY_FILE
+    if not path.exists():
+        if legacy.is_file():
+            raise TranscriptKeyError(
+                f"the transcript key is still in the home folder ({legacy}); move it to {path}, or elsewhere "
+                "outside the home and point CALLSCRIBE_TRANSCRIPT_KEY_FILE at it")
+        raise TranscriptKeyError(f"no transcript key file at {path} (setting CALLSCRIBE_TRANSCRIPT_KEY_FILE)")
+    status = path.stat()
     if not path.is_file():
-        keys_dir.mkdir(parents=True, exist_ok=True)
-        os.chmod(keys_dir, 0o700)
-        atomic.write_bytes(path, Fernet.generate_key(), mode=0o600)
-        logger.info("created transcript key file %s", path)
-    return path.read_bytes().strip()
+        raise TranscriptKeyError(f"the transcript key file {path} is not a regular file")
+    if status.st_uid != os.geteuid():
+        raise TranscriptKeyError(f"the transcript key file {path} belongs to another user (uid {status.st_uid})")
+    if status.st_mode & 0o077:
+        raise TranscriptKeyError(f"the transcript key file {path} is readable by others (mode "
+                                 f"{status.st_mode & 0o777:04o}); make it 0600")
+    return _checked_key(path.read_bytes().strip(), str(path))
+
+
+def create_key_file(key_file: Path, home: Path) -> Path:
+    """Make a new transcript key file (mode 0600, its folder 0700 when created) outside ``home``.
+
+    Raises:
+        TranscriptKeyError: the file exists already (a new key would make every raw transcript
+            encrypted with the old one unreadable), or lies inside the home.
+    """
+    path = _outside_home(key_file, home)
+    if path.exists():
+        raise TranscriptKeyError(f"{path} exists already; a new key would leave the raw transcripts encrypted "
+                                 "with it unreadable")
+    if not path.parent.is_dir():
+        path.parent.mkdir(parents=True, mode=0o700)
+    atomic.write_bytes(path, Fernet.generate_key(), mode=0o600)
+    logger.info("created a transcript key file")
+    return path
+
+
+def _outside_home(key_file: Path, home: Path) -> Path:
+    path = key_file.expanduser().resolve()
+    if path.is_relative_to(home.expanduser().resolve()):
+        raise TranscriptKeyError(f"the transcript key file {path} lies inside the callscribe home; keep it "
+                                 "outside (CALLSCRIBE_TRANSCRIPT_KEY_FILE), so a copy of the home does not carry "
+                                 "the key with the data it protects")
+    return path
+
+
+def _checked_key(key: bytes, source: str) -> bytes:
+    try:
+        Fernet(key)
+    except ValueError as err:
+        raise TranscriptKeyError(f"{source} does not hold a Fernet key (32 bytes, urlsafe base64)") from err
+    return key
 
 
 def write_raw(folder: Path, transcript: Transcript, key: bytes) -> Path:
