@@ -40,6 +40,8 @@ def test_the_wheel_holds_every_module_and_the_data(wheel):
         if path.is_file():
             assert f"callscribe/nlp_models/{path.relative_to(REPO_ROOT / 'nlp_models').as_posix()}" in names, path
     assert "callscribe/data/samples/calls.csv" in names
+    for row in (REPO_ROOT / "data" / "samples" / "calls.csv").read_text(encoding="utf-8").splitlines()[1:]:
+        assert f"callscribe/data/samples/{row.rsplit(',', 1)[1]}" in names, row  # every sample call the demo ingests
     entry_points = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
     assert "callscribe = callscribe.cli.main:main" in entry_points
 

@@ -11,8 +11,12 @@ Each is encoded in the format named by the file's extension.
 
 All names, numbers, addresses and e-mail addresses are invented.
 
+Calls 001-004 are short (15-40 s); calls 005 and 006 last 70-90 s, long enough for the coaching
+draw (``CALLSCRIBE_COACHING_MIN_DURATION_S``, 60 s), one for each of employees MW-017 and MW-023.
+
 Writes, next to this script (or to ``--out-dir``):
-    call-001.wav, call-002.flac, call-003.mp3, call-004.ogg  the audio
+    call-001.wav, call-002.flac, call-003.mp3,
+    call-004.ogg, call-005.ogg, call-006.ogg           the audio
     calls.csv                                             call metadata
     samples_pii.json                                      personal data per call
 
@@ -40,9 +44,9 @@ SPEED_WPM = 140
 LEAD_IN_S = 0.4
 PAUSE_S = 0.7
 TAIL_S = 0.5
-MAX_TOTAL_AUDIO_BYTES = 2_000_000
-MIN_CALL_S = 15.0
-MAX_CALL_S = 40.0
+MAX_TOTAL_AUDIO_BYTES = 2_500_000  # the samples ship in the wheel: keep them small
+SHORT_CALL_S = (15.0, 40.0)  # the short calls
+COACHING_CALL_S = (70.0, 90.0)  # calls long enough for the coaching draw (at least 60 s)
 SILENCE_LEVEL = 200  # int16 amplitude below which espeak-ng output counts as silence
 
 MEDEWERKER = "medewerker"
@@ -80,7 +84,7 @@ class Turn:
 class Pii:
     """One piece of personal data: how the script speaks it, and its written forms."""
 
-    kind: str  # name, phone, email, postcode, customer_number
+    kind: str  # name, phone, email, postcode, address, customer_number
     speaker: str | None  # MEDEWERKER or KLANT; None when it is only in calls.csv
     spoken: str  # exactly as it occurs in a turn's text
     written: tuple[str, ...]  # forms a transcript, log or the CSV could contain
@@ -98,6 +102,7 @@ class Call:
     turns: tuple[Turn, ...]
     pii: tuple[Pii, ...]
     distractors: tuple[str, ...]  # non-personal words a redactor must leave alone
+    length_s: tuple[float, float] = SHORT_CALL_S  # the length the rendered call must fall in
 
 
 def _m(text: str) -> Turn:
@@ -239,6 +244,101 @@ CALLS: tuple[Call, ...] = (
             ),
         ),
         distractors=("TBI Direct", "cv-ketel", "vanochtend", "pomp", "weekend"),
+    ),
+    Call(
+        call_id="TBI-2026-000105",
+        call_start="2026-11-28T11:03:26+01:00",
+        employee_id="MW-017",
+        caller_number="+31648316702",
+        direction="inbound",
+        file="call-005.ogg",
+        voices={MEDEWERKER: ("nl+klatt", 65), KLANT: ("nl+klatt6", 45)},
+        turns=(
+            _m("Goedemorgen, TBI Direct klantenservice, u spreekt met Lotte. Waarmee kan ik u helpen?"),
+            _k("Goedemorgen, met Henk Scholten. Ik ga volgende maand verhuizen en wil mijn "
+               "servicecontract meenemen."),
+            _m("Dat kan. Mag ik eerst uw klantnummer?"),
+            _k("Dat is zes drie nul vier vijf acht."),
+            _m("Dank u. En uw huidige postcode en huisnummer?"),
+            _k("Postcode acht nul één twee B R, nummer negen."),
+            _m("Dat klopt. Wat wordt het nieuwe adres?"),
+            _k("Kastanjelaan drieëntwintig in Deventer, postcode zeven vier één één K P."),
+            _m("Per welke datum gaat de verhuizing in?"),
+            _k("Per vijftien december. Kan de monteur de ketel daar meteen controleren?"),
+            _m("Zeker. Ik plan een controlebezoek in de week na de verhuizing. "
+               "Op welk nummer kan de monteur u bereiken?"),
+            _k("Nul zes, achtenveertig, eenendertig, zevenenzestig, nul twee."),
+            _m("En naar welk e-mailadres mag de bevestiging?"),
+            _k("h punt scholten apenstaartje example punt com."),
+            _m("Dank u wel, meneer Scholten. U krijgt de bevestiging vandaag nog. "
+               "Kan ik verder nog iets voor u doen?"),
+            _k("Nee, dat was het. Fijne dag."),
+        ),
+        pii=(
+            Pii("name", MEDEWERKER, "Lotte", ("Lotte",)),
+            Pii("name", KLANT, "Henk Scholten", ("Henk Scholten", "Scholten")),
+            Pii("customer_number", KLANT, "zes drie nul vier vijf acht", ("630458",)),
+            Pii("postcode", KLANT, "acht nul één twee B R", ("8012 BR", "8012BR")),
+            Pii("address", KLANT, "Kastanjelaan drieëntwintig", ("Kastanjelaan 23", "Kastanjelaan")),
+            Pii("postcode", KLANT, "zeven vier één één K P", ("7411 KP", "7411KP")),
+            Pii(
+                "phone",
+                KLANT,
+                "Nul zes, achtenveertig, eenendertig, zevenenzestig, nul twee",
+                ("06 48 31 67 02", "06-48316702", "0648316702", "+31648316702"),
+            ),
+            Pii("email", KLANT, "h punt scholten apenstaartje example punt com", ("h.scholten@example.com",)),
+        ),
+        distractors=("TBI Direct", "servicecontract", "vijftien december", "monteur", "controlebezoek",
+                     "verhuizing"),
+        length_s=COACHING_CALL_S,
+    ),
+    Call(
+        call_id="TBI-2026-000106",
+        call_start="2026-11-29T13:41:52+01:00",
+        employee_id="MW-023",
+        caller_number="+31505732814",
+        direction="inbound",
+        file="call-006.ogg",
+        voices={MEDEWERKER: ("nl+klatt6", 40), KLANT: ("nl+klatt6", 72)},
+        turns=(
+            _m("Telecontrol service desk, goedemiddag, u spreekt met Ruud."),
+            _k("Goedemiddag, met Ingrid van der Meulen. Mijn thermostaat geeft al twee dagen een "
+               "foutmelding en de verwarming slaat steeds af."),
+            _m("Vervelend. Welke melding ziet u op het scherm?"),
+            _k("Er staat E vierentwintig."),
+            _m("Dat is meestal de temperatuursensor. Mag ik uw postcode en huisnummer?"),
+            _k("Negen zeven drie één E S, nummer honderdzeven."),
+            _m("Ik zie het, Berkenstraat honderdzeven. Klopt dat?"),
+            _k("Ja, dat klopt."),
+            _m("Dan stuur ik een monteur. Kan het woensdag tussen acht en twaalf?"),
+            _k("Woensdag is goed, dan werk ik thuis."),
+            _m("Op welk nummer kan de monteur u bellen als hij onderweg is?"),
+            _k("Nul vijftig, vijf zeven drie, achtentwintig, veertien."),
+            _m("En wat is uw e-mailadres voor de bevestiging?"),
+            _k("ingrid punt vandermeulen apenstaartje example punt com."),
+            _m("Dank u, mevrouw Van der Meulen. Zet de thermostaat tot die tijd op de handstand."),
+            _k("Dat doe ik. Bedankt voor de hulp."),
+            _m("Graag gedaan. Een fijne middag nog."),
+        ),
+        pii=(
+            Pii("name", MEDEWERKER, "Ruud", ("Ruud",)),
+            Pii("name", KLANT, "Ingrid van der Meulen",
+                ("Ingrid van der Meulen", "Van der Meulen", "van der Meulen")),
+            Pii("postcode", KLANT, "Negen zeven drie één E S", ("9731 ES", "9731ES")),
+            Pii("address", MEDEWERKER, "Berkenstraat honderdzeven", ("Berkenstraat 107", "Berkenstraat")),
+            Pii(
+                "phone",
+                KLANT,
+                "Nul vijftig, vijf zeven drie, achtentwintig, veertien",
+                ("050 573 28 14", "050-5732814", "0505732814", "+31505732814"),
+            ),
+            Pii("email", KLANT, "ingrid punt vandermeulen apenstaartje example punt com",
+                ("ingrid.vandermeulen@example.com",)),
+        ),
+        distractors=("Telecontrol", "thermostaat", "foutmelding", "woensdag", "acht en twaalf",
+                     "temperatuursensor", "handstand"),
+        length_s=COACHING_CALL_S,
     ),
 )
 
@@ -395,7 +495,8 @@ def make_samples(out_dir: Path, calls: tuple[Call, ...] = CALLS) -> list[Path]:
 
     Raises:
         SampleError: when a script is inconsistent, a tool is missing or fails, a call's
-            length falls outside 15-40 s, or the audio together exceeds 2 MB.
+            length falls outside its ``length_s`` (15-40 s, or 70-90 s for the coaching
+            calls), or the audio together exceeds :data:`MAX_TOTAL_AUDIO_BYTES`.
     """
     check_calls(calls)
     for tool in ("espeak-ng", "ffmpeg"):
@@ -408,9 +509,10 @@ def make_samples(out_dir: Path, calls: tuple[Call, ...] = CALLS) -> list[Path]:
         for call in calls:
             master = _render(call, Path(tmp))
             duration = _duration_s(master)
-            if not MIN_CALL_S <= duration <= MAX_CALL_S:
+            shortest, longest = call.length_s
+            if not shortest <= duration <= longest:
                 raise SampleError(f"call {call.call_id} lasts {duration:.1f} s; shorten or "
-                                  f"lengthen its turns to {MIN_CALL_S:.0f}-{MAX_CALL_S:.0f} s")
+                                  f"lengthen its turns to {shortest:.0f}-{longest:.0f} s")
             target = out_dir / call.file
             _encode(master, target)
             written.append(target)
