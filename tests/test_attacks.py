@@ -382,9 +382,6 @@ def _row_in_year_9999(engine, home) -> None:
     add(engine, home, "Y-9999", datetime(9999, 12, 31, 22, 0, tzinfo=UTC), transcribed=False)
 
 
-@still_succeeds("cli/recordings.py `recordings` computes retention.expires_at(call_start) for every row; for a "
-                "row with call_start 9999-12-31 (ingested before the bounds check; older catalogues are "
-                "upgraded in place) adding 62 days overflows: OverflowError traceback, nothing listed")
 def test_an_older_catalogue_s_call_in_year_9999_does_not_break_the_listing(engine, home, runner):
     """Bullet 8: "afterwards `recordings` and `retention --dry-run` crash"."""
     add(engine, home, "A", "2026-11-20T09:00:00+01:00")
@@ -394,11 +391,6 @@ def test_an_older_catalogue_s_call_in_year_9999_does_not_break_the_listing(engin
     assert "A" in {json.loads(line)["id"] for line in result.output.splitlines() if line.startswith("{")}
 
 
-@still_succeeds("policy/retention.py apply_retention tombstones the expired batch, then _report calls "
-                "catalogue.oldest_recording() and expires_at() on the row in year 9999, which overflows: the "
-                "run raises OverflowError after deleting, so its audit entry (and in the flow the outbox "
-                "sweep and the Prefect cleanup) never happen",
-                raises=OverflowError)
 def test_an_older_catalogue_s_call_in_year_9999_does_not_stop_retention_after_tombstoning(engine, home):
     """Bullet 8: "the retention flow crashes after tombstoning, so later steps never run"."""
     add(engine, home, "A", "2026-01-01T09:00:00+01:00")
@@ -459,10 +451,6 @@ def test_cli_audit_verify_after_cutting_the_tail_and_breaking_the_anchor_says_so
     assert ("missing" if anchor == "deleted" else "unreadable") in result.output
 
 
-@still_succeeds("access.verify_audit_log appends its own 'audit.verified' entry even when verification failed, "
-                "and audit.transaction's _write_anchor then writes the database's current head as the new "
-                "anchor without checking that it extends the old one: the first `audit verify` reports the "
-                "missing anchor, the second says 'audit log intact: 5 entries' and the cut is forgotten")
 def test_a_second_audit_verify_still_reports_the_cut_tail(logged, runner):
     """Bullet 9: "Cutting the audit tail and deleting ... the anchor file: `audit verify` says
     "intact"" when it is run a second time."""
@@ -474,10 +462,6 @@ def test_a_second_audit_verify_still_reports_the_cut_tail(logged, runner):
     assert second.exit_code == 1 and "intact" not in second.output
 
 
-@still_succeeds("every audited step ends in audit.transaction → _write_anchor, which overwrites the anchor with "
-                "the database's head without checking that the head still reaches the anchored entry: after "
-                "the tail is cut (anchor left alone), the next entry anyone writes takes the removed entries' "
-                "sequence number, the anchor follows it, and `audit verify` says 'intact'")
 def test_a_cut_tail_stays_visible_after_the_next_audited_step(logged, runner):
     """Bullet 9: "Cutting the audit tail ...: `audit verify` says "intact"" once anyone has acted
     since (here a manager adds a user)."""
@@ -688,8 +672,6 @@ def test_redact_transcripts_of_a_1_mb_line_names_the_line_without_a_traceback(ru
         assert len(out.read_text(encoding="utf-8").splitlines()) == 1
 
 
-@still_succeeds("policy/retention.py _report names catalogue.oldest_recording(), which leaves out only rows "
-                "marked 'expiring'; a dry run marks nothing, so it names the expired call it would delete")
 def test_the_dry_run_does_not_name_as_oldest_remaining_a_call_it_would_delete(engine, home, runner):
     """Smaller: "the dry run names as "oldest remaining" a call it would delete"."""
     add(engine, home, "A", "2026-01-01T09:00:00+01:00")

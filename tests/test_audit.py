@@ -92,3 +92,36 @@ def test_the_catalogue_and_the_anchor_are_private_in_a_private_home(engine, sett
     assert database.stat().st_mode & 0o777 == 0o600
     assert audit.anchor_path(engine).stat().st_mode & 0o777 == 0o600
     assert settings.home.stat().st_mode & 0o777 == 0o700
+
+
+def test_a_broken_anchor_stays_broken_until_a_manager_re_anchors(tmp_path, monkeypatch):
+    """Every later step keeps the old anchor (so the cut stays visible); re-anchoring is a manager's
+    explicit, audited decision, after which the log verifies again and the anchor follows again."""
+    from click.testing import CliRunner
+
+    from callscribe.cli.main import main
+    from callscribe.pipeline.policy import access
+
+    monkeypatch.setenv("CALLSCRIBE_HOME", str(tmp_path))
+    monkeypatch.setenv("CALLSCRIBE_IMPERSONATION", "true")
+    engine = catalogue.get_engine(f"sqlite:///{tmp_path / 'catalogue.sqlite'}")
+    access.add_user(engine, "anna", "manager", None)
+    access.add_user(engine, "ivo", "ict_backoffice", "anna")
+    access.add_user(engine, "cor", "coach", "anna")
+    with engine.begin() as conn:
+        conn.execute(sa.delete(audit.audit_log).where(audit.audit_log.c.seq == 3))
+    access.add_user(engine, "kim", "klachtendesk", "anna")  # takes seq 3; the anchor stays at the old 3
+    assert not audit.verify(engine).ok
+    runner = CliRunner()
+    refused = runner.invoke(main, ["audit", "anchor", "--yes", "--as", "ivo"])
+    assert refused.exit_code == 1 and "audit.reanchor needs" in refused.output
+    unconfirmed = runner.invoke(main, ["audit", "anchor", "--as", "anna"])
+    assert unconfirmed.exit_code != 0 and "--yes" in unconfirmed.output
+    done = runner.invoke(main, ["audit", "anchor", "--yes", "--as", "anna"])
+    assert done.exit_code == 0 and "was 3" in done.output, done.output
+    assert audit.verify(engine).ok
+    access.add_user(engine, "bob", "teamleider", "anna")
+    assert audit.verify(engine).ok and audit.head(engine)[0] == 5, "the anchor follows the log again"
+    with engine.connect() as conn:
+        actions = [r.action for r in conn.execute(sa.select(audit.audit_log).order_by(audit.audit_log.c.seq))]
+    assert actions[-2] == "audit.reanchored"

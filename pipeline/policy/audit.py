@@ -84,11 +84,18 @@ def record(conn, actor, action: str, subject: str, details: dict | None = None, 
 
 @contextmanager
 def transaction(engine: Engine) -> Iterator:
-    """A transaction whose audit entries are committed with it; the anchor follows the commit."""
+    """A transaction whose audit entries are committed with it; the anchor follows the commit, but
+    only along the chain it anchors: once the log no longer reaches the anchored entry (a cut tail,
+    a rewritten log, a deleted or broken anchor), the anchor stays where it was, so the gap stays
+    visible to :func:`verify` until a manager looks into it and re-anchors (:func:`reanchor`)."""
     _ensure_table(engine)
+    may_advance = _anchor_reached(engine)
     with engine.begin() as conn:
         yield conn
-    _write_anchor(engine)
+    if may_advance:
+        _write_anchor(engine)
+    else:
+        logger.warning("audit anchor kept: the log no longer reaches the anchored entry (see audit verify)")
 
 
 def append(engine: Engine, actor: str, role: str, action: str, subject: str, details: dict | None = None,
@@ -116,6 +123,34 @@ def anchor_path(engine: Engine) -> Path | None:
     if engine.dialect.name != "sqlite" or not engine.url.database or engine.url.database == ":memory:":
         return None
     return Path(engine.url.database + ".audit-head")
+
+
+def reanchor(engine: Engine, actor: User) -> tuple[int | None, int]:
+    """Anchor the log's head as it is now, after someone responsible has looked into why it no
+    longer reached its anchor; recorded as an ``audit.reanchored`` entry naming the old anchored
+    sequence number (None when the anchor was missing or unreadable) and the new head."""
+    _ensure_table(engine)
+    try:
+        old = _read_anchor(engine, head(engine)[0])
+    except _AnchorProblem:
+        old = None
+    with engine.begin() as conn:
+        seq = record(conn, actor, "audit.reanchored", "audit", {"from": old[0] if old else None})
+    _write_anchor(engine)
+    return (old[0] if old else None), seq
+
+
+def _anchor_reached(engine: Engine) -> bool:
+    """Whether the log still holds the anchored entry unchanged (or there is nothing to anchor yet)."""
+    try:
+        anchor = _read_anchor(engine, head(engine)[0])
+    except _AnchorProblem:
+        return False
+    if anchor is None or anchor[0] == 0:
+        return True
+    with engine.connect() as conn:
+        digest = conn.execute(sa.select(audit_log.c.hash).where(audit_log.c.seq == anchor[0])).scalar()
+    return digest == anchor[1]
 
 
 def _write_anchor(engine: Engine) -> None:

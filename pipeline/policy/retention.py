@@ -59,8 +59,11 @@ def expires_at(call_start: datetime, retention_days: int = 62, timezone: str = "
     """
     if call_start.tzinfo is None:
         raise ValueError("call_start must be timezone-aware")
-    local = call_start.astimezone(ZoneInfo(timezone))
-    return local + timedelta(days=retention_days)
+    try:
+        local = call_start.astimezone(ZoneInfo(timezone))
+        return local + timedelta(days=retention_days)
+    except OverflowError:  # a call start at the end of the calendar (only older catalogues hold one)
+        return datetime.max.replace(tzinfo=UTC)
 
 
 def is_expired(call_start: datetime, now: datetime, retention_days: int = 62, timezone: str = "Europe/Amsterdam") -> bool:
@@ -418,7 +421,10 @@ def erase(
 
 
 def _report(engine, now: datetime, options: RetentionOptions, tally: _Tally) -> RetentionReport:
-    oldest = catalogue.oldest_recording(engine)
+    def would_go(row: catalogue.ExpiryCandidate) -> bool:  # a dry run deletes nothing, but would these
+        return is_expired(row.call_start, now, options.retention_days, options.timezone) and row.call_id not in tally.held
+
+    oldest = catalogue.oldest_recording(engine, skip=would_go if options.dry_run else None)
     zone = options.timezone
     return RetentionReport(
         now=now,
