@@ -76,6 +76,9 @@ as_user = click.option(
 )
 
 
+_YEARS = (2000, 2100)  # calls, complaints and runs outside these are typing errors
+
+
 def parse_timestamp(value: str | None, local_zone: str | None = None) -> datetime | None:
     """An ISO 8601 timestamp from the command line; without a UTC offset it is read in
     ``local_zone``, or refused when none is given.
@@ -89,6 +92,8 @@ def parse_timestamp(value: str | None, local_zone: str | None = None) -> datetim
         moment = datetime.fromisoformat(value)
     except ValueError as err:
         raise click.BadParameter("write an ISO 8601 timestamp like 2026-11-24T09:14:03+01:00") from err
+    if not _YEARS[0] <= moment.year <= _YEARS[1]:
+        raise click.BadParameter(f"give a moment between the years {_YEARS[0]} and {_YEARS[1]}")
     if moment.tzinfo is None:
         if local_zone is None:
             raise click.BadParameter("give a UTC offset, e.g. 2026-11-24T09:14:03+01:00")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import click
 
@@ -30,12 +31,13 @@ def subjects() -> None:
 
 @subjects.command("add")
 @click.option("--kind", required=True, type=click.Choice(library.KINDS), help="access: export; erasure: delete early.")
-@click.option("--number", prompt="Phone number of the caller", hide_input=True,
-              help="The caller's phone number, any notation (asked for when left out, not echoed).")
+@click.option("--number", help="The caller's phone number, any notation (asked for when left out, not echoed; "
+                               "read from standard input when that is not a terminal).")
 @click.option("--reason", required=True, help="Why, e.g. how the caller's identity was checked.")
 @as_user
 def subjects_add(kind: str, number: str, reason: str, as_user: str | None) -> None:
     """File a request for every recording of a phone number (the number itself is not kept)."""
+    number = number if number is not None else _read_number()
     settings = settings_or_exit()
     engine = engine_of(settings)
     try:
@@ -46,6 +48,17 @@ def subjects_add(kind: str, number: str, reason: str, as_user: str | None) -> No
                "awaiting approval by a second person")
     for call_id in request.call_ids:
         click.echo(f"  {call_id}")
+
+
+def _read_number() -> str:
+    """The number typed at a prompt without echo, or one line of piped input (no prompt, no
+    warning that a password might be echoed: nothing is shown back either way)."""
+    if sys.stdin.isatty():
+        return click.prompt("Phone number of the caller", hide_input=True)
+    line = sys.stdin.readline().strip()
+    if not line:
+        raise click.UsageError("give the caller's number with --number, at the prompt or as one line of input")
+    return line
 
 
 @subjects.command("approve")

@@ -265,3 +265,18 @@ def test_an_over_long_or_non_utf8_jsonl_line_is_refused_with_its_number(tmp_path
     path.write_bytes(good.encode() + b"\n\xff\xfe broken\n")
     with pytest.raises(InputFormatError, match="not UTF-8"):
         list(process.read_dialogues(path))
+
+
+def test_a_segment_over_the_limit_is_refused_with_its_line(tmp_path):
+    from callscribe.pipeline import process
+    from callscribe.pipeline.errors import InputFormatError
+
+    source = tmp_path / "in.jsonl"
+    long_text = "woord " * (process.MAX_SEGMENT_CHARS // 6 + 1)
+    source.write_text(json.dumps({"id": "a", "segments": [{"speaker": "klant", "text": "Goedemorgen."}]}) + "\n"
+                      + json.dumps({"id": "b", "segments": [{"speaker": "klant", "text": long_text}]}) + "\n",
+                      encoding="utf-8")
+    rows = process.read_dialogues(source)
+    assert next(rows)[0] == "a"
+    with pytest.raises(InputFormatError, match="line 2: a segment is longer than 100,000 characters"):
+        next(rows)

@@ -245,6 +245,20 @@ def _to_complaint(row, links: dict[str, list[str]], counts: dict[str, int]) -> C
 # --- requests -------------------------------------------------------------------------------------
 
 
+def _check_ground(conn, complaint_id: str, call_id: str) -> None:
+    """A request cites an open complaint about its own call."""
+    found = conn.execute(sa.select(complaints.c.closed_at).where(complaints.c.complaint_id == complaint_id)).first()
+    if found is None:
+        raise PolicyError(f"complaint {complaint_id} is not in the registry; register the complaint first")
+    if found.closed_at is not None:
+        raise PolicyError(f"complaint {complaint_id} is closed; a request needs an open complaint")
+    about = conn.execute(sa.select(complaint_calls.c.call_id).where(
+        complaint_calls.c.complaint_id == complaint_id, complaint_calls.c.call_id == call_id)).first()
+    if about is None:
+        raise PolicyError(f"complaint {complaint_id} is not about call {call_id}; a request serves a call its "
+                          "complaint is about (register a complaint about that call)")
+
+
 def create_request(
     engine: Engine,
     user_id: str | None,
@@ -269,8 +283,9 @@ def create_request(
 
     Raises:
         AccessDeniedError: the user may not file requests.
-        PolicyError: unknown kind, not exactly one ground, unknown complaint, an employee's
-            request for another employee's call, or a missing or too short reason.
+        PolicyError: unknown kind, not exactly one ground, an unknown or closed complaint or one
+            about other calls, an employee's request for another employee's call, or a missing or
+            too short reason.
         RecordingNotFoundError: the call is not in the catalogue.
     """
     actor = access.authorize(engine, user_id, "request.create")
@@ -291,9 +306,8 @@ def create_request(
     ground = {"complaint": complaint_id} if complaint_id else {"ground": "employee_request"}
 
     def write(conn, request_id: str) -> None:
-        if complaint_id is not None and conn.execute(sa.select(complaints.c.complaint_id).where(
-                complaints.c.complaint_id == complaint_id)).first() is None:
-            raise PolicyError(f"complaint {complaint_id} is not in the registry; register the complaint first")
+        if complaint_id is not None:
+            _check_ground(conn, complaint_id, call_id)
         conn.execute(four_eyes.new_request(WORKFLOW, request_id, actor, now, kind=kind, call_id=call_id,
                                            complaint_id=complaint_id, employee_id=employee_id, reason=text))
         audit.record(conn, actor, "request.created", request_id, {"kind": kind, "call": call_id, **ground}, at=now)
