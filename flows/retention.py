@@ -8,6 +8,7 @@ call id; it is returned and published as table artifacts.
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -22,6 +23,8 @@ from callscribe.pipeline.storage import catalogue
 # Flows whose runs name recordings (parameters, logs, artifacts).
 RECORDING_FLOWS = ("transcribe-recordings", "draw-coaching-sample", "release-request", "carry-out-subject-request")
 _PAGE = 200
+_WAIT_S = 900  # how long an erasure waits for a running transcription of the same call to end
+_POLL_S = 2.0
 
 
 @task(name="expire-store", cache_policy=NO_CACHE, persist_result=False)
@@ -116,7 +119,15 @@ def forget_runs_of(call_ids: list[str]) -> int:
                 if not page:
                     break
                 offset += len(page)
-                doomed += [run.id for run in page if wanted & set(_named_ids(run.parameters))]
+                doomed += [run for run in page if wanted & set(_named_ids(run.parameters))]
+            # A run still going is not pulled from under its process: it drops the erased calls at
+            # its next step (their claim is gone) and ends; then it goes too.
+            still_running = [run.id for run in doomed if run.state is not None and _is_going(run.state)
+                             and not _wait_until_final(client, run.id)]
+            if still_running:
+                get_run_logger().warning("%d run(s) naming erased recordings still running after %d s; the retention "
+                                         "period removes them", len(still_running), _WAIT_S)
+            doomed = [run.id for run in doomed if run.id not in still_running]
             if doomed:
                 for artifact in client.read_artifacts(
                         artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=doomed))):
@@ -127,6 +138,22 @@ def forget_runs_of(call_ids: list[str]) -> int:
     except Exception as err:  # noqa: BLE001 - best effort: the store is what must be clean
         get_run_logger().warning("could not clean Prefect runs (%s); the retention period removes them", type(err).__name__)
     return deleted
+
+
+def _is_going(state) -> bool:
+    return state.is_running() or state.is_cancelling()
+
+
+def _wait_until_final(client, run_id) -> bool:
+    """Wait (at most :data:`_WAIT_S`) for a running flow run to end; whether it did."""
+    deadline = time.monotonic() + _WAIT_S
+    while True:
+        state = client.read_flow_run(run_id).state
+        if state is None or not _is_going(state):
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(_POLL_S)
 
 
 def _named_ids(parameters: dict) -> list[str]:

@@ -229,3 +229,45 @@ def test_only_roles_with_subject_read_list_requests_and_the_cli_checks_nothing_i
     unknown = CliRunner().invoke(main, ["subjects", "approve", "AVG-1999-0001", "--as", "anna"])
     assert unknown.exit_code == 1 and "subject request AVG-1999-0001 is not on record" in unknown.stderr
     assert "hint: `callscribe subjects list`" in unknown.stderr
+
+
+@pytest.mark.slow
+def test_an_erasure_waits_for_a_running_transcription_of_the_call_before_forgetting_its_run(
+        prefect_harness, monkeypatch):
+    """The fault: retention (an erasure) during a transcription of the same call deleted the
+    running flow run from under its process. Now the erasure waits for the run to end (the run
+    drops the erased call at its next step), then forgets it; one that outlasts the wait is left."""
+    from prefect import flow
+    from prefect.client.orchestration import get_client
+    from prefect.exceptions import ObjectNotFound
+    from prefect.states import Completed, Running
+
+    import callscribe.flows.retention as flows_retention
+
+    @flow(name="transcribe-recordings")
+    def stand_in(recording_ids: list[str], purpose: str = "quality"):  # pragma: no cover - only its name is used
+        pass
+
+    with get_client(sync_client=True) as client:
+        running = client.create_flow_run(stand_in, parameters={"recording_ids": ["C-8"], "purpose": "quality"})
+        client.set_flow_run_state(running.id, Running(), force=True)
+        waits = []
+
+        def the_run_ends_meanwhile(seconds):  # stands in for time passing while the erasure waits
+            waits.append(seconds)
+            client.set_flow_run_state(running.id, Completed(), force=True)
+
+        monkeypatch.setattr(flows_retention.time, "sleep", the_run_ends_meanwhile)
+        assert flows_retention.forget_runs_of.fn(["C-8"]) == 1
+        assert waits == [flows_retention._POLL_S], "it waited for the run instead of deleting it while it ran"
+        with pytest.raises(ObjectNotFound):
+            client.read_flow_run(running.id)
+
+        stuck = client.create_flow_run(stand_in, parameters={"recording_ids": ["C-9"], "purpose": "quality"})
+        client.set_flow_run_state(stuck.id, Running(), force=True)
+        clock = iter(range(0, 10 * flows_retention._WAIT_S, 60))
+        monkeypatch.setattr(flows_retention.time, "monotonic", lambda: next(clock))
+        monkeypatch.setattr(flows_retention.time, "sleep", lambda seconds: None)
+        monkeypatch.setattr(flows_retention, "get_run_logger", lambda: __import__("logging").getLogger("test"))
+        assert flows_retention.forget_runs_of.fn(["C-9"]) == 0
+        assert client.read_flow_run(stuck.id).state.is_running(), "a run still going is never pulled from under it"
