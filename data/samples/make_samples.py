@@ -254,7 +254,7 @@ CALLS: tuple[Call, ...] = (
         file="call-005.ogg",
         voices={MEDEWERKER: ("nl+klatt", 65), KLANT: ("nl+klatt6", 45)},
         turns=(
-            _m("Goedemorgen, TBI Direct klantenservice, u spreekt met Lotte. Waarmee kan ik u helpen?"),
+            _m("Goedemorgen, TBI Direct klantenservice, u spreekt met Linda. Waarmee kan ik u helpen?"),
             _k("Goedemorgen, met Henk Scholten. Ik ga volgende maand verhuizen en wil mijn "
                "servicecontract meenemen."),
             _m("Dat kan. Mag ik eerst uw klantnummer?"),
@@ -275,7 +275,7 @@ CALLS: tuple[Call, ...] = (
             _k("Nee, dat was het. Fijne dag."),
         ),
         pii=(
-            Pii("name", MEDEWERKER, "Lotte", ("Lotte",)),
+            Pii("name", MEDEWERKER, "Linda", ("Linda",)),
             Pii("name", KLANT, "Henk Scholten", ("Henk Scholten", "Scholten")),
             Pii("customer_number", KLANT, "zes drie nul vier vijf acht", ("630458",)),
             Pii("postcode", KLANT, "acht nul één twee B R", ("8012 BR", "8012BR")),
