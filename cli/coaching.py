@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from callscribe.cli.options import as_user, engine_of, fail, parse_timestamp, settings_or_exit
+from callscribe.cli.options import as_user, engine_of, fail, parse_timestamp, settings_or_exit, start_prefect
 from callscribe.pipeline.errors import CallscribeError
 from callscribe.pipeline.policy import coaching as library
 from callscribe.pipeline.policy.retention import expires_at
@@ -104,6 +104,7 @@ def coaching_draw(month: str | None, no_transcribe: bool, as_user: str | None) -
         else:
             from callscribe.flows.coaching import draw_coaching_sample
 
+            start_prefect()
             summary = draw_coaching_sample(month=month, transcribe=True, drawn_by=as_user)
             already, without = summary["already_drawn"], summary.get("without_calls", [])
             picks = [(p["employee_id"], p["call_id"], p["candidates"], p["expires_at"]) for p in summary["picks"]]

@@ -205,7 +205,8 @@ def _store_transcript(settings, engine, call_id):
         model=ModelInfo("base", "-", "cpu", "int8", 2), options=TranscriptionOptions(),
     )
     folder = transcripts.TranscriptFolder.of(settings.transcripts_dir, call_id).path
-    transcripts.write_raw(folder, transcript, transcripts.load_key(settings.transcript_key, settings.keys_dir))
+    key = transcripts.load_key(settings.transcript_key, settings.transcript_key_file, settings.home)
+    transcripts.write_raw(folder, transcript, key)
     record = catalogue.get_recording(engine, call_id)
     transcripts.write_redacted(folder, call_id, record.call_start, transcript,
                          process.redact_transcript(transcript, settings), "coaching", settings.retention_timezone)
@@ -253,7 +254,8 @@ def test_cli_draw_list_and_session_with_roles(engine, settings):
     denied = _cli("coaching", "draw", "--month", month, "--no-transcribe", "--as", "kim")
     assert denied.exit_code == 1 and "klachtendesk" in denied.output
     assert _cli("coaching", "draw", "--month", "2026-13", "--as", "bob").exit_code == 2
-    unended = _cli("coaching", "draw", "--month", "2999-01", "--no-transcribe", "--as", "bob")
+    this_month = coaching.month_of(datetime.now(UTC), "Europe/Amsterdam")
+    unended = _cli("coaching", "draw", "--month", this_month, "--no-transcribe", "--as", "bob")
     assert unended.exit_code == 1 and "has not ended yet" in unended.output
 
     drawn = _cli("coaching", "draw", "--month", month, "--no-transcribe", "--as", "bob")

@@ -134,6 +134,9 @@ class EmployeeSummary:
 # --- months, quarters and the key ---------------------------------------------------------------
 
 
+_YEARS = (2000, 2100)  # no call outside these is kept (ingest refuses a call start before 2000)
+
+
 def check_month(month: str) -> str:
     """``month`` when it is a calendar month written ``YYYY-MM``.
 
@@ -142,6 +145,8 @@ def check_month(month: str) -> str:
     """
     if not isinstance(month, str) or not _MONTH.fullmatch(month):
         raise PolicyError(f"month {month!r} is not a calendar month: write YYYY-MM, e.g. 2026-10")
+    if not _YEARS[0] <= int(month[:4]) <= _YEARS[1]:
+        raise PolicyError(f"month {month} is outside the years {_YEARS[0]}-{_YEARS[1]} callscribe keeps calls for")
     return month
 
 
@@ -155,7 +160,7 @@ def quarter_months(quarter: str) -> tuple[str, str, str]:
     if not match:
         raise PolicyError(f"quarter {quarter!r} is not a quarter: write YYYYQn with n 1-4, e.g. 2026Q4")
     year, number = int(match.group(1)), int(match.group(2))
-    return tuple(f"{year:04d}-{m:02d}" for m in range(3 * number - 2, 3 * number + 1))  # type: ignore[return-value]
+    return tuple(check_month(f"{year:04d}-{m:02d}") for m in range(3 * number - 2, 3 * number + 1))  # type: ignore[return-value]
 
 
 def month_bounds(month: str, timezone: str) -> tuple[datetime, datetime]:
@@ -654,7 +659,8 @@ def write_coaching_transcript(engine: Engine, settings: Settings, call_id: str, 
     if not name and folder.text.is_file():
         atomic.write_text(target, folder.text.read_text(encoding="utf-8"))
         return target
-    transcript = transcripts.read_raw(folder.path, transcripts.load_key(settings.transcript_key, settings.keys_dir))
+    key = transcripts.load_key(settings.transcript_key, settings.transcript_key_file, settings.home)
+    transcript = transcripts.read_raw(folder.path, key)
     redacted = process.redact_transcript(transcript, settings, keep_names=(name,) if name else ())
     atomic.write_text(target, transcripts.render_markdown(call_id, recording.call_start, redacted,
                                                           settings.retention_timezone))
