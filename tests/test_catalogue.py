@@ -1,5 +1,6 @@
 """The recordings catalogue in a real SQLite database: ingest validation, idempotence, listing."""
 
+import errno
 import shutil
 from datetime import UTC, datetime, timedelta
 
@@ -8,6 +9,7 @@ import sqlalchemy as sa
 
 from callscribe.pipeline.errors import IngestError, RecordingNotFoundError, StoreError
 from callscribe.pipeline.storage import catalogue
+from tests.audio_files import tone, write_wav
 from tests.conftest import SAMPLES
 
 HEADER = "call_id,call_start,employee_id,caller_number,direction,file\n"
@@ -173,3 +175,130 @@ def test_two_ingests_of_one_csv_at_once_keep_the_audio_and_one_row(engine, folde
     assert sorted(o.added for o in outcomes) == [0, 1]
     recording = catalogue.get_recording(engine, "C-1")
     assert catalogue.verified_audio(settings.home, recording).is_file(), "the winner's audio is still there"
+    assert [p.name for p in settings.audio_dir.iterdir()] == ["C-1.wav"], "the loser removed its temporary copy"
+
+
+def refused(engine, folder, settings, rows, header=HEADER) -> str:
+    """Ingest ``rows``, expect the refusal, check nothing was imported; the message."""
+    with pytest.raises(IngestError) as info:
+        catalogue.ingest(engine, folder, write_csv(folder, rows, header), settings.audio_dir)
+    assert "nothing was imported" in str(info.value)
+    assert list(catalogue.list_recordings(engine)) == []
+    assert not settings.audio_dir.exists() or not any(settings.audio_dir.iterdir())
+    return str(info.value)
+
+
+def test_a_link_in_the_folder_to_a_file_outside_it_is_refused(engine, folder, settings):
+    outside = folder.parent / "elsewhere.wav"
+    shutil.copy(folder / "a.wav", outside)
+    (folder / "link.wav").symlink_to(outside)
+    message = refused(engine, folder, settings, [GOOD[0].replace("a.wav", "link.wav")])
+    assert f"row 2: file link.wav is outside {folder}; list files relative to the folder" in message
+
+
+def test_a_link_in_the_folder_to_a_file_inside_it_is_taken(engine, folder, settings):
+    (folder / "sub").mkdir()
+    (folder / "a.wav").rename(folder / "sub" / "a.wav")
+    (folder / "a.wav").symlink_to(folder / "sub" / "a.wav")
+    assert catalogue.ingest(engine, folder, write_csv(folder, GOOD), settings.audio_dir).added == 2
+
+
+@pytest.mark.parametrize("duration", ["-1", "-0.5", "86401", "1e400", "lang"])
+def test_a_duration_outside_zero_to_a_day_is_refused(engine, folder, settings, duration):
+    with_duration = HEADER.replace("file\n", "file,duration_s\n")
+    message = refused(engine, folder, settings, [GOOD[0] + f",{duration}"], with_duration)
+    assert "row 2: duration_s must be a number of seconds from 0 to 86400 (a day); leave it empty" in message
+
+
+def test_a_duration_in_the_csv_is_kept(engine, folder, settings):
+    csv_path = write_csv(folder, [GOOD[0] + ",12.5"], HEADER.replace("file\n", "file,duration_s\n"))
+    catalogue.ingest(engine, folder, csv_path, settings.audio_dir)
+    assert catalogue.get_recording(engine, "C-1").duration == 12.5
+
+
+def _cut(sample: str, folder, name: str) -> None:
+    data = (SAMPLES / sample).read_bytes()
+    (folder / name).write_bytes(data[: len(data) // 2])
+
+
+@pytest.mark.parametrize("make, expected", [
+    (lambda folder: _cut("call-001.wav", folder, "x.wav"), "is cut short: 454404 bytes fewer than its header states"),
+    (lambda folder: _cut("call-003.mp3", folder, "x.mp3"), "is cut short: its audio ends at 19 s of the 38 s"),
+    (lambda folder: write_wav(folder / "x.wav", [tone(1.0)] * 3), "has 3 audio channels; callscribe takes mono"),
+], ids=["wav-cut-short", "mp3-cut-short", "three-channels"])
+def test_audio_that_would_fail_at_transcription_is_refused_at_ingest(engine, folder, settings, make, expected):
+    make(folder)
+    name = next(p.name for p in folder.iterdir() if p.stem == "x")
+    message = refused(engine, folder, settings, [GOOD[0].replace("a.wav", name)])
+    assert f"row 2: file {name} {expected}" in message
+
+
+def test_a_file_named_after_the_caller_is_not_named_in_the_message(engine, folder, settings):
+    message = refused(engine, folder, settings, [GOOD[0].replace("a.wav", "0612345678_2026.wav")])
+    assert "row 2: file …_2026.wav not found" in message and "612345678" not in message
+
+
+def test_a_metadata_csv_that_is_not_utf8_is_named_by_its_line(engine, folder, settings):
+    csv_path = folder / "calls.csv"
+    latin1 = "C-2,2026-07-01T23:30:00+02:00,MW-Ö,020 123 4567,outbound,b.ogg\n".encode("latin-1")
+    csv_path.write_bytes((HEADER + GOOD[0] + "\n").encode() + latin1)
+    with pytest.raises(IngestError, match="line 3 is not UTF-8 text; save the CSV as UTF-8"):
+        catalogue.ingest(engine, folder, csv_path, settings.audio_dir)
+
+
+def test_reingesting_leaves_stored_audio_that_differs_alone(engine, folder, settings):
+    """A row whose stored audio is present but changed is not overwritten: transcription still
+    refuses it (the sha256 check); removing the file and ingesting again restores it."""
+    csv_path = write_csv(folder, GOOD)
+    catalogue.ingest(engine, folder, csv_path, settings.audio_dir)
+    recording = catalogue.get_recording(engine, "C-1")
+    stored = settings.home / recording.audio_path
+    stored.write_bytes(b"changed")
+    result = catalogue.ingest(engine, folder, csv_path, settings.audio_dir)
+    assert (result.added, result.unchanged) == (0, 2) and stored.read_bytes() == b"changed"
+    with pytest.raises(StoreError, match="changed since ingest"):
+        catalogue.verified_audio(settings.home, recording)
+    stored.unlink()
+    catalogue.ingest(engine, folder, csv_path, settings.audio_dir)
+    assert catalogue.verified_audio(settings.home, recording) == stored
+
+
+def test_reingesting_gives_no_audio_back_to_a_recording_being_deleted(engine, folder, settings):
+    csv_path = write_csv(folder, GOOD)
+    catalogue.ingest(engine, folder, csv_path, settings.audio_dir)
+    catalogue.mark_expiring(engine, ["C-1"])
+    stored = settings.home / catalogue.get_recording(engine, "C-1").audio_path
+    stored.unlink()  # retention deleted the file and has yet to write the tombstone
+    assert catalogue.ingest(engine, folder, csv_path, settings.audio_dir).added == 0
+    assert not stored.exists()
+
+
+def test_a_stray_file_with_other_audio_where_a_recording_goes_is_never_replaced(engine, folder, settings):
+    """A file no recording owns (left by an interrupted run) is kept; the run refuses and removes
+    only what it created (the first row's audio, its temporary copies)."""
+    settings.audio_dir.mkdir(parents=True)
+    stray = settings.audio_dir / "C-2.ogg"
+    stray.write_bytes(b"not ours")
+    with pytest.raises(IngestError, match="row 3: audio/C-2.ogg in the store is not this row's audio") as info:
+        catalogue.ingest(engine, folder, write_csv(folder, GOOD), settings.audio_dir)
+    assert "nothing was imported" in str(info.value)
+    assert list(catalogue.list_recordings(engine)) == []
+    assert [p.name for p in settings.audio_dir.iterdir()] == ["C-2.ogg"] and stray.read_bytes() == b"not ours"
+
+
+def test_a_stray_file_with_the_same_audio_becomes_the_recording_s(engine, folder, settings):
+    settings.audio_dir.mkdir(parents=True)
+    shutil.copy(folder / "a.wav", settings.audio_dir / "C-1.wav")
+    assert catalogue.ingest(engine, folder, write_csv(folder, GOOD), settings.audio_dir).added == 2
+    assert catalogue.verified_audio(settings.home, catalogue.get_recording(engine, "C-1")).is_file()
+    assert sorted(p.name for p in settings.audio_dir.iterdir()) == ["C-1.wav", "C-2.ogg"]
+
+
+def test_a_store_without_hard_links_gets_an_exclusive_copy(engine, folder, settings, monkeypatch):
+    def no_links(source, target):
+        raise PermissionError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(catalogue.os, "link", no_links)
+    assert catalogue.ingest(engine, folder, write_csv(folder, GOOD), settings.audio_dir).added == 2
+    assert catalogue.verified_audio(settings.home, catalogue.get_recording(engine, "C-2")).is_file()
+    assert sorted(p.name for p in settings.audio_dir.iterdir()) == ["C-1.wav", "C-2.ogg"]

@@ -1,24 +1,31 @@
 """The recordings catalogue: what the call-centre database keeps about each call, in SQLite by
 default and any SQLAlchemy database (PostgreSQL) by URL.
 
-``ingest`` imports a folder of recordings with a metadata CSV all or nothing: every row is checked
-first, the audio is copied into the managed store, and the rows are written in one transaction.
+``ingest`` imports a folder of recordings with a metadata CSV all or nothing: every row and its
+audio are checked first, the audio is copied into the managed store under temporary names, and the
+rows are written in one transaction that also links their audio into place.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import errno
 import hashlib
 import logging
+import math
 import os
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
+import av
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
@@ -133,34 +140,62 @@ class _Row:
     employee_id: str
     caller_number: str
     direction: str
-    source: Path
+    file: str  # as the CSV lists it
+    source: Path  # resolved, inside the ingest folder
     duration: float | None
     channel_layout: str | None
+
+
+@dataclass(frozen=True)
+class _Staged:
+    """Audio this run copied into the store under a unique temporary name, to be linked at ``target``
+    once its row is ours: a new row (``values``) or a catalogued row whose stored audio is missing."""
+
+    line: int
+    call_id: str
+    digest: str
+    temp: Path
+    target: Path
+    audio_path: str  # ``target`` relative to the home, as the catalogue stores it
+    values: dict | None
 
 
 def ingest(engine: Engine, folder: Path, metadata_csv: Path, audio_dir: Path) -> IngestResult:
     """Import recordings listed in ``metadata_csv`` (files relative to ``folder``) all or nothing.
 
-    Re-ingesting the same files is a no-op; a known call id with different audio is an error.
+    Every row is checked first, its audio probed and its last seconds decoded, so empty, non-audio
+    and truncated files are refused before anything is copied. Re-ingesting the same files is a
+    no-op, except that a catalogued row whose stored audio is missing gets it back; a known call id
+    with different audio is an error. Safe to run twice at once: audio is copied under a unique
+    temporary name and linked into place only for a row this run inserted (or repairs), never over
+    an existing file.
 
     Raises:
         IngestError: listing every bad row; nothing was imported.
     """
     rows, problems = _read_metadata(folder, metadata_csv)
-    hashes = {row.call_id: file_sha256(row.source) for row in rows}
+    hashes: dict[str, str] = {}
+    for row in rows:
+        try:
+            hashes[row.call_id] = file_sha256(row.source)
+        except OSError as err:
+            problems.append(f"row {row.line}: file {_shown(row.file)} cannot be read ({err.strerror}); "
+                            "check its permissions")
+    rows = [row for row in rows if row.call_id in hashes]
+    home = audio_dir.parent
     with engine.connect() as conn:
         known = {
-            r.call_id: r.sha256
+            r.call_id: r
             for r in conn.execute(
-                sa.select(recordings.c.call_id, recordings.c.sha256).where(
-                    recordings.c.call_id.in_(list(hashes))
-                )
+                sa.select(recordings.c.call_id, recordings.c.sha256, recordings.c.audio_path, recordings.c.state)
+                .where(recordings.c.call_id.in_(list(hashes)))
             )
         }
         expired = set(
             conn.execute(sa.select(tombstones.c.call_id).where(tombstones.c.call_id.in_(list(hashes)))).scalars()
         )
     seen_hashes: dict[str, int] = {}
+    repairs: list[_Row] = []
     for row in rows:
         if row.call_id in expired:
             problems.append(
@@ -170,128 +205,277 @@ def ingest(engine: Engine, folder: Path, metadata_csv: Path, audio_dir: Path) ->
         if digest in seen_hashes:
             problems.append(f"row {row.line}: same audio as row {seen_hashes[digest]} (duplicate file)")
         seen_hashes.setdefault(digest, row.line)
-        if row.call_id in known and known[row.call_id] != digest:
+        stored = known.get(row.call_id)
+        if stored is None:
+            continue
+        if stored.sha256 != digest:
             problems.append(
                 f"row {row.line}: call_id {row.call_id} is already in the catalogue with different audio"
             )
+        elif stored.state != RecordingState.EXPIRING and not (home / stored.audio_path).is_file():
+            repairs.append(row)  # its stored audio went missing (an older version's race): put it back
     if problems:
         raise IngestError(f"{metadata_csv}: {len(problems)} problem(s); nothing was imported", problems)
 
-    new_rows = [row for row in rows if row.call_id not in known]
-    written: list[Path] = []
+    temps: list[Path] = []
     now = datetime.now(UTC)
     try:
-        values = []
-        for row in new_rows:
-            target = audio_dir / f"{row.call_id}{row.source.suffix.lower()}"
-            if not (target.is_file() and file_sha256(target) == hashes[row.call_id]):
-                atomic.copy_file(row.source, target, mode=0o600)
-                written.append(target)
-            info = _probe_or_none(target)
-            values.append(
-                dict(
-                    call_id=row.call_id,
-                    call_start=row.call_start,
-                    duration_s=row.duration if row.duration is not None else (info.duration if info else None),
-                    employee_id=row.employee_id,
-                    caller_number=row.caller_number,
-                    direction=row.direction,
-                    audio_path=str(target.relative_to(audio_dir.parent)),
-                    sha256=hashes[row.call_id],
-                    channel_layout=row.channel_layout or (info.channel_layout if info else "unknown"),
-                    state=RecordingState.INGESTED,
-                    ingested_at=now,
-                )
-            )
-        added = _insert_new(engine, values, metadata_csv)
-    except BaseException:
-        _remove_unowned(engine, written, audio_dir)
-        raise
-    logger.info("ingested %d recording(s), %d unchanged", added, len(rows) - added)
+        staged = [
+            _stage(row, audio_dir / f"{row.call_id}{row.source.suffix.lower()}", home, hashes[row.call_id],
+                   temps, metadata_csv, now)
+            for row in rows if row.call_id not in known
+        ]
+        staged += [
+            _stage(row, home / known[row.call_id].audio_path, home, hashes[row.call_id], temps, metadata_csv)
+            for row in repairs
+        ]
+        added, repaired = _commit(engine, staged, home, metadata_csv)
+    finally:
+        for temp in temps:
+            temp.unlink(missing_ok=True)
+    logger.info("ingested %d recording(s), %d unchanged (%d given back their missing audio)",
+                added, len(rows) - added, repaired)
     return IngestResult(added=added, unchanged=len(rows) - added)
+
+
+def _stage(row: _Row, target: Path, home: Path, digest: str, temps: list[Path], metadata_csv: Path,
+           now: datetime | None = None) -> _Staged:
+    """Copy the row's audio beside ``target`` under a unique temporary name (listed in ``temps``);
+    with ``now``, for a new row: probe the copy and prepare the row's values."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".ingest")
+        os.close(handle)
+        temps.append(Path(name))
+        atomic.copy_file(row.source, Path(name), mode=0o600)
+        copied = file_sha256(Path(name))
+    except OSError as err:
+        raise IngestError(f"{metadata_csv}: cannot copy into the audio store {target.parent} ({err.strerror}); "
+                          "nothing was imported", [f"row {row.line}: check the store's free space and permissions"]
+                          ) from None
+    if copied != digest:
+        raise IngestError(f"{metadata_csv}: a file changed while it was imported; nothing was imported",
+                          [(f"row {row.line}: file {_shown(row.file)} changed while it was copied; "
+                            "ingest again once the export is complete")])
+    audio_path = str(target.relative_to(home))
+    values = None
+    if now is not None:
+        info = _probe_or_none(Path(name))
+        values = {
+            "call_id": row.call_id,
+            "call_start": row.call_start,
+            "duration_s": row.duration if row.duration is not None else (info.duration if info else None),
+            "employee_id": row.employee_id,
+            "caller_number": row.caller_number,
+            "direction": row.direction,
+            "audio_path": audio_path,
+            "sha256": digest,
+            "channel_layout": row.channel_layout or (info.channel_layout if info else "unknown"),
+            "state": RecordingState.INGESTED,
+            "ingested_at": now,
+        }
+    return _Staged(row.line, row.call_id, digest, Path(name), target, audio_path, values)
 
 
 _INSERT_ATTEMPTS = 3
 
 
-def _insert_new(engine: Engine, values: list[dict], metadata_csv: Path) -> int:
-    """Insert the new rows in one transaction; rows another ingest committed meanwhile with the
-    same audio count as unchanged (two runs of one CSV at once), with other audio as an error.
-    Database errors never reach the caller with their parameters (phone numbers)."""
-    for _ in range(_INSERT_ATTEMPTS):
-        if not values:
-            return 0
-        try:
-            with engine.begin() as conn:
-                conn.execute(sa.insert(recordings), values)
-            return len(values)
-        except sa.exc.IntegrityError:
-            with engine.connect() as conn:
-                committed = dict(conn.execute(sa.select(recordings.c.call_id, recordings.c.sha256).where(
-                    recordings.c.call_id.in_([v["call_id"] for v in values]))).all())
-            clashes = [v["call_id"] for v in values if v["call_id"] in committed and committed[v["call_id"]] != v["sha256"]]
-            if clashes:
-                raise IngestError(f"{metadata_csv}: another ingest added {', '.join(clashes)} with different audio "
-                                  "meanwhile; nothing was imported", []) from None
-            values = [v for v in values if v["call_id"] not in committed]
-        except sa.exc.DBAPIError as err:
-            raise IngestError(f"{metadata_csv}: the catalogue refused the rows ({type(err.orig).__name__}); "
-                              "nothing was imported", []) from None
+def _commit(engine: Engine, staged: list[_Staged], home: Path, metadata_csv: Path) -> tuple[int, int]:
+    """Insert the new rows and link their audio into place in one transaction; returns (added,
+    repaired). Rows another ingest committed meanwhile with the same audio count as unchanged (two
+    runs of one CSV at once), with other audio as an error. Database errors never reach the caller
+    with their parameters (phone numbers)."""
+    try:
+        for _ in range(_INSERT_ATTEMPTS):
+            try:
+                return _commit_once(engine, staged, metadata_csv)
+            except sa.exc.IntegrityError:
+                staged = _after_clash(engine, staged, home, metadata_csv)
+    except sa.exc.DBAPIError as err:
+        raise IngestError(f"{metadata_csv}: the catalogue refused the rows ({type(err.orig).__name__}); "
+                          "nothing was imported", []) from None
+    except OSError as err:
+        raise IngestError(f"{metadata_csv}: cannot write into the audio store ({err.strerror}); nothing was "
+                          "imported", ["check the store's free space and permissions"]) from None
     raise IngestError(f"{metadata_csv}: other ingests kept adding the same recordings; try again", [])
 
 
-def _remove_unowned(engine: Engine, written: list[Path], audio_dir: Path) -> None:
-    """Remove the audio files this run wrote that no committed row points at: never a file another
-    run's recording now owns (the same call ingested twice at once writes the same path)."""
-    if not written:
-        return
-    stored = {str(path.relative_to(audio_dir.parent)): path for path in written}
+def _commit_once(engine: Engine, staged: list[_Staged], metadata_csv: Path) -> tuple[int, int]:
+    """One try of :func:`_commit`. The audio is linked while the transaction holds the new rows (and
+    the repaired ones), so no other run can commit the same call id meanwhile; the files this try
+    created are removed before its transaction ends, so a failed try leaves nothing another run
+    could have taken for its own."""
+    if not staged:
+        return 0, 0
+    new = [item.values for item in staged if item.values is not None]
+    created: list[Path] = []
+    repaired = 0
     try:
-        with engine.connect() as conn:
-            owned = set(conn.execute(sa.select(recordings.c.audio_path).where(
-                recordings.c.audio_path.in_(list(stored)))).scalars())
-    except sa.exc.DBAPIError:
-        return  # the catalogue cannot say: keep the files (an orphan sweep removes strays later)
-    for relative, path in stored.items():
-        if relative not in owned:
+        with engine.begin() as conn:
+            if new:
+                conn.execute(sa.insert(recordings), new)
+            try:
+                for item in staged:
+                    if item.values is None and not _hold_for_repair(conn, item):
+                        continue  # changed meanwhile: expiring, erased, or other audio
+                    if _place(item, metadata_csv):
+                        created.append(item.target)
+                        repaired += item.values is None
+            except BaseException:
+                _unlink(created)
+                raise
+    except BaseException:
+        _unlink(created)  # the commit itself failed
+        raise
+    return len(new), repaired
+
+
+def _hold_for_repair(conn, item: _Staged) -> bool:
+    """Lock the catalogued row ``item`` repairs (a no-op update) if it still wants this audio and
+    is not being deleted; retention or an erasure that marks it waits for this transaction."""
+    return bool(conn.execute(sa.update(recordings).where(
+        recordings.c.call_id == item.call_id, recordings.c.sha256 == item.digest,
+        recordings.c.audio_path == item.audio_path, recordings.c.state != RecordingState.EXPIRING,
+    ).values(audio_path=item.audio_path)).rowcount)
+
+
+def _place(item: _Staged, metadata_csv: Path) -> bool:
+    """Link the staged copy at its target without ever replacing a file there. True when this run
+    created the target; False when the same audio is there already.
+
+    Raises:
+        IngestError: other content is there (a file no recording owns, left by an interrupted run).
+    """
+    try:
+        os.link(item.temp, item.target)
+        return True
+    except FileExistsError:
+        pass
+    except OSError as err:
+        if err.errno not in _NO_HARD_LINKS:
+            raise
+        if _copy_exclusive(item.temp, item.target):
+            return True
+    if item.target.is_file() and file_sha256(item.target) == item.digest:
+        return False
+    raise IngestError(f"{metadata_csv}: the audio store holds other audio where a recording goes; "
+                      "nothing was imported",
+                      [(f"row {item.line}: {item.audio_path} in the store is not this row's audio (left by an "
+                        "interrupted run?); move it out of the store and ingest again")])
+
+
+# A store on a file system without hard links (some network shares) gets an exclusive copy instead.
+_NO_HARD_LINKS = (errno.EPERM, errno.ENOTSUP, errno.EXDEV)
+
+
+def _copy_exclusive(source: Path, target: Path) -> bool:
+    """Copy ``source`` to a new file ``target`` (never over an existing one): False when ``target``
+    exists. A copy that fails half-way is removed."""
+    try:
+        handle = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return False
+    try:
+        with open(handle, "wb") as out, open(source, "rb") as src:
+            shutil.copyfileobj(src, out, 8 << 20)
+            out.flush()
+            os.fsync(out.fileno())
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    return True
+
+
+def _after_clash(engine: Engine, staged: list[_Staged], home: Path, metadata_csv: Path) -> list[_Staged]:
+    """What is left after another ingest committed some of the new rows first: those with the same
+    audio are unchanged (or repaired if their stored audio is missing), those with other audio an
+    error."""
+    ids = [item.call_id for item in staged if item.values is not None]
+    with engine.connect() as conn:
+        committed = {r.call_id: r for r in conn.execute(
+            sa.select(recordings.c.call_id, recordings.c.sha256, recordings.c.audio_path, recordings.c.state)
+            .where(recordings.c.call_id.in_(ids)))}
+    clashes = [item for item in staged if item.values is not None and item.call_id in committed
+               and committed[item.call_id].sha256 != item.digest]
+    if clashes:
+        raise IngestError(f"{metadata_csv}: another ingest added {', '.join(i.call_id for i in clashes)} with "
+                          "different audio meanwhile; nothing was imported",
+                          [f"row {i.line}: call_id {i.call_id} now has other audio in the catalogue; check which "
+                           "export is right" for i in clashes])
+    left = []
+    for item in staged:
+        row = committed.get(item.call_id) if item.values is not None else None
+        if row is None:
+            left.append(item)
+        elif row.state != RecordingState.EXPIRING and not (home / row.audio_path).is_file():
+            left.append(replace(item, target=home / row.audio_path, audio_path=row.audio_path, values=None))
+    return left
+
+
+def _unlink(paths: Iterable[Path]) -> None:
+    for path in paths:
+        with contextlib.suppress(OSError):
             path.unlink(missing_ok=True)
 
 
 def _read_metadata(folder: Path, metadata_csv: Path) -> tuple[list[_Row], list[str]]:
     try:
-        handle = open(metadata_csv, newline="", encoding="utf-8-sig")
+        handle = open(metadata_csv, newline="", encoding="utf-8-sig")  # noqa: SIM115 - closed below
     except OSError as err:
         raise IngestError(f"{metadata_csv}: cannot open the metadata CSV", [str(err.strerror)]) from err
-    with handle:
-        reader = csv.DictReader(handle)
-        columns = reader.fieldnames or []
-        unknown = [c for c in columns if c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
-        missing = [c for c in REQUIRED_COLUMNS if c not in columns]
-        if unknown or missing:
-            problems = [f"header: unknown column {c!r}" for c in unknown]
-            problems += [f"header: missing column {c!r}" for c in missing]
-            problems.append(
-                f"header: required columns are {', '.join(REQUIRED_COLUMNS)}; optional: {', '.join(OPTIONAL_COLUMNS)}"
-            )
-            raise IngestError(f"{metadata_csv}: bad header; nothing was imported", problems)
-        rows: list[_Row] = []
-        problems: list[str] = []
-        first_line: dict[str, int] = {}
-        files: dict[Path, int] = {}
-        for line, record in enumerate(reader, start=2):
-            row, row_problems = _parse_row(line, record, folder)
-            problems += row_problems
-            if row is None:
-                continue
-            if row.call_id in first_line:
-                problems.append(f"row {line}: duplicate call_id {row.call_id} (first in row {first_line[row.call_id]})")
-                continue
-            if row.source in files:
-                problems.append(f"row {line}: file {row.source.name} is also listed in row {files[row.source]}")
-                continue
-            first_line[row.call_id] = line
-            files[row.source] = line
-            rows.append(row)
+    reader = csv.DictReader(handle)
+    try:
+        with handle:
+            return _read_rows(folder, metadata_csv, reader)
+    except UnicodeDecodeError:
+        raise IngestError(f"{metadata_csv}: line {_undecodable_line(metadata_csv)} is not UTF-8 text; save the "
+                          "CSV as UTF-8", []) from None
+    except csv.Error as err:
+        raise IngestError(f"{metadata_csv}: line {reader.line_num} is not CSV ({err}); export the metadata again",
+                          []) from None
+
+
+def _undecodable_line(path: Path) -> int:
+    """The number of the first line of ``path`` that is not UTF-8 (text is decoded in blocks, so
+    the reader's own count can be lines behind)."""
+    with open(path, "rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError:
+                return number
+    return 0
+
+
+def _read_rows(folder: Path, metadata_csv: Path, reader: csv.DictReader) -> tuple[list[_Row], list[str]]:
+    columns = reader.fieldnames or []
+    unknown = [c for c in columns if c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    if unknown or missing:
+        problems = [f"header: unknown column {c!r}" for c in unknown]
+        problems += [f"header: missing column {c!r}" for c in missing]
+        problems.append(
+            f"header: required columns are {', '.join(REQUIRED_COLUMNS)}; optional: {', '.join(OPTIONAL_COLUMNS)}"
+        )
+        raise IngestError(f"{metadata_csv}: bad header; nothing was imported", problems)
+    rows: list[_Row] = []
+    problems: list[str] = []
+    first_line: dict[str, int] = {}
+    files: dict[Path, int] = {}
+    for line, record in enumerate(reader, start=2):
+        row, row_problems = _parse_row(line, record, folder)
+        problems += row_problems
+        if row is None:
+            continue
+        if row.call_id in first_line:
+            problems.append(f"row {line}: duplicate call_id {row.call_id} (first in row {first_line[row.call_id]})")
+            continue
+        if row.source in files:
+            problems.append(f"row {line}: file {_shown(row.file)} is also listed in row {files[row.source]}")
+            continue
+        first_line[row.call_id] = line
+        files[row.source] = line
+        rows.append(row)
     if not rows and not problems:
         problems.append("the CSV lists no recordings")
     return rows, problems
@@ -327,10 +511,11 @@ def _parse_row(line: int, record: dict, folder: Path) -> tuple[_Row | None, list
     if value.get("duration_s"):
         try:
             duration = float(value["duration_s"])
-            if duration < 0:
-                raise ValueError
         except ValueError:
-            problems.append(f"row {line}: duration_s must be a non-negative number of seconds")
+            duration = math.nan
+        if not 0 <= duration <= MAX_DURATION_S:  # also nan
+            problems.append(f"row {line}: duration_s must be a number of seconds from 0 to {MAX_DURATION_S:.0f} "
+                            "(a day); leave it empty to take the audio's own")
     layout = value.get("channel_layout") or None
     if layout is not None and layout not in CHANNEL_LAYOUTS:
         problems.append(f"row {line}: channel_layout must be one of {', '.join(CHANNEL_LAYOUTS)} or empty")
@@ -338,18 +523,121 @@ def _parse_row(line: int, record: dict, folder: Path) -> tuple[_Row | None, list
     if not value["file"]:
         problems.append(f"row {line}: file is empty")
     else:
-        source = (folder / value["file"]).resolve()
-        if not source.is_file():
-            problems.append(f"row {line}: file {value['file']} not found in {folder}")
-        elif source.suffix.lower() not in AUDIO_SUFFIXES:
-            problems.append(f"row {line}: file {value['file']} is not {', '.join(AUDIO_SUFFIXES)} audio")
+        source, problem = _source(folder, value["file"])
+        if problem is not None:
+            problems.append(f"row {line}: file {_shown(value['file'])} {problem}")
     if problems:
         return None, problems
     return (
         _Row(line, call_id, call_start, value["employee_id"], value["caller_number"], value["direction"],
-             source, duration, layout),
+             value["file"], source, duration, layout),
         [],
     )
+
+
+def _source(folder: Path, listed: str) -> tuple[Path | None, str | None]:
+    """The audio file a row lists, resolved (links followed), and what is wrong with it, if anything:
+    it must lie inside ``folder`` and be whole audio."""
+    try:
+        source = (folder / listed).resolve()
+        if not source.is_relative_to(folder.resolve()):
+            return None, f"is outside {folder}; list files relative to the folder"
+        if not source.is_file():
+            return None, f"not found in {folder}"
+    except (OSError, ValueError):
+        return None, "is not a usable file name; list files relative to the folder"
+    if source.suffix.lower() not in AUDIO_SUFFIXES:
+        return None, f"is not {', '.join(AUDIO_SUFFIXES)} audio"
+    problem = _audio_problem(source)
+    return (None, problem) if problem is not None else (source, None)
+
+
+def _shown(name: str) -> str:
+    """A listed file name as messages show it: what looks like a phone number masked (exports may
+    name files after the caller)."""
+    return _PHONE.sub("…", name)
+
+
+# Checking audio at ingest: the header through ``probe``, then only the last seconds are decoded
+# (a whole long call would take seconds; a file cut short ends early or breaks in its last frame).
+MAX_DURATION_S = 24 * 3600.0  # a recording (or a duration_s) longer than a day is a broken export
+_TAIL_S = 3.0  # decoded at the end of each file; a file short by less passes
+_AUDIO_PROBLEMS = {
+    "empty": "is empty (0 bytes); export the recording again",
+    "missing": "cannot be read; check that it is still in the folder",
+}
+_UNREADABLE = f"is not readable audio ({', '.join(AUDIO_SUFFIXES)}); export the recording again"
+
+
+def _audio_problem(path: Path) -> str | None:
+    """What makes ``path`` unfit to catalogue, said after "file NAME", or None: empty, not audio,
+    neither mono nor stereo, longer than a day, or cut short (it holds less than its header says)."""
+    try:
+        missing = _wav_bytes_missing(path)
+        info = probe(path)
+    except AudioError as err:
+        return _AUDIO_PROBLEMS.get(err.reason, _UNREADABLE)
+    except OSError as err:
+        return f"cannot be read ({err.strerror}); check its permissions"
+    if info.channels not in (1, 2):
+        return f"has {info.channels} audio channels; callscribe takes mono or stereo calls"
+    if not info.duration <= MAX_DURATION_S:
+        return f"holds {info.duration / 3600:.0f} hours of audio, more than a day; check the recording"
+    if missing:
+        return f"is cut short: {missing} bytes fewer than its header states; export the recording again"
+    try:
+        return _cut_short(path, info.duration)
+    except (av.FFmpegError, OSError):
+        return "has corrupt audio at its end (cut short?); export the recording again"
+
+
+def _wav_bytes_missing(path: Path) -> int:
+    """How many bytes a RIFF/WAVE file lacks of the size its header states (0 for other files, and
+    for a size the header leaves open). FFmpeg takes a WAV's length from the file's size, so a
+    truncated WAV decodes to its (early) end without an error; the RIFF header still tells."""
+    with open(path, "rb") as handle:
+        head = handle.read(12)
+    if head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+        return 0
+    stated = int.from_bytes(head[4:8], "little") + 8
+    if stated in (8, 0xFFFFFFFF + 8):  # written by a streaming recorder that never went back
+        return 0
+    short = stated - path.stat().st_size
+    return short if short > 1 else 0  # one byte: a pad byte a writer counted but left out
+
+
+def _cut_short(path: Path, duration: float) -> str | None:
+    """Why ``path`` holds less audio than its header's ``duration`` says, or None. Decodes only from
+    ``_TAIL_S`` before that duration (the first frame alone when it is unknown): a file cut short
+    ends early or breaks in its last frame.
+
+    Raises:
+        av.FFmpegError: the audio there does not decode.
+    """
+    with av.open(str(path), mode="r", metadata_errors="ignore") as container:
+        stream = container.streams.audio[0]
+        base, bit_rate = stream.time_base, stream.codec_context.bit_rate
+        # A duration no longer than the file's bytes hold at the codec's bit rate may be FFmpeg's
+        # estimate from the file's size (an MP3 without a Xing header): no evidence of a cut then.
+        stated = not bit_rate or duration > path.stat().st_size * 8 / bit_rate + 1.0
+        start = float(stream.start_time * base) if stream.start_time is not None else 0.0
+        if duration > _TAIL_S:
+            container.seek(int((start + duration - _TAIL_S) / base), stream=stream)
+        end = None
+        for frame in container.decode(stream):
+            if frame.pts is not None:
+                end = float(frame.pts * base) - start + frame.samples / frame.sample_rate
+            else:
+                end = math.inf if end is None else end + frame.samples / frame.sample_rate
+            if duration <= 0:
+                break
+    if end is None:
+        return ("is cut short: no audio where its header puts the last seconds; export the recording again"
+                if duration > _TAIL_S else "holds no audio samples; export the recording again")
+    if stated and end < duration - _TAIL_S:
+        return (f"is cut short: its audio ends at {end:.0f} s of the {duration:.0f} s its header states; "
+                "export the recording again")
+    return None
 
 
 def _probe_or_none(path: Path):
@@ -600,9 +888,9 @@ def write_tombstones(engine: Engine, entries: Iterable[Tombstone]) -> None:
         ids = [e.call_id for e in entries]
         already = set(conn.execute(sa.select(tombstones.c.call_id).where(tombstones.c.call_id.in_(ids))).scalars())
         rows = [
-            dict(call_id=e.call_id, call_date=e.call_date, expired_at=e.expired_at, deleted_at=e.deleted_at,
-                 files_deleted=e.files_deleted, bytes_deleted=e.bytes_deleted, deleted=",".join(e.deleted),
-                 resumed=e.resumed)
+            {"call_id": e.call_id, "call_date": e.call_date, "expired_at": e.expired_at, "deleted_at": e.deleted_at,
+             "files_deleted": e.files_deleted, "bytes_deleted": e.bytes_deleted, "deleted": ",".join(e.deleted),
+             "resumed": e.resumed}
             for e in entries if e.call_id not in already
         ]
         if rows:
@@ -653,12 +941,18 @@ def _select_in(engine: Engine, columns, key, values: Iterable[str]) -> list:
     return rows
 
 
-def oldest_recording(engine: Engine) -> ExpiryCandidate | None:
-    """The recording with the earliest call start that is not being expired."""
+def oldest_recording(engine: Engine, skip: Callable[[ExpiryCandidate], bool] | None = None) -> ExpiryCandidate | None:
+    """The recording with the earliest call start that is not being expired, passing over those
+    ``skip`` says to (read in batches, oldest first: memory stays flat)."""
+    query = (sa.select(recordings.c.call_id, recordings.c.call_start, recordings.c.audio_path, recordings.c.state)
+             .where(recordings.c.state != RecordingState.EXPIRING)
+             .order_by(recordings.c.call_start, recordings.c.call_id))
     with engine.connect() as conn:
-        row = conn.execute(
-            sa.select(recordings.c.call_id, recordings.c.call_start, recordings.c.audio_path, recordings.c.state)
-            .where(recordings.c.state != RecordingState.EXPIRING)
-            .order_by(recordings.c.call_start, recordings.c.call_id).limit(1)
-        ).first()
-    return None if row is None else ExpiryCandidate(row.call_id, row.call_start, row.audio_path, row.state)
+        if skip is None:
+            row = conn.execute(query.limit(1)).first()
+            return None if row is None else ExpiryCandidate(row.call_id, row.call_start, row.audio_path, row.state)
+        for row in conn.execution_options(yield_per=1000).execute(query):
+            candidate = ExpiryCandidate(row.call_id, row.call_start, row.audio_path, row.state)
+            if not skip(candidate):
+                return candidate
+    return None
