@@ -30,7 +30,8 @@ def wheel(tmp_path_factory) -> Path:
 
 def test_the_wheel_holds_every_module_and_the_data(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
-    for folder, package in (("pipeline", "callscribe/pipeline"), ("flows", "callscribe/flows"), ("cli", "callscribe/cli")):
+    for folder, package in (("pipeline", "callscribe/pipeline"), ("flows", "callscribe/flows"), ("cli", "callscribe/cli"),
+                            ("web", "callscribe/web")):
         for path in (REPO_ROOT / folder).rglob("*.py"):
             assert f"{package}/{path.relative_to(REPO_ROOT / folder).as_posix()}" in names, path
     for path in (REPO_ROOT / "redaction_rules").iterdir():

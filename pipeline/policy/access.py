@@ -51,6 +51,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "subject.decide": frozenset({"manager", "teamleider"}),
     "subject.execute": frozenset({"manager", "teamleider", "ict_backoffice"}),
     "recordings.transcribe": frozenset({"manager", "teamleider", "ict_backoffice"}),
+    # the second person reviews the redactions of a transcript before it is released
+    "transcript.review": frozenset({"manager", "teamleider"}),
+    # released letters and exports: whoever serves the customer, and those who release
+    "letter.download": frozenset({"klachtendesk", "teamleider", "manager", "ict_backoffice"}),
+    # listening back to a released audio copy: only those who may access recordings (the policy)
+    "audio.listen": frozenset({"manager", "teamleider", "ict_backoffice"}),
+    "dashboard.read": frozenset({"manager"}),
     "audit.read": frozenset({"manager", "ict_backoffice"}),
     # accepting the log as it is now, after looking into why it no longer reached its anchor
     "audit.reanchor": frozenset({"manager"}),
