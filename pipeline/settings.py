@@ -6,6 +6,7 @@ Create it on demand with :func:`get_settings`; nothing is read at import time.
 from __future__ import annotations
 
 import importlib.util
+import ipaddress
 import os
 from pathlib import Path
 from typing import Annotated, Literal
@@ -129,6 +130,31 @@ class Settings(BaseSettings):
         True, description="Keep the employee's own name visible in coaching transcripts."
     )
 
+    web_secret: str | None = Field(
+        None, repr=False,
+        description="Secret signing the web application's session cookies (at least 32 characters); "
+        "default: a key file created in <home>/keys.",
+    )
+    web_idle_minutes: float = Field(15.0, gt=0, description="A web session ends after this long without a request.")
+    web_absolute_hours: float = Field(10.0, gt=0, description="A web session ends this long after login, however busy.")
+    web_login_failures: int = Field(
+        5, ge=1, description="Failed logins of one login name within the window that lock it (an address: 4 times as many)."
+    )
+    web_login_window_minutes: float = Field(15.0, gt=0, description="The window in which failed logins are counted.")
+    web_lockout_minutes: float = Field(15.0, gt=0, description="How long a locked login name or address is refused.")
+    web_secure_cookies: Literal["auto", "always"] = Field(
+        "auto", description="'auto': cookies are Secure when the request came over https (directly or, from a "
+        "trusted proxy, X-Forwarded-Proto); 'always': always Secure."
+    )
+    web_trusted_user_header: str | None = Field(
+        None, description="Header naming the logged-in user, set by an SSO reverse proxy (e.g. X-Remote-User); "
+        "off when unset, honoured only from CALLSCRIBE_WEB_TRUSTED_PROXIES."
+    )
+    web_trusted_proxies: Annotated[tuple[str, ...], NoDecode] = Field(
+        (), description="Addresses or networks of reverse proxies whose X-Forwarded-For/-Proto (and the user "
+        "header) are believed, comma-separated, e.g. '127.0.0.1,::1'; none by default."
+    )
+
     @field_validator("home", "spacy_model", "rules_dir", "transcript_key_file", mode="after")
     @classmethod
     def _expand(cls, value: Path) -> Path:
@@ -142,6 +168,27 @@ class Settings(BaseSettings):
             if len(parts) != 2 or not all(parts):
                 raise ValueError("give two speaker names separated by a comma, e.g. 'medewerker,klant'")
             return tuple(parts)
+        return value
+
+    @field_validator("web_trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value):
+        if isinstance(value, str):
+            value = tuple(p.strip() for p in value.split(",") if p.strip())
+        for proxy in value:
+            try:
+                ipaddress.ip_network(proxy, strict=False)
+            except ValueError as err:
+                raise ValueError(f"{proxy!r} is not an address or network: write e.g. '127.0.0.1,::1,10.0.0.0/24'") \
+                    from err
+        return tuple(value)
+
+    @field_validator("web_secret", mode="after")
+    @classmethod
+    def _long_secret(cls, value: str | None) -> str | None:
+        if value is not None and len(value) < 32:
+            raise ValueError("use a random string of at least 32 characters, e.g. "
+                             "`python -c 'import secrets; print(secrets.token_hex(32))'`")
         return value
 
     @field_validator("operators", mode="before")

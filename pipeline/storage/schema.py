@@ -55,7 +55,8 @@ recordings = sa.Table(
 ADDED_COLUMNS = {"recordings": {"claimed_at": "TIMESTAMP"},
                  "complaints": {"closed_at": "TIMESTAMP", "closed_by": "VARCHAR(64)"},
                  "coaching_sessions": {"note": "TEXT", "acknowledged_at": "TIMESTAMP",
-                                       "acknowledged_by": "VARCHAR(64)"}}
+                                       "acknowledged_by": "VARCHAR(64)"},
+                 "users": {"password_hash": "VARCHAR(255)", "password_changed_at": "TIMESTAMP"}}
 
 # Batches by expiry walk (call_start, call_id) with a keyset: one index range scan per batch.
 EXPIRY_INDEX = sa.Index("ix_recordings_call_start_call_id", recordings.c.call_start, recordings.c.call_id)
@@ -99,7 +100,41 @@ users = sa.Table(
     sa.Column("active", sa.Boolean, nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("created_by", sa.String(64), nullable=False),
-    sa.Column("changed_at", UTCDateTime, nullable=False),
+    sa.Column("changed_at", UTCDateTime, nullable=False),  # role or status: ends the user's web sessions
+    sa.Column("password_hash", sa.String(255)),  # argon2id; none: the user cannot log in to the web application
+    sa.Column("password_changed_at", UTCDateTime),
+)
+
+# Web sessions: the cookie carries a random id (signed); the catalogue keeps only its SHA-256, so a
+# copy of the database opens no session. A session ends on logout, after its idle or absolute time,
+# and when its user's row changes (role, status: ``changed_at`` differs from the one at login).
+web_sessions = sa.Table(
+    "web_sessions",
+    metadata,
+    sa.Column("id_sha256", sa.String(64), primary_key=True),
+    sa.Column("user_id", sa.String(64), nullable=False, index=True),
+    sa.Column("role", sa.String(32), nullable=False),  # at login
+    sa.Column("user_changed_at", UTCDateTime, nullable=False),  # the user's changed_at at login
+    sa.Column("csrf_token", sa.String(64), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("last_seen_at", UTCDateTime, nullable=False),
+)
+
+# Failed logins and lockouts, keyed by the SHA-256 of the typed login name or of the client address
+# (neither kept as typed: a password typed into the name field must not land in the catalogue).
+login_failures = sa.Table(
+    "login_failures",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("key_sha256", sa.String(64), nullable=False, index=True),
+    sa.Column("at", UTCDateTime, nullable=False, index=True),
+)
+
+login_locks = sa.Table(
+    "login_locks",
+    metadata,
+    sa.Column("key_sha256", sa.String(64), primary_key=True),
+    sa.Column("until", UTCDateTime, nullable=False),
 )
 
 
