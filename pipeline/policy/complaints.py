@@ -400,14 +400,35 @@ def _to_request(row, with_text: bool) -> Request:
 # --- release --------------------------------------------------------------------------------------
 
 
-def check_release(engine: Engine, user_id: str | None, request_id: str) -> Request:
-    """The request if ``user_id`` may release it now: approved by a second person on record.
+def check_release(engine: Engine, user_id: str | None, request_id: str, transcripts_dir: Path | None = None) -> Request:
+    """The request if ``user_id`` may release it now: approved by a second person on record and,
+    given ``transcripts_dir``, a transcript request's redacted transcript reviewed (no flagged
+    redaction left unconfirmed; a transcript not made yet is checked at the release).
 
     Raises:
         AccessDeniedError: the user may not release (``request.release``).
-        PolicyError: the request is not approved, or not two distinct people are on record.
+        PolicyError: the request is not approved, not two distinct people are on record, or
+            flagged redactions await the reviewer.
     """
-    return _releasable(engine, user_id, request_id)[0]
+    request = _releasable(engine, user_id, request_id)[0]
+    if transcripts_dir is not None and request.kind == "transcript":
+        path = transcripts.TranscriptFolder.of(transcripts_dir, request.call_id).redacted
+        if path.is_file():
+            _check_reviewed(request, _redacted_document(transcripts_dir, request.call_id))
+    return request
+
+
+def _check_reviewed(request: Request, document: dict) -> None:
+    """Review before release: no flagged redaction of the transcript is left unconfirmed.
+
+    Raises:
+        PolicyError: some are (the reviewer confirms or undoes each first).
+    """
+    waiting = transcripts.unconfirmed_flags(document)
+    if waiting:
+        raise PolicyError(f"request {request.request_id}: {waiting} flagged redaction(s) not yet confirmed by the "
+                          f"reviewer; a {' or '.join(sorted(access.PERMISSIONS['transcript.review']))} who did not file "
+                          "the request confirms or undoes each first")
 
 
 def _releasable(engine: Engine, user_id: str | None, request_id: str) -> tuple[Request, access.User]:
@@ -435,7 +456,8 @@ def release(engine: Engine, settings, user_id: str | None, request_id: str, now:
 
     Raises:
         AccessDeniedError: the user may not release.
-        PolicyError: not approved by a second person, or the recording has expired;
+        PolicyError: not approved by a second person, flagged redactions of the transcript not yet
+            confirmed by the reviewer (:mod:`.review`), or the recording has expired;
             :class:`~.ConcurrentChangeError` when someone else released it meanwhile.
         StoreError: the transcript is not there yet (transcribe first), or the audio is missing or changed.
     """
@@ -456,6 +478,7 @@ def release(engine: Engine, settings, user_id: str | None, request_id: str, now:
             if request.kind == "transcript":
                 expiry = min(now + timedelta(days=settings.outbox_days), recording_end)
                 document = _redacted_document(settings.transcripts_dir, request.call_id)
+                _check_reviewed(request, document)  # read after the state change: no review change is half-way
                 call_date = recording.call_start.astimezone(ZoneInfo(settings.retention_timezone)).date()
                 letter = letters.Letter.from_document(document, call_id=request.call_id, reference=request.request_id,
                                                       call_date=call_date)

@@ -22,7 +22,16 @@ from cryptography.fernet import Fernet, InvalidToken
 
 from callscribe.pipeline import atomic
 from callscribe.pipeline.errors import StoreError, TranscriptKeyError
-from callscribe.pipeline.types import ModelInfo, RedactedTranscript, Segment, Transcript, TranscriptionOptions, Word
+from callscribe.pipeline.types import (
+    Entity,
+    ModelInfo,
+    RedactedSegment,
+    RedactedTranscript,
+    Segment,
+    Transcript,
+    TranscriptionOptions,
+    Word,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -213,6 +222,61 @@ def write_redacted(
             for seg in redacted.segments
         ],
     }
+    json_path = folder / REDACTED_NAME
+    text_path = folder / TEXT_NAME
+    atomic.write_text(json_path, json.dumps(document, ensure_ascii=False, indent=1) + "\n")
+    atomic.write_text(text_path, render_markdown(call_id, call_start, redacted, timezone))
+    return json_path, text_path
+
+
+def read_redacted(folder: Path, call_id: str) -> dict:
+    """The parsed ``redacted.json`` of recording ``call_id`` in ``folder``.
+
+    Raises:
+        StoreError: missing, not valid JSON, or of another recording.
+    """
+    path = folder / REDACTED_NAME
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as err:
+        raise StoreError(f"recording {call_id} has no redacted transcript yet: transcribe it first") from err
+    except ValueError as err:
+        raise StoreError(f"{path} is not valid JSON: transcribe recording {call_id} again") from err
+    if not isinstance(document, dict) or document.get("recording_id") != call_id:
+        raise StoreError(f"{path} belongs to another recording: transcribe recording {call_id} again")
+    if not isinstance(document.get("segments"), list):
+        raise StoreError(f"{path} has no segments: transcribe recording {call_id} again")
+    return document
+
+
+def unconfirmed_flags(document: dict) -> int:
+    """How many spans of a ``redacted.json`` document are flagged for review (``review: true``)
+    and not yet confirmed by a reviewer (``confirmed: true``)."""
+    return sum(1 for segment in document.get("segments") or () for entity in segment.get("entities") or ()
+               if entity.get("review") and not entity.get("confirmed"))
+
+
+def redacted_from_document(document: dict) -> RedactedTranscript:
+    """The :class:`RedactedTranscript` a ``redacted.json`` document holds (text, spans, times)."""
+    return RedactedTranscript(
+        segments=tuple(
+            RedactedSegment(
+                speaker=seg["speaker"], text=seg["text"], start=seg.get("start"), end=seg.get("end"),
+                entities=tuple(Entity(e["start"], e["end"], e["type"], e["score"], e.get("tag", ""),
+                                      bool(e.get("review"))) for e in seg.get("entities") or ()),
+            )
+            for seg in document["segments"]
+        ),
+        engine=document.get("redaction") or {},
+    )
+
+
+def write_reviewed(folder: Path, call_id: str, call_start: datetime, document: dict, timezone: str) -> tuple[Path, Path]:
+    """Write a reviewed ``redacted.json`` document and re-render ``transcript.md`` from it, each
+    atomically; the entity and review counts are recomputed. Returns both paths."""
+    redacted = redacted_from_document(document)
+    document["entity_counts"] = redacted.entity_counts()
+    document["review_count"] = sum(e.review for seg in redacted.segments for e in seg.entities)
     json_path = folder / REDACTED_NAME
     text_path = folder / TEXT_NAME
     atomic.write_text(json_path, json.dumps(document, ensure_ascii=False, indent=1) + "\n")
