@@ -20,9 +20,9 @@ LAYERS = {
     "process": {"base", "speech", "redaction"},
     "policy": {"base", "storage", "process"},
     "flows": {"base", "speech", "redaction", "storage", "process", "policy"},
-    "cli": {"base", "speech", "redaction", "storage", "process", "policy", "flows"},
     # the web application: an interface beside the command line, on the same library and flows
     "web": {"base", "speech", "redaction", "storage", "process", "policy", "flows"},
+    "cli": {"base", "speech", "redaction", "storage", "process", "policy", "flows", "web"},  # `callscribe web` serves it
 }
 BASE = {"errors", "types", "atomic", "settings"}
 
