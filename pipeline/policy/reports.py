@@ -165,22 +165,28 @@ def _midnight(day: date, zone: ZoneInfo) -> datetime:
 
 def _bucket(column, bounds: list[datetime]) -> sa.Case:
     """The index ``i`` of the bucket ``bounds[i] <= column < bounds[i + 1]`` (rows outside are
-    filtered by the caller): a ``CASE`` the database evaluates, so it groups by it."""
+    filtered by the caller): a ``CASE`` the database evaluates."""
     return sa.case(*[(column < upper, index) for index, upper in enumerate(bounds[1:])], else_=None)
+
+
+def _count_by(conn: Connection, bucket: sa.ColumnElement, *columns: sa.Column, where=()) -> list[sa.Row]:
+    """Rows ``(bucket, *columns, n)`` counted in the database. The bucket is computed in a
+    subquery and grouped by its column, so the grouping repeats no bound parameter (PostgreSQL
+    groups only by an expression identical to the selected one)."""
+    inner = sa.select(bucket.label("bucket"), *columns).where(*where).subquery()
+    keys = [inner.c.bucket, *(inner.c[column.name] for column in columns)]
+    return conn.execute(sa.select(*keys, sa.func.count().label("n")).group_by(*keys)).all()
 
 
 def _calls_per_day(conn: Connection, now: datetime, zone: ZoneInfo, days: int) -> pd.DataFrame:
     today = now.astimezone(zone).date()
     dates = [today - timedelta(days=days - 1 - i) for i in range(days)]
     bounds = [_midnight(d, zone) for d in [*dates, today + timedelta(days=1)]]
-    bucket = _bucket(recordings.c.call_start, bounds).label("day")
     counts = {(d, direction): 0 for d in range(days) for direction in ("inbound", "outbound")}
-    query = (sa.select(bucket, recordings.c.direction, sa.func.count().label("n"))
-             .where(recordings.c.call_start >= bounds[0], recordings.c.call_start < bounds[-1])
-             .group_by(bucket, recordings.c.direction))
-    for row in conn.execute(query):
+    for row in _count_by(conn, _bucket(recordings.c.call_start, bounds), recordings.c.direction,
+                         where=(recordings.c.call_start >= bounds[0], recordings.c.call_start < bounds[-1])):
         if row.direction in ("inbound", "outbound"):
-            counts[(row.day, row.direction)] += row.n
+            counts[(row.bucket, row.direction)] += row.n
     erased = dict(conn.execute(
         sa.select(tombstones.c.call_date, sa.func.count()).where(tombstones.c.call_date.between(dates[0], today))
         .group_by(tombstones.c.call_date)).all())
@@ -201,13 +207,11 @@ def _requests(conn: Connection, now: datetime) -> pd.DataFrame:
         bounds = [now - timedelta(days=lower) for _, lower, _ in reversed(AGE_BUCKETS[1:])]  # oldest first
         # requested_at before the 7-day bound: over 7 days; ... after the 1-day bound: under a day
         age = sa.case(*[(table.c.requested_at <= bound, len(AGE_BUCKETS) - 1 - i) for i, bound in enumerate(bounds)],
-                      else_=0).label("age")
+                      else_=0)
         counts: dict[tuple[str, str], list[int]] = {
             (kind, state.value): [0] * len(AGE_BUCKETS) for kind in kinds for state in workflow.states}
-        query = (sa.select(table.c.kind, table.c.state, age, sa.func.count().label("n"))
-                 .group_by(table.c.kind, table.c.state, age))
-        for row in conn.execute(query):
-            counts.setdefault((row.kind, row.state), [0] * len(AGE_BUCKETS))[row.age] += row.n
+        for row in _count_by(conn, age, table.c.kind, table.c.state):
+            counts.setdefault((row.kind, row.state), [0] * len(AGE_BUCKETS))[row.bucket] += row.n
         rows += [(workflow_name, kind, state, *values) for (kind, state), values in counts.items()]
     frame = pd.DataFrame(rows, columns=["workflow", "kind", "state", *(column for column, _, _ in AGE_BUCKETS)])
     frame["total"] = frame[[column for column, _, _ in AGE_BUCKETS]].sum(axis=1)
@@ -274,12 +278,10 @@ def _expiring(conn: Connection, now: datetime, zone: ZoneInfo, retention_days: i
     bounds = [_midnight(d - timedelta(days=retention_days), zone) for d in [*dates, today + timedelta(days=ahead)]]
     # the earliest call start not expired at now: the same wall-clock time, retention_days earlier
     not_expired_after = (local_now - timedelta(days=retention_days)).astimezone(UTC)
-    bucket = _bucket(recordings.c.call_start, bounds).label("day")
-    query = (sa.select(bucket, sa.func.count().label("n"))
-             .where(recordings.c.call_start > not_expired_after, recordings.c.call_start < bounds[-1],
-                    recordings.c.state != RecordingState.EXPIRING.value)
-             .group_by(bucket))
-    counts = {row.day: row.n for row in conn.execute(query)}
+    counts = {row.bucket: row.n for row in _count_by(
+        conn, _bucket(recordings.c.call_start, bounds),
+        where=(recordings.c.call_start > not_expired_after, recordings.c.call_start < bounds[-1],
+               recordings.c.state != RecordingState.EXPIRING.value))}
     return pd.DataFrame({"date": pd.to_datetime(dates), "recordings": [counts.get(i, 0) for i in range(ahead)]})
 
 
