@@ -11,8 +11,9 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 
 from callscribe.pipeline.errors import AccessDeniedError, PolicyError
-from callscribe.pipeline.policy import audit, outbox, retention, subjects
-from callscribe.pipeline.storage import catalogue
+from callscribe.pipeline.policy import audit, letters, outbox, retention, subjects
+from callscribe.pipeline.storage import catalogue, transcripts
+from tests.test_letters import DIALOGUE, JUST_AFTER_MIDNIGHT, PERSONAL, flat, pdf_text, store_transcript
 
 NUMBER = "+31612345678"
 OTHER = "+31201234567"
@@ -110,19 +111,184 @@ def test_an_approved_access_request_exports_metadata_and_redacted_transcripts(en
     with pytest.raises(AccessDeniedError):
         subjects.export(engine, settings, request.request_id, "kim")
     items = subjects.export(engine, settings, request.request_id, "ivo", now=NOW)
-    assert [i.name for i in items] == ["C-1-AVG-2026-0001.json", "C-2-AVG-2026-0001.json"]
+    assert [i.name for i in items] == ["C-1-AVG-2026-0001.json", "C-1-AVG-2026-0001.pdf",
+                                       "C-2-AVG-2026-0001.json", "C-2-AVG-2026-0001.pdf"]
     document = json.loads((settings.outbox_dir / items[0].name).read_text(encoding="utf-8"))
     assert document["caller_number"] == "06-1234 5678" and document["call_start"] == "2026-11-20T09:00:00+01:00"
     assert [s["text"] for s in document["transcript"]] == ["Mijn naam is [PERSOON-1].", "Dank u, [PERSOON-1]."]
-    assert os.stat(settings.outbox_dir / items[0].name).st_mode & 0o777 == 0o600
+    letter = flat(pdf_text((settings.outbox_dir / items[1].name).read_bytes()))
+    assert "Klant: Mijn naam is [PERSOON-1]." in letter and "Uw telefoonnummer 06-1234 5678" in letter
+    for item in items:
+        assert os.stat(settings.outbox_dir / item.name).st_mode & 0o777 == 0o600
     # until outbox_days (14) or the recording's expiry, whichever is first
-    assert items[0].expires_at == NOW + timedelta(days=14)
-    assert items[1].expires_at == retention.expires_at(datetime.fromisoformat("2026-10-01T14:00:00+02:00"))
+    assert items[0].expires_at == items[1].expires_at == NOW + timedelta(days=14)
+    assert items[2].expires_at == items[3].expires_at == retention.expires_at(
+        datetime.fromisoformat("2026-10-01T14:00:00+02:00"))
     assert subjects.get_request(engine, request.request_id).state == "executed"
     with pytest.raises(PolicyError):
         subjects.export(engine, settings, request.request_id, "ivo")
-    assert outbox.sweep(engine, settings.outbox_dir, datetime(2027, 2, 1, tzinfo=UTC)) == 2
+    with engine.connect() as conn:
+        entry = conn.execute(sa.select(audit.audit_log).where(audit.audit_log.c.action == "subject.exported")).one()
+    assert json.loads(entry.details) == {"recordings": 2, "files": 4, "already_gone": 0, "approved_by": "bea"}
+    assert outbox.sweep(engine, settings.outbox_dir, datetime(2027, 2, 1, tzinfo=UTC)) == 4
     assert [p.name for p in settings.outbox_dir.iterdir()] == ["C-1-V-2026-0001.md"]  # not this request's
+
+
+# --- the caller's own copy: a letter, and the same data for machines ------------------------------
+
+OWN_CALL = "C-4"  # 00:30 on 1 March 2026 in Amsterdam, 28 February in UTC
+OTHERS = tuple(value for value in PERSONAL if value != "12345678")  # everything but the caller's own number
+
+
+def transcribed_call(engine, settings, redactor, call_id=OWN_CALL, number="06-1234 5678", dialogue=DIALOGUE):
+    """A call of the caller with a real redaction and its encrypted raw transcript; its redacted document."""
+    add_call(engine, settings.home, call_id, number, call_start=JUST_AFTER_MIDNIGHT.isoformat(), transcribed=False)
+    key = transcripts.load_key(settings.transcript_key, settings.transcript_key_file, settings.home)
+    folder = transcripts.TranscriptFolder.of(settings.transcripts_dir, call_id).path
+    return store_transcript(folder, redactor, call_id, JUST_AFTER_MIDNIGHT, key=key, dialogue=dialogue)
+
+
+def exported(engine, settings, now=NOW) -> tuple[str, list[outbox.OutboxItem]]:
+    request = subjects.file_request(engine, settings, "access", NUMBER, REASON, "kim", now=now)
+    subjects.decide(engine, settings, request.request_id, "bea", approve=True)
+    return request.request_id, subjects.export(engine, settings, request.request_id, "ivo", now=now)
+
+
+def test_the_caller_reads_their_own_call_data_and_only_their_own_number_in_the_transcript(engine, settings, redactor):
+    redacted = transcribed_call(engine, settings, redactor)
+    add_call(engine, settings.home, "C-5", "+31 6 1234 5678", transcribed=False)
+    request_id, items = exported(engine, settings)
+    names = [item.name for item in items]
+    assert names[4:] == [f"{OWN_CALL}-{request_id}.json", f"{OWN_CALL}-{request_id}.pdf",
+                         f"C-5-{request_id}.json", f"C-5-{request_id}.pdf"]
+
+    letter = flat(pdf_text((settings.outbox_dir / names[5]).read_bytes()))
+    for line in (f"Ons kenmerk {request_id}", f"Gesprek {OWN_CALL}", "Datum van het gesprek 1 maart 2026",
+                 "Begin van het gesprek 00:30 uur", "Duur 1 minuut en 35 seconden", "Richting inkomend (u belde ons)",
+                 "Uw telefoonnummer 06-1234 5678", "Bewaard tot 2 mei 2026, 00:30 uur (62 dagen na het gesprek)",
+                 letters.NOTICE, transcripts.TAG_EXPLANATION, "Met vriendelijke groet,"):
+        assert line in letter, line
+    # the caller's own number is back where it was said; the employee's, names and addresses are not
+    assert "Klant: Hallo, met [PERSOON-2]. Mijn nummer is 06-12345678 en mijn postcode is [POSTCODE-1]." in letter
+    assert "Bel me gerust terug op 06-12345678." in letter and "terugbellen op [TELEFOONNUMMER-2]." in letter
+    assert "u spreekt met [PERSOON-1]" in letter
+    assert not [value for value in OTHERS if value in letter]
+
+    document = json.loads((settings.outbox_dir / names[4]).read_text(encoding="utf-8"))
+    assert document["call_start"] == "2026-03-01T00:30:00+01:00" and document["caller_number"] == "06-1234 5678"
+    assert document["kept_until"] == "2026-05-02T00:30:00+02:00"
+    texts = [segment["text"] for segment in document["transcript"]]
+    assert texts[1] == "Hallo, met [PERSOON-2]. Mijn nummer is 06-12345678 en mijn postcode is [POSTCODE-1]."
+    assert [t.replace("06-12345678", "[TELEFOONNUMMER-1]") for t in texts] == [
+        s["text"] for s in redacted["segments"]]  # only the caller's own number differs from the redacted transcript
+    assert not [value for value in OTHERS if value in json.dumps(texts, ensure_ascii=False)]
+
+    untranscribed = flat(pdf_text((settings.outbox_dir / names[7]).read_bytes()))
+    assert letters.NOT_TRANSCRIBED in untranscribed and "Uw telefoonnummer +31 6 1234 5678" in untranscribed
+    # nothing unredacted rests on disk: the raw transcript stays encrypted, the outbox holds the copies only
+    folder = transcripts.TranscriptFolder.of(settings.transcripts_dir, OWN_CALL).path
+    assert sorted(p.name for p in folder.iterdir()) == sorted((transcripts.RAW_NAME, transcripts.REDACTED_NAME,
+                                                               transcripts.TEXT_NAME))
+    for path in settings.home.rglob("*"):
+        if path.is_file() and not path.is_symlink():
+            assert b"Jansen" not in path.read_bytes() and b"Dorpsstraat" not in path.read_bytes(), path
+
+
+def test_another_number_the_caller_gives_stays_redacted_in_their_own_export(engine, settings, redactor):
+    """Only the number the call is catalogued under is the caller's own: a partner's number that
+    the caller says stays redacted, as does the call's number said in words."""
+    dialogue = (("medewerker", 0.0, 3.0, "Waar kunnen we u bereiken?"),
+                ("klant", 3.2, 9.0, "Mijn vrouw is bereikbaar op 06-87654321, ikzelf op 06 12 34 56 78."),
+                ("klant", 9.5, 12.0, "Dat is nul zes twaalf vierendertig zesenvijftig achtenzeventig."))
+    redacted = transcribed_call(engine, settings, redactor, dialogue=dialogue)
+    assert [s["text"] for s in redacted["segments"]][1:] == [
+        "Mijn vrouw is bereikbaar op [TELEFOONNUMMER-1], ikzelf op [TELEFOONNUMMER-2].",
+        "Dat is [TELEFOONNUMMER-2]."]
+    request_id, _ = exported(engine, settings)
+    document = json.loads((settings.outbox_dir / f"{OWN_CALL}-{request_id}.json").read_text(encoding="utf-8"))
+    assert [s["text"] for s in document["transcript"]][1:] == [
+        "Mijn vrouw is bereikbaar op [TELEFOONNUMMER-1], ikzelf op 06 12 34 56 78.", "Dat is [TELEFOONNUMMER-2]."]
+    letter = flat(pdf_text((settings.outbox_dir / f"{OWN_CALL}-{request_id}.pdf").read_bytes()))
+    assert "ikzelf op 06 12 34 56 78." in letter and "87654321" not in letter and "twaalf" not in letter
+
+
+def test_the_raw_transcript_is_not_read_when_no_number_was_redacted(engine, settings, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("the raw transcript was decrypted without need")
+
+    monkeypatch.setattr(transcripts, "read_raw", refuse)
+    monkeypatch.setattr(transcripts, "load_key", refuse)
+    _, items = exported(engine, settings)
+    assert len(items) == 4
+
+
+def test_a_changed_redacted_transcript_keeps_every_span_redacted(engine, settings, redactor):
+    redacted = transcribed_call(engine, settings, redactor)
+    redacted["segments"][1]["text"] += " [PERSOON-9]"  # e.g. a reviewer's change the raw spans no longer rebuild
+    path = transcripts.TranscriptFolder.of(settings.transcripts_dir, OWN_CALL).redacted
+    path.write_text(json.dumps(redacted, ensure_ascii=False), encoding="utf-8")
+    request_id, _ = exported(engine, settings)
+    document = json.loads((settings.outbox_dir / f"{OWN_CALL}-{request_id}.json").read_text(encoding="utf-8"))
+    assert document["transcript"][1]["text"].endswith("Mijn nummer is [TELEFOONNUMMER-1] en mijn postcode is "
+                                                      "[POSTCODE-1]. [PERSOON-9]")
+    assert document["transcript"][4]["text"] == "Prima. Bel me gerust terug op 06-12345678."  # unchanged segment
+
+
+def test_a_failed_export_leaves_nothing_in_the_outbox_and_can_run_again(engine, settings, monkeypatch):
+    request = subjects.file_request(engine, settings, "access", NUMBER, REASON, "kim", now=NOW)
+    subjects.decide(engine, settings, request.request_id, "bea", approve=True)
+    render = letters.render_pdf
+    calls = []
+
+    def second_fails(letter, *args):
+        calls.append(letter.call_id)
+        if len(calls) == 2:
+            raise OSError("disk full")
+        return render(letter, *args)
+
+    monkeypatch.setattr(letters, "render_pdf", second_fails)
+    with pytest.raises(OSError, match="disk full"):
+        subjects.export(engine, settings, request.request_id, "ivo", now=NOW)
+    assert sorted(p.name for p in settings.outbox_dir.iterdir()) == ["C-1-V-2026-0001.md"]
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(outbox.outbox_items)).all() == []
+    assert subjects.get_request(engine, request.request_id).state == "approved"
+    assert len(subjects.export(engine, settings, request.request_id, "ivo", now=NOW)) == 4
+
+
+def test_a_second_executor_meanwhile_writes_nothing_and_takes_nothing_away(engine, settings, monkeypatch):
+    """Two people carry out the same access request at once: the one who renders first but
+    commits second finds it carried out, and the other's files stay."""
+    from callscribe.pipeline.errors import ConcurrentChangeError
+
+    request = subjects.file_request(engine, settings, "access", NUMBER, REASON, "kim", now=NOW)
+    subjects.decide(engine, settings, request.request_id, "bea", approve=True)
+    render = letters.render_pdf
+    others = []
+
+    def someone_else_first(letter, *args):
+        if not others:  # while this export renders, anna carries out the same request
+            others.append(None)
+            others[0] = subjects.export(engine, settings, request.request_id, "anna", now=NOW)
+        return render(letter, *args)
+
+    monkeypatch.setattr(letters, "render_pdf", someone_else_first)
+    with pytest.raises(ConcurrentChangeError):
+        subjects.export(engine, settings, request.request_id, "ivo", now=NOW)
+    assert [item.name for item in others[0]] == [f"C-{n}-{request.request_id}{suffix}" for n in (1, 2)
+                                                 for suffix in (".json", ".pdf")]
+    assert all(item.path.is_file() for item in others[0])
+    with engine.connect() as conn:
+        assert len(conn.execute(sa.select(outbox.outbox_items).where(
+            outbox.outbox_items.c.request_id == request.request_id)).all()) == 4
+    assert subjects.get_request(engine, request.request_id).executed_by == "anna"
+
+
+def test_the_callers_letter_expires_with_the_recording(engine, settings):
+    request_id, _ = exported(engine, settings)
+    retention.apply_retention(engine, settings.home, now=datetime(2026, 12, 10, tzinfo=UTC))  # C-2 expired
+    left = sorted(p.name for p in settings.outbox_dir.iterdir())
+    assert left == sorted(["C-1-V-2026-0001.md", f"C-1-{request_id}.json", f"C-1-{request_id}.pdf"])
 
 
 def test_every_step_is_audited_with_ids_and_roles_only(engine, settings):

@@ -15,13 +15,14 @@ import json
 import logging
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from callscribe.pipeline.errors import PolicyError
-from callscribe.pipeline.policy import access, audit, four_eyes, outbox, retention
+from callscribe.pipeline.errors import PolicyError, StoreError
+from callscribe.pipeline.policy import access, audit, four_eyes, letters, outbox, retention
 from callscribe.pipeline.settings import Settings
 from callscribe.pipeline.storage import catalogue, transcripts
 from callscribe.pipeline.storage.schema import recordings, subject_request_calls, subject_requests
@@ -144,18 +145,34 @@ def check_executable(engine: Engine, request_id: str, user_id: str | None) -> tu
 
 def export(engine: Engine, settings: Settings, request_id: str, user_id: str | None,
            now: datetime | None = None) -> list[outbox.OutboxItem]:
-    """Carry out an approved access request: per recording, the call metadata and the redacted
-    transcript as ``<call_id>-<request_id>.json`` in the outbox (until ``outbox_days`` or the
-    recording's expiry). Recordings that expired since the request was filed are listed as such.
+    """Carry out an approved access request: per recording, a letter for the caller and the same
+    data for machines, ``<call_id>-<request_id>.pdf`` and ``.json`` in the outbox (until
+    ``outbox_days`` or the recording's expiry; named after the call, so retention removes them
+    with it). Recordings that expired since the request was filed are counted as such.
+
+    Both hold the caller's own call data (local date and time, duration, direction, the caller's
+    number as the catalogue stores it, how long the call is kept) and the redacted transcript, in
+    which only the caller's own number is shown again (:func:`_own_number_shown`); everything
+    else found stays redacted: names (the caller's own too), the employee, other people's data.
 
     Run the transcription first for recordings not yet transcribed (the flow does); an export of
     an untranscribed recording holds its metadata and says so.
+
+    Returns:
+        The outbox items, per recording its ``.json`` then its ``.pdf``.
+
+    Raises:
+        AccessDeniedError: the user may not carry out subject requests.
+        PolicyError: not an approved access request with two people on record.
+        StoreError: a redacted transcript is malformed; nothing is written then.
+        ConcurrentChangeError: someone else carried it out meanwhile (this call wrote nothing).
     """
     now = now or datetime.now(UTC)
     request, actor = check_executable(engine, request_id, user_id)
     if request.kind != "access":
         raise PolicyError(f"subject request {request_id} is an {request.kind} request, not access")
-    items = []
+    zone = ZoneInfo(settings.retention_timezone)
+    copies: list[tuple[str, datetime, str, bytes]] = []  # call id, until, suffix, data
     gone = 0
     for call_id in request.call_ids:
         try:
@@ -164,17 +181,30 @@ def export(engine: Engine, settings: Settings, request_id: str, user_id: str | N
             gone += 1
             continue
         expiry = retention.expires_at(recording.call_start, settings.retention_days, settings.retention_timezone)
-        document = _access_document(settings, recording, expiry)
-        items.append(outbox.place(
-            engine, settings.outbox_dir, f"{call_id}-{request_id}.json", kind="subject_access",
-            data=(json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8"),
-            expires_at=min(now + timedelta(days=settings.outbox_days), expiry), call_id=call_id,
-            request_id=request_id,
-        ))
-    with audit.transaction(engine) as conn:
-        four_eyes.complete(conn, WORKFLOW, request_id, actor, now)
-        audit.record(conn, actor, "subject.exported", request_id,
-                     {"recordings": len(items), "already_gone": gone, "approved_by": request.decided_by}, at=now)
+        document, letter = _caller_copy(settings, recording, expiry, request_id, _local(now, zone).date())
+        until = min(now + timedelta(days=settings.outbox_days), expiry)
+        copies.append((call_id, until, ".json", (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode()))
+        copies.append((call_id, until, ".pdf", letters.render_pdf(letter)))
+    items: list[outbox.OutboxItem] = []
+    try:
+        # The state changes first: a second executor of the same request waits for this transaction
+        # and then finds it carried out, before it has written anything; files and records commit
+        # together with the state, or the files are taken back.
+        with audit.transaction(engine) as conn:
+            four_eyes.complete(conn, WORKFLOW, request_id, actor, now)
+            for call_id, until, suffix, data in copies:
+                items.append(outbox.place(engine, settings.outbox_dir, f"{call_id}-{request_id}{suffix}",
+                                          kind="subject_access", data=data, expires_at=until, call_id=call_id,
+                                          request_id=request_id, conn=conn))
+            audit.record(conn, actor, "subject.exported", request_id,
+                         {"recordings": len(copies) // 2, "files": len(items), "already_gone": gone,
+                          "approved_by": request.decided_by}, at=now)
+    except BaseException:
+        for item in items:  # only the step that won the state change wrote them; the records rolled back
+            item.path.unlink(missing_ok=True)
+        raise
+    logger.info("subject request %s exported: %d recording(s), %d file(s), %d already gone", request_id,
+                len(copies) // 2, len(items), gone)
     return items
 
 
@@ -238,28 +268,128 @@ def list_requests(engine: Engine, state: str | None = None, *, user_id: str | No
     return [_to_request(row, tuple(sorted(calls.get(row.request_id, ())))) for row in rows]
 
 
-def _access_document(settings: Settings, recording, expiry: datetime) -> dict:
-    """What a caller gets for one recording: the call's metadata and the redacted transcript."""
-    zone = expiry.tzinfo
+def _caller_copy(settings: Settings, recording, expiry: datetime, request_id: str,
+                 written: date) -> tuple[dict, letters.Letter]:
+    """What a caller gets for one recording, as a machine-readable document and as a letter: the
+    call's metadata (local times) and the redacted transcript with their own number shown."""
+    zone = ZoneInfo(settings.retention_timezone)
+    started, kept_until = _local(recording.call_start, zone), _local(expiry, zone)
+    facts = letters.CallFacts(started=started, duration_s=recording.duration, direction=recording.direction,
+                              caller_number=recording.caller_number, kept_until=kept_until,
+                              retention_days=settings.retention_days)
     document = {
         "call_id": recording.call_id,
-        "call_start": recording.call_start.astimezone(zone).isoformat(),
+        "call_start": started.isoformat(),
         "duration_s": recording.duration,
         "direction": recording.direction,
         "caller_number": recording.caller_number,
-        "kept_until": expiry.isoformat(),
+        "kept_until": kept_until.isoformat(),
         "transcript": None,
         "note": "Dit gesprek is niet uitgeschreven.",
     }
     path = transcripts.TranscriptFolder.of(settings.transcripts_dir, recording.call_id).redacted
-    if path.is_file():
+    if not path.is_file():
+        return document, letters.Letter.without_transcript(
+            call_id=recording.call_id, reference=request_id, call_date=started.date(), call=facts, written=written)
+    try:
         redacted = json.loads(path.read_text(encoding="utf-8"))
-        document["transcript"] = [
-            {"speaker": s["speaker"], "start": s["start"], "end": s["end"], "text": s["text"]}
-            for s in redacted["segments"]
-        ]
-        document["note"] = transcripts.TAG_EXPLANATION
-    return document
+        segments = list(redacted["segments"])
+        texts = _own_number_shown(settings, recording, segments)
+        segments = [{**segment, "text": text} for segment, text in zip(segments, texts, strict=True)]
+        document["transcript"] = [{"speaker": s["speaker"], "start": s["start"], "end": s["end"], "text": s["text"]}
+                                  for s in segments]
+    except (ValueError, KeyError, TypeError) as err:
+        raise StoreError(f"the redacted transcript of {recording.call_id} is malformed: transcribe it again") from err
+    document["note"] = transcripts.TAG_EXPLANATION
+    letter = letters.Letter.from_document({**redacted, "segments": segments}, call_id=recording.call_id,
+                                          reference=request_id, call_date=started.date(), written=written, call=facts)
+    return document, letter
+
+
+# Entity types whose original value can be the caller's own phone number.
+_NUMBER_TYPES = frozenset({"PHONE_NUMBER", "NUMBER"})
+
+
+def _own_number_shown(settings: Settings, recording, segments: list[dict]) -> list[str]:
+    """The segments' redacted texts, with the caller's own number put back where it was said.
+
+    The rule, conservative on purpose: a redacted span is shown again only when it is a phone
+    number (or a dictated number) whose original value, read as a phone number, is the number
+    the catalogue stores for this call's caller, the number the request found the call by.
+    Everything else found stays redacted: names (the caller's own as well, as a transcript
+    cannot tell whose name it is), the employee, other numbers, addresses, third parties. A
+    number spoken in words stays redacted too.
+
+    The encrypted raw transcript is read, in memory only, just when a segment holds such a span;
+    a segment whose stored text is not exactly the raw text with its spans replaced (changed or
+    reviewed since) keeps its stored text, as does every segment when the raw transcript is
+    gone or cannot be decrypted.
+    """
+    texts = [str(segment["text"]) for segment in segments]
+    candidates = [index for index, segment in enumerate(segments)
+                  if any(e.get("type") in _NUMBER_TYPES for e in segment.get("entities") or ())]
+    if not candidates:
+        return texts
+    try:
+        own = normalise_number(recording.caller_number)
+    except PolicyError:
+        return texts
+    key = transcripts.load_key(settings.transcript_key, settings.transcript_key_file, settings.home)
+    try:
+        raw = transcripts.read_raw(transcripts.TranscriptFolder.of(settings.transcripts_dir, recording.call_id).path,
+                                   key)
+    except StoreError:
+        logger.warning("access export of %s: the raw transcript cannot be read; every span stays redacted",
+                       recording.call_id)
+        return texts
+    if len(raw.segments) != len(segments):
+        logger.warning("access export of %s: the raw and redacted transcripts differ in length; every span stays "
+                       "redacted", recording.call_id)
+        return texts
+    shown = 0
+    for index in candidates:
+        replaced = _with_own_number(raw.segments[index].text, segments[index]["entities"], own, texts[index])
+        if replaced is not None:
+            texts[index], count = replaced
+            shown += count
+    logger.info("access export of %s: the caller's own number shown %d time(s)", recording.call_id, shown)
+    return texts
+
+
+def _with_own_number(original: str, entities: list[dict], own: str, stored: str) -> tuple[str, int] | None:
+    """``original`` with every span replaced by its tag except spans that are the number ``own``;
+    None when the spans do not rebuild ``stored`` exactly."""
+    rebuilt, shown, cursor, count = [], [], 0, 0
+    try:
+        spans = sorted((int(e["start"]), int(e["end"]), str(e["type"]), str(e["tag"])) for e in entities)
+    except (KeyError, TypeError, ValueError):
+        return None
+    for start, end, kind, tag in spans:
+        if start < cursor or end < start or end > len(original):
+            return None
+        value = original[start:end]
+        mine = kind in _NUMBER_TYPES and _is_number(value, own)
+        rebuilt += [original[cursor:start], tag]
+        shown += [original[cursor:start], value if mine else tag]
+        count += mine
+        cursor = end
+    if "".join(rebuilt) + original[cursor:] != stored:
+        return None
+    return "".join(shown) + original[cursor:], count
+
+
+def _is_number(value: str, number: str) -> bool:
+    try:
+        return normalise_number(value) == number
+    except PolicyError:
+        return False
+
+
+def _local(moment: datetime, zone: ZoneInfo) -> datetime:
+    try:
+        return moment.astimezone(zone)
+    except OverflowError:  # an expiry at the end of the calendar (retention.expires_at of a year-9999 call)
+        return moment
 
 
 def _to_request(row, call_ids: tuple[str, ...]) -> SubjectRequest:
