@@ -1,8 +1,8 @@
-# The two commands of the README: `make demo` and `make test`. Both install into .venv first.
+# The commands of the README: `make demo`, `make test` and `make web`. Each installs into .venv first.
 PYTHON ?= python3
 VENV ?= .venv
 
-.PHONY: demo test install bench-wer bench-redaction
+.PHONY: demo test web install bench-wer bench-redaction
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,12 @@ demo: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	$(VENV)/bin/python -m pytest
+
+# the web application on http://127.0.0.1:8000 (HOST=... PORT=... to change)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+web: $(VENV)/.installed
+	$(VENV)/bin/callscribe web --host $(HOST) --port $(PORT)
 
 bench-wer: $(VENV)/.installed
 	$(VENV)/bin/python benchmarks/wer.py
