@@ -13,7 +13,7 @@ import importlib
 import logging
 import pkgutil
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 from fastapi import FastAPI, Form, Request
@@ -236,8 +236,7 @@ def login(request: Request, user_id: str = Form("", max_length=accounts.LOGIN_NA
                                      address=auth.client_address(request))
     except accounts.LoginRefused as refused:
         if refused.locked:
-            minutes = max(1, -(-int((refused.retry_after or timedelta()).total_seconds()) // 60))
-            message = f"Te veel mislukte pogingen. Probeer het over {minutes} minuten opnieuw."
+            message = f"Te veel mislukte pogingen. Probeer het over {refused.retry_minutes} minuten opnieuw."
             return render(request, "login.html", {"error": message}, status_code=429)
         return render(request, "login.html", {"error": "Inloggen mislukt: gebruikersnaam of wachtwoord onjuist."},
                       status_code=401)

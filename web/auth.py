@@ -24,6 +24,7 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.templating import Jinja2Templates
 from itsdangerous import BadSignature, Signer
 from sqlalchemy.engine import Engine
+from starlette.responses import Response
 
 from callscribe.pipeline import atomic
 from callscribe.pipeline.errors import AccessDeniedError
@@ -131,8 +132,6 @@ def set_cookie(request: Request, name: str, value: str | None) -> None:
 
 def cookie_headers(scope_state: dict[str, Any], secure: bool) -> list[tuple[bytes, bytes]]:
     """The Set-Cookie headers for the cookies a request's handlers asked for."""
-    from starlette.responses import Response
-
     response = Response()
     for name, value in scope_state.get("cookies", {}).items():
         if value is None:

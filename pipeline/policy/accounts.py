@@ -74,14 +74,17 @@ class LoginRefused(AccessDeniedError):
     """
 
     def __init__(self, locked: bool = False, retry_after: timedelta | None = None):
-        if locked:
-            minutes = max(1, -(-int((retry_after or timedelta()).total_seconds()) // 60))
-            message = f"too many failed logins: try again in {minutes} minute(s)"
-        else:
-            message = "login refused: unknown login name or wrong password (or the user cannot log in)"
-        super().__init__(message)
         self.locked = locked
         self.retry_after = retry_after
+        super().__init__(f"too many failed logins: try again in {self.retry_minutes} minute(s)" if locked
+                         else "login refused: unknown login name or wrong password (or the user cannot log in)")
+
+    @property
+    def retry_minutes(self) -> int:
+        """Whole minutes until a lock ends, rounded up (at least 1); 0 when not locked."""
+        if not self.locked:
+            return 0
+        return max(1, -(-int((self.retry_after or timedelta()).total_seconds()) // 60))
 
 
 @dataclass(frozen=True)
