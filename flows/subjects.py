@@ -42,7 +42,7 @@ def carry_out_subject_request(request_id: str, executed_by: str, override_holds:
         if pending:
             with_concurrency(settings.max_parallel)(recording_ids=pending, purpose="access_request")
         items = subjects.export(engine, settings, request_id, executed_by)
-        result.update(exported=len(items), outbox=[item.name for item in items])
+        result.update(exported=len({item.call_id for item in items}), outbox=[item.name for item in items])
     else:
         report = subjects.erase(engine, settings, request_id, executed_by, override_holds=override_holds)
         result.update(erased=report.recordings_expired, files_deleted=report.files_deleted,

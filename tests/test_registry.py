@@ -173,7 +173,7 @@ def test_transcript_release_gives_redacted_markdown_and_docx(engine, staff, sett
     assert complaints.transcript_ready(engine, settings.transcripts_dir, CALL)
     now = datetime.now(UTC)
     result = complaints.release(engine, settings, "ivo", a.request_id, now=now)
-    assert result.files == (f"{CALL}-{a.request_id}.md", f"{CALL}-{a.request_id}.docx")
+    assert result.files == (f"{CALL}-{a.request_id}.md", f"{CALL}-{a.request_id}.docx", f"{CALL}-{a.request_id}.pdf")
     recording = catalogue.get_recording(engine, CALL)
     assert result.expires_at == min(now + timedelta(days=settings.outbox_days),
                                     expires_at(recording.call_start, settings.retention_days, settings.retention_timezone))

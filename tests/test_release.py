@@ -42,7 +42,7 @@ def test_release_flow_transcribes_first_then_puts_the_letter_in_the_outbox(prefe
     result = state.result()
     assert calls == [([CALL], "quality")]
     assert result["request_id"] == a.request_id and result["kind"] == "transcript"
-    assert result["files"] == [f"{CALL}-{a.request_id}.md", f"{CALL}-{a.request_id}.docx"]
+    assert result["files"] == [f"{CALL}-{a.request_id}.md", f"{CALL}-{a.request_id}.docx", f"{CALL}-{a.request_id}.pdf"]
     text = [p.text for p in docx.Document(str(settings.outbox_dir / result["files"][1])).paragraphs]
     assert transcripts.TAG_EXPLANATION in text and text[-1] == "[00:01:05] Medewerker: " + SEGMENTS[3][2]
     assert complaints.get_request(engine, a.request_id).state == "released"

@@ -446,7 +446,7 @@ def transcript_ready(engine: Engine, transcripts_dir: Path, call_id: str) -> boo
 def release(engine: Engine, settings, user_id: str | None, request_id: str, now: datetime | None = None) -> Release:
     """Release an approved request: put its letter or its audio copy in the outbox, on record.
 
-    A transcript request gives ``<call_id>-<request_id>.md`` and ``.docx``, rendered from the
+    A transcript request gives ``<call_id>-<request_id>.md``, ``.docx`` and ``.pdf``, rendered from the
     recording's redacted transcript only, kept ``outbox_days`` (never past the recording's
     expiry). A listen-back request gives a copy of the stored audio,
     ``<call_id>-<request_id>.<ext>``, kept ``listen_copy_hours`` (never past the recording's expiry).
@@ -480,10 +480,11 @@ def release(engine: Engine, settings, user_id: str | None, request_id: str, now:
                 document = _redacted_document(settings.transcripts_dir, request.call_id)
                 _check_reviewed(request, document)  # read after the state change: no review change is half-way
                 call_date = recording.call_start.astimezone(ZoneInfo(settings.retention_timezone)).date()
-                letter = letters.Letter.from_document(document, call_id=request.call_id, reference=request.request_id,
-                                                      call_date=call_date)
-                for suffix, data in ((".md", letters.render_markdown(letter).encode("utf-8")),
-                                     (".docx", letters.render_docx(letter))):
+                letter = letters.Letter.from_document(
+                    document, call_id=request.call_id, reference=request.request_id, call_date=call_date,
+                    complaint_id=request.complaint_id,
+                    written=now.astimezone(ZoneInfo(settings.retention_timezone)).date())
+                for suffix, data in letters.renderings(letter):
                     placed.append(outbox.place(engine, settings.outbox_dir, stem + suffix, kind="transcript",
                                                expires_at=expiry, data=data, call_id=request.call_id,
                                                request_id=request.request_id, conn=conn))
