@@ -2,7 +2,8 @@
 table says so, refused otherwise — with the same 404 as a page that does not exist — and sent to
 the login page when nobody is logged in.
 
-Adding a page? Add one row to ``CASES`` for each method and path you register: how to reach it
+Adding a page? Add one row to ``CASES`` of your area's ``tests/web/cases_<area>.py`` for each
+method and path you register (see ``route_cases.py``): how to reach it
 (``prepare`` creates what the route shows, through the library, and returns its path
 parameters; ``form`` is what a POST sends besides the CSRF token) and which statuses mean the
 route did its work (``allowed``). Who may use it is not written here: it comes from the route's
@@ -12,9 +13,6 @@ declared permission and ``access.PERMISSIONS``. A registered route without a row
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-
 import pytest
 
 from callscribe.pipeline.policy import access
@@ -22,25 +20,12 @@ from callscribe.web.app import page_routers
 from callscribe.web.auth import LOGGED_IN, PUBLIC
 from callscribe.web.routes import Page, Pages
 from tests.web.conftest import csrf_of, login_as
+from tests.web.route_cases import collect
 
 MISSING = "/bestaat-niet"
 
 
-@dataclass(frozen=True)
-class Case:
-    """How the route × role test calls one route."""
-
-    prepare: Callable[[object, dict], dict[str, str]] | None = None  # (engine, staff) -> path parameters
-    form: dict[str, str] = field(default_factory=dict)  # what a POST sends besides csrf_token
-    allowed: tuple[int, ...] = (200, 303)  # statuses of a route that did its work
-
-
-CASES: dict[tuple[str, str], Case] = {
-    ("GET", "/"): Case(),
-    ("GET", "/inloggen"): Case(),  # logged in: 303 home
-    ("POST", "/inloggen"): Case(form={"user_id": "nobody", "password": "not the password"}, allowed=(401,)),
-    ("POST", "/uitloggen"): Case(),
-}
+CASES = collect()
 
 PAGES: list[Page] = [page for router in page_routers() for page in router.pages]
 ROUTES = [(method, page) for page in PAGES for method in page.methods]
