@@ -31,6 +31,8 @@ pages = Pages()
 PER_PAGE = 50
 TEXT_MAX = 64  # an action or a user id is at most this long
 _PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,8}")
+# Roles of the log besides those of users: scheduled flows, and the first password set at installation.
+ROLES = {**ROLE_LABELS, "system": "Systeem (planning)", "bootstrap": "Installatie"}
 
 # What each action means, in the users' words; an action not listed shows its code only.
 ACTIONS = {
@@ -205,7 +207,7 @@ def _page(request: Request, user_id: str, number: int, *, verification: dict | N
 
 def _row(entry: audit_view.AuditEntry, zone: ZoneInfo) -> dict:
     return {"seq": entry.seq, "at": local_time(entry.at, zone.key, seconds=True), "iso": entry.at.isoformat(),
-            "actor": entry.actor, "role_label": ROLE_LABELS.get(entry.role, entry.role), "action": entry.action,
+            "actor": entry.actor, "role_label": ROLES.get(entry.role, entry.role), "action": entry.action,
             "what": ACTIONS.get(entry.action), "subject": entry.subject, "details": _details(entry.details)}
 
 
