@@ -15,6 +15,9 @@
 
   var WHITESPACE = /\s/u;
 
+  // with this file running, selecting replaces the typed-in fallback forms (review.css hides them)
+  document.documentElement.classList.add("review-js");
+
   function codePoints(text) {
     return Array.from(text).length;
   }
@@ -123,6 +126,12 @@
     if (!popover || (event && popover.contains(event.target))) {
       return;
     }
+    // a click on a button, a link or a summary of the page is no selection to redact
+    var target = event && event.target && event.target.closest ? event.target : null;
+    if (target && (!target.closest("#controle .transcript") || target.closest("button, a, summary, form, input"))) {
+      hide();
+      return;
+    }
     var found = readSelection();
     if (found) {
       show(found);
@@ -131,29 +140,36 @@
     }
   }
 
+  function cancel() {
+    hide();
+    window.getSelection().removeAllRanges();
+  }
+
   document.addEventListener("mouseup", function (event) {
     // after the browser has settled the selection of this click
     window.setTimeout(function () { update(event); }, 0);
   });
   document.addEventListener("keyup", function (event) {
     if (event.key === "Escape") {
-      hide();
-      return;
-    }
-    if (event.shiftKey || event.key === "Shift") {
-      update(event);
+      cancel();
+    } else if (event.shiftKey || event.key === "Shift") {
+      update(null);
     }
   });
   document.addEventListener("click", function (event) {
     if (event.target.closest && event.target.closest("#markeren [data-action=annuleren]")) {
-      hide();
-      window.getSelection().removeAllRanges();
+      cancel();
+    }
+  });
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    // any change makes a new revision: a selection made before it is not sent afterwards
+    if (event.target !== form()) {
+      cancel();
     }
   });
   document.addEventListener("htmx:afterRequest", function (event) {
     if (event.target === form()) {
-      hide();
-      window.getSelection().removeAllRanges();
+      cancel();
     }
   });
   document.addEventListener("htmx:afterSwap", function () {
