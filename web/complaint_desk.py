@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Annotated
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -131,14 +132,15 @@ def _message(code: str | None, **values) -> str | None:
 
 # --- the library's refusals in Dutch, by the field they concern -----------------------------------
 
-_REFUSALS: tuple[tuple[re.Pattern, str, str], ...] = tuple((re.compile(pattern), field, text) for pattern, field, text in (
+# (what the library's message says, the field it concerns, the Dutch message with its ids and counts)
+_REFUSAL_TEXTS = (
     (r"a reason is required: write why \(at least (?P<n>\d+) characters\)", "reason",
      "Schrijf een reden van minstens {n} tekens."),
     (r"the reason is too short \((?P<has>\d+) characters\); write at least (?P<n>\d+)", "reason",
      "De reden is te kort ({has} tekens). Schrijf er minstens {n}."),
     (r"complaint (?P<c>\S+) is not about call (?P<call>[^;\s]+);", "complaint_id",
-     "Klacht {c} gaat niet over gesprek {call}. Een verzoek gaat over een gesprek van de klacht; "
-     "registreer zo nodig eerst een klacht over dit gesprek."),
+     ("Klacht {c} gaat niet over gesprek {call}. Een verzoek gaat over een gesprek van de klacht; "
+      "registreer zo nodig eerst een klacht over dit gesprek.")),
     (r"complaint (?P<c>\S+) is closed; a request needs an open complaint", "complaint_id",
      "Klacht {c} is gesloten. Een verzoek kan alleen bij een open klacht."),
     (r"complaint (?P<c>\S+) is not in the registry", "complaint_id", "Klacht {c} staat niet in het register."),
@@ -147,8 +149,8 @@ _REFUSALS: tuple[tuple[re.Pattern, str, str], ...] = tuple((re.compile(pattern),
     (r"an employee id is 1-64", "employee_id",
      "Een medewerkernummer bestaat uit letters, cijfers, '.', '_' of '-', bijvoorbeeld MW-017."),
     (r"call (?P<call>\S+) is not a call of employee (?P<e>[^:\s]+):", "employee_id",
-     "Gesprek {call} is niet gevoerd door medewerker {e}. Een eigen verzoek gaat alleen over eigen gesprekken; "
-     "registreer voor andere gesprekken een klacht."),
+     ("Gesprek {call} is niet gevoerd door medewerker {e}. Een eigen verzoek gaat alleen over eigen gesprekken; "
+      "registreer voor andere gesprekken een klacht.")),
     (r"unknown request kind", "kind", "Kies wat u aanvraagt."),
     (r"recording (?P<call>\S+) is not in the catalogue", "call_id",
      "Gesprek {call} staat niet (meer) in de catalogus."),
@@ -158,9 +160,10 @@ _REFUSALS: tuple[tuple[re.Pattern, str, str], ...] = tuple((re.compile(pattern),
     (r"a complaint needs a description", "description", "Beschrijf waar de klacht over gaat."),
     (r"complaint (?P<c>\S+) is closed already", "", "Klacht {c} was al gesloten."),
     (r"the phone number is not valid", "number",
-     "Dit is geen geldig telefoonnummer. Typ cijfers, eventueel met + en landcode, "
-     "bijvoorbeeld 06 1234 5678 of +31 6 1234 5678."),
-))
+     ("Dit is geen geldig telefoonnummer. Typ cijfers, eventueel met + en landcode, "
+      "bijvoorbeeld 06 1234 5678 of +31 6 1234 5678.")),
+)
+_REFUSALS = tuple((re.compile(pattern), field, text) for pattern, field, text in _REFUSAL_TEXTS)
 
 
 def refusal(err: CallscribeError) -> tuple[str, str]:
@@ -240,13 +243,13 @@ class Link:
     path: str
 
 
-def _linked_page(request: Request, user: User, pattern: str, **ids: str) -> str | None:
-    """The path of another area's page (``/verzoeken/{id}/controle``) with ``ids`` filled in, if
-    the application serves it and ``user`` may open it; None otherwise."""
-    wanted = re.sub(r"\{[^}]*\}", "{}", pattern)
+def _linked_page(request: Request, user: User, path: str) -> str | None:
+    """``path`` (e.g. ``/verzoeken/V-2026-0001/controle``), if the application serves a GET page
+    there that ``user`` may open (another area's page may not be there yet); None otherwise."""
     for page in state_of(request).pages:
-        if "GET" in page.methods and re.sub(r"\{[^}]*\}", "{}", page.path) == wanted and page.allows(user):
-            return pattern.format(**ids)
+        pattern = "[^/]+".join(re.escape(part) for part in re.split(r"\{[^}]*\}", page.path))
+        if "GET" in page.methods and re.fullmatch(pattern, path) and page.allows(user):
+            return path
     return None
 
 
@@ -297,7 +300,7 @@ def complaint_register(
     channel: str = Form("", max_length=16),
     received: str = Form("", max_length=32),
     description: str = Form("", max_length=DESCRIPTION_MAX_LENGTH),
-    call_ids: list[str] | None = Form(None),
+    call_ids: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
     """Register a complaint as the user; on to its page, or the form again with the message."""
     chosen = [c for c in (call_ids or []) if c]
@@ -452,12 +455,12 @@ def request_detail(request: Request, user: CurrentUser, request_id: str, melding
         links.append(("Naar de goedkeuringslijst", _linked_page(request, user, "/goedkeuren")))
     if found.state == State.APPROVED and found.kind == "transcript":
         links.append(("Transcript controleren vóór vrijgave",
-                      _linked_page(request, user, "/verzoeken/{request_id}/controle", request_id=request_id)))
+                      _linked_page(request, user, f"/verzoeken/{found.request_id}/controle")))
     if found.state == State.RELEASED and found.kind == "transcript":
-        links.append(("Brief downloaden (PDF)",
-                      _linked_page(request, user, "/downloads/{request_id}/pdf", request_id=request_id)))
+        links.append(("Brief downloaden (PDF)", _linked_page(request, user, f"/downloads/{found.request_id}/pdf")))
     return _page(request, "requests/detail.html", {
         "req": found, "links": [Link(label, path) for label, path in links if path],
+        "listen_hours": f"{state_of(request).settings.listen_copy_hours:g}",
         "message": _message(melding, id=request_id)})
 
 
@@ -518,5 +521,7 @@ def subject_detail(request: Request, user: CurrentUser, request_id: str, melding
         found = subjects.get_request(_engine(request), request_id)
     except RequestNotFoundError:
         raise not_found() from None
+    queue = _linked_page(request, user, "/goedkeuren") if found.state == State.REQUESTED else None
     return _page(request, "subjects/detail.html", {
-        "req": found, "message": _message(melding, id=request_id, count=len(found.call_ids))})
+        "req": found, "links": [Link("Naar de goedkeuringslijst", queue)] if queue else [],
+        "message": _message(melding, id=request_id, count=len(found.call_ids))})

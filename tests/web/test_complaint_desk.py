@@ -104,7 +104,7 @@ def test_register_a_complaint_file_a_request_for_its_call_and_follow_its_status(
     complaints.approve_request(engine, "bob", request_id, note="Akkoord, klant heeft recht op het transcript.")
     approved = text_of(client.get(f"/verzoeken/{request_id}").text)
     assert "goedgekeurd" in approved and "door bob" in approved and "Akkoord, klant heeft recht" in approved
-    assert "Vrijgeven" in approved  # the step still to come
+    assert "Controleren en vrijgeven" in approved  # the steps still to come
 
 
 def test_the_registry_list_never_shows_the_description(client, desk, engine):
@@ -219,7 +219,8 @@ def test_the_age_of_an_open_request_grows_with_the_clock(client, staff, engine, 
     clock.advance(days=3, minutes=1)
     login_as(client, staff["kim"])  # the session of three days ago has ended
     assert "3 dagen" in text_of(client.get("/verzoeken").text)
-    complaints.reject_request(engine, "bob", filed.request_id, "Geen grond: de klant is al teruggebeld door de teamleider.")
+    complaints.reject_request(engine, "bob", filed.request_id,
+                              "Geen grond: de klant is al teruggebeld door de teamleider.")
     finished = text_of(client.get("/verzoeken").text)
     assert "3 dagen" not in finished and "afgewezen" in finished and "afgerond" in finished
 
@@ -232,6 +233,10 @@ def test_the_request_page_links_the_next_step_only_for_who_may_take_it(new_clien
     @queue.get("/goedkeuren", permission="request.decide")
     def approval_queue(request: Request) -> HTMLResponse:
         return HTMLResponse("wachtrij")
+
+    @queue.get("/verzoeken/{request_id}/controle", permission="transcript.review")
+    def review(request: Request, request_id: str) -> HTMLResponse:
+        return HTMLResponse("controle")
 
     from fastapi.testclient import TestClient
 
@@ -246,8 +251,12 @@ def test_the_request_page_links_the_next_step_only_for_who_may_take_it(new_clien
         link = '<a href="/goedkeuren">Naar de goedkeuringslijst</a>'
         assert link not in kim.get(path).text  # the complaint desk does not decide
         assert link in bob.get(path).text
+        review = f'<a href="/verzoeken/{filed.request_id}/controle">Transcript controleren vóór vrijgave</a>'
+        assert review not in bob.get(path).text  # not approved yet
         complaints.approve_request(engine, "bob", filed.request_id)
-        assert link not in bob.get(path).text  # decided: nothing waits there
+        approved = bob.get(path).text
+        assert link not in approved and review in approved  # decided: on to the review
+        assert review not in kim.get(path).text  # the complaint desk does not review
 
 
 # --- closing a complaint ----------------------------------------------------------------------------
