@@ -80,5 +80,9 @@ class RequestNotFoundError(PolicyError):
     """No request with this id is on record."""
 
 
+class DuplicateSessionError(PolicyError):
+    """A coaching session about the same pick was logged for that day already (confirm to log another)."""
+
+
 class ConcurrentChangeError(PolicyError):
     """Someone else changed the request first (or kept taking the next id): look again, then act."""

@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
-from callscribe.pipeline.errors import AccessDeniedError, PolicyError
+from callscribe.pipeline.errors import AccessDeniedError, DuplicateSessionError, PolicyError
 from callscribe.pipeline.policy import audit, coaching
 from callscribe.pipeline.storage import catalogue, schema, transcripts
 from callscribe.pipeline.types import ModelInfo, Segment, Transcript, TranscriptionOptions
@@ -344,6 +344,35 @@ def test_the_same_session_logged_twice_needs_a_confirmation(engine, settings):
     coaching.log_session(engine, "2026-10", "MW-017", "cor", held + timedelta(minutes=5), now=NOW + timedelta(days=1),
                          again=True)
     assert len([s for s in coaching.sessions_of(engine, ["2026-10"]) if s.employee_id == "MW-017"]) == 2
+
+
+def test_sessions_on_one_local_day_are_one_day_whatever_the_utc_date(engine, settings):
+    """00:30 and 23:30 Amsterdam time on one winter day fall on two UTC dates (23:30 the day
+    before in UTC for the first): still the same day for the coach."""
+    _october(engine)
+    coaching.draw(engine, settings, "2026-10", None, NOW)
+    early = datetime(2026, 11, 4, 0, 30, tzinfo=AMS)
+    coaching.log_session(engine, "2026-10", "MW-017", "cor", early, now=NOW + timedelta(days=3))
+    with pytest.raises(DuplicateSessionError):
+        coaching.log_session(engine, "2026-10", "MW-017", "cor", early.replace(hour=23), now=NOW + timedelta(days=3))
+    coaching.log_session(engine, "2026-10", "MW-017", "cor", early + timedelta(days=1), now=NOW + timedelta(days=3))
+
+
+def test_reading_a_coaching_transcript_is_authorised_and_audited(engine, settings):
+    _october(engine)
+    draw = coaching.draw(engine, settings, "2026-10", None, NOW)
+    call_id = next(p.call_id for p in draw.picks if p.employee_id == "MW-017")
+    assert coaching.read_coaching_transcript(engine, settings, "2026-10", "MW-017", "cor") is None, "not transcribed"
+    folder = transcripts.TranscriptFolder.of(settings.transcripts_dir, call_id)
+    folder.path.mkdir(parents=True)
+    folder.coaching.write_text("# Transcript van gesprek\n", encoding="utf-8")
+    assert coaching.read_coaching_transcript(engine, settings, "2026-10", "MW-017", "cor").startswith("# Transcript")
+    with pytest.raises(AccessDeniedError):
+        coaching.read_coaching_transcript(engine, settings, "2026-10", "MW-017", "kim")
+    with engine.connect() as conn:
+        viewed = conn.execute(sa.select(audit.audit_log).where(
+            audit.audit_log.c.action == "coaching.transcript_viewed")).all()
+    assert [(r.actor, r.subject) for r in viewed] == [("cor", call_id)]
 
 
 # --- session ids, notes and the employee's acknowledgement ---------------------------------------

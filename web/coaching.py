@@ -19,7 +19,7 @@ from fastapi import Form, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
-from callscribe.pipeline.errors import AccessDeniedError, CallscribeError, PolicyError
+from callscribe.pipeline.errors import AccessDeniedError, CallscribeError, DuplicateSessionError, PolicyError
 from callscribe.pipeline.policy import accounts, coaching
 from callscribe.pipeline.policy.identity import User
 from callscribe.pipeline.storage import transcripts
@@ -270,10 +270,8 @@ def _pick_page(request: Request, user: User, month: str, employee_id: str, *, me
     row = _find_pick(request, user, month, employee_id)
     turns, raw = [], None
     if row["transcript"] == "coaching.md":
-        try:
-            text = transcripts.TranscriptFolder.of(settings.transcripts_dir, row["call_id"]).coaching.read_text(
-                encoding="utf-8")
-        except FileNotFoundError:  # removed by retention since the overview was read
+        text = coaching.read_coaching_transcript(web.engine, settings, month, employee_id, user.user_id)
+        if text is None:  # removed by retention since the overview was read
             row = {**row, "transcript": "expired"}
         else:
             turns = transcript_turns(text)
@@ -314,7 +312,7 @@ def session_refusal(err: PolicyError) -> tuple[str, str]:
     """The field a refused session is about (``held_at``, ``note``, ``again`` or ``form``) and
     what to tell the user, in Dutch. The library's messages never hold the note."""
     text = str(err)
-    if "logged for that day already" in text:
+    if isinstance(err, DuplicateSessionError):
         return "again", ("Over dit gesprek is voor die dag al een sessie vastgelegd. Was dit echt een tweede "
                          "sessie? Vink dan hieronder ‘nogmaals vastleggen’ aan.")
     if "before" in text and "was drawn" in text:

@@ -49,7 +49,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from callscribe.pipeline import atomic
-from callscribe.pipeline.errors import ConfigurationError, PolicyError
+from callscribe.pipeline.errors import ConfigurationError, DuplicateSessionError, PolicyError
 from callscribe.pipeline.policy import access, audit, four_eyes
 from callscribe.pipeline.policy.retention import expires_at
 from callscribe.pipeline.settings import Settings
@@ -431,11 +431,12 @@ def log_session(engine: Engine, month: str, employee_id: str, as_user: str | Non
     if held_at > now:
         raise PolicyError("the session time lies in the future: log a session once it has been held")
     if not again:
-        day = held_at.astimezone(UTC).date()
+        zone = ZoneInfo(timezone)
+        day = held_at.astimezone(zone).date()  # the local day, not the UTC one
         same_day = [x for x in sessions_of(engine, [month]) if x.employee_id == employee_id
-                    and x.held_at.astimezone(UTC).date() == day]
+                    and x.held_at.astimezone(zone).date() == day]
         if same_day:
-            raise PolicyError(f"a session about {employee_id}'s pick of {month} was logged for that day already "
+            raise DuplicateSessionError(f"a session about {employee_id}'s pick of {month} was logged for that day already "
                               f"({same_day[0].session_id}); confirm to log another")
 
     def write(conn, session_id: str) -> None:
@@ -536,6 +537,28 @@ def transcript_state(settings: Settings, call_state: str | None, call_id: str) -
     if transcripts.TranscriptFolder.of(settings.transcripts_dir, call_id).coaching.is_file():
         return "coaching.md"
     return call_state
+
+
+def read_coaching_transcript(engine: Engine, settings: Settings, month: str, employee_id: str,
+                             as_user: str | None) -> str | None:
+    """The coaching transcript of ``employee_id``'s pick of ``month`` (Markdown), for ``as_user``
+    (``coaching.read``); each reading is an audit entry (``coaching.transcript_viewed``). None when
+    it is not there (not transcribed yet, or expired with its recording).
+
+    Raises:
+        AccessDeniedError: ``as_user`` may not read coaching transcripts.
+        PolicyError: no such pick.
+    """
+    reader = access.authorize(engine, as_user, "coaching.read")
+    pick = get_pick(engine, check_month(month), employee_id)
+    try:
+        text = transcripts.TranscriptFolder.of(settings.transcripts_dir, pick.call_id).coaching.read_text(
+            encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    audit.append(engine, reader.user_id, reader.role, "coaching.transcript_viewed", pick.call_id,
+                 {"month": month, "employee": employee_id})
+    return text
 
 
 def quarter_overview(engine: Engine, settings: Settings, quarter: str, as_user: str | None) -> list[dict]:
