@@ -20,8 +20,8 @@ finds it by itself (``app.create_app``). Each route names its permission, a key 
 
 Before the endpoint runs, the route has checked the session (anonymous: to the login page), the
 permission (not granted: the same 404 as a missing page) and, on POST, the CSRF token (403).
-``tests/web/test_routes.py`` tries every registered route as every role and anonymous; a route
-without a row there fails that test.
+``tests/web/test_routes.py`` tries every registered route as every role and anonymous, with the rows
+of ``tests/web/cases_<area>.py``; a route without a row fails that test.
 """
 
 from __future__ import annotations
