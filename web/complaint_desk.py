@@ -220,21 +220,15 @@ class Closure:
     closed_by: str
 
 
-def _closures(engine: Engine, complaint_ids) -> dict[str, Closure]:
-    """When and by whom complaints were closed. The library's ``Complaint`` does not carry it yet;
-    read after the library has authorised reading the registry."""
-    wanted = list(complaint_ids)
-    if not wanted:
-        return {}
+def _closures(engine: Engine, complaint_id: str | None = None) -> dict[str, Closure]:
+    """When and by whom complaints (all, or one) were closed. The library's ``Complaint`` does not
+    carry it yet; read after the library has authorised reading the registry."""
     table = complaints_table
-    query = sa.select(table.c.complaint_id, table.c.closed_at, table.c.closed_by).where(
-        table.c.complaint_id.in_(wanted), table.c.closed_at.is_not(None))
+    query = sa.select(table.c.complaint_id, table.c.closed_at, table.c.closed_by).where(table.c.closed_at.is_not(None))
+    if complaint_id is not None:
+        query = query.where(table.c.complaint_id == complaint_id)
     with engine.connect() as conn:
         return {row.complaint_id: Closure(row.closed_at, row.closed_by) for row in conn.execute(query)}
-
-
-def _may(user: User, permission: str) -> bool:
-    return accounts.may(user, permission)
 
 
 @dataclass(frozen=True)
@@ -271,14 +265,14 @@ def complaint_list(request: Request, user: CurrentUser) -> Response:
     engine = _engine(request)
     found = list(reversed(complaints.list_complaints(engine, user.user_id)))
     return _page(request, "complaints/list.html", {
-        "complaints": found, "closures": _closures(engine, (c.complaint_id for c in found)),
-        "may_register": _may(user, "complaint.register")})
+        "complaints": found, "closures": _closures(engine),
+        "may_register": accounts.may(user, "complaint.register")})
 
 
 def _complaint_form(request: Request, values: dict, errors: dict | None = None, status_code: int = 200) -> Response:
     return _page(request, "complaints/new.html", {
         "values": values, "errors": errors or {}, "channels": CHANNELS,
-        "calls": _call_choices(_engine(request)), "now_local": _local_input(request)}, status_code=status_code)
+        "calls": _call_choices(_engine(request))}, status_code=status_code)
 
 
 def _local_input(request: Request) -> str:
@@ -347,11 +341,11 @@ def _complaint_detail(request: Request, user: User, complaint_id: str, *, messag
     engine = _engine(request)
     complaint = _complaint_or_404(engine, user, complaint_id, with_description=True)  # this reading is audited
     related = [r for r in complaints.list_requests(engine, user.user_id) if r.complaint_id == complaint_id] \
-        if _may(user, "request.read") else []
+        if accounts.may(user, "request.read") else []
     return _page(request, "complaints/detail.html", {
-        "complaint": complaint, "closure": _closures(engine, [complaint_id]).get(complaint_id),
+        "complaint": complaint, "closure": _closures(engine, complaint_id).get(complaint_id),
         "calls": _calls_of(engine, complaint.call_ids), "requests": related,
-        "may_close": _may(user, "complaint.register"), "may_request": _may(user, "request.create"),
+        "may_close": accounts.may(user, "complaint.register"), "may_request": accounts.may(user, "request.create"),
         "message": message, "error": error}, status_code=status_code)
 
 
@@ -389,14 +383,14 @@ def complaint_request_new(request: Request, user: CurrentUser, complaint_id: str
 def request_list(request: Request, user: CurrentUser) -> Response:
     """Every request the user may see, newest first, with state and age; never a reason."""
     found = list(reversed(complaints.list_requests(_engine(request), user.user_id)))
-    return _page(request, "requests/list.html", {"requests": found, "may_create": _may(user, "request.create")})
+    return _page(request, "requests/list.html", {"requests": found, "may_create": accounts.may(user, "request.create")})
 
 
 def _request_form(request: Request, user: User, values: dict, errors: dict | None = None,
                   status_code: int = 200) -> Response:
     engine = _engine(request)
-    registry = complaints.list_complaints(engine, user.user_id) if _may(user, "complaint.read") else []
-    closed = _closures(engine, (c.complaint_id for c in registry))
+    registry = complaints.list_complaints(engine, user.user_id) if accounts.may(user, "complaint.read") else []
+    closed = _closures(engine)
     open_complaints = [c for c in reversed(registry) if c.complaint_id not in closed]
     return _page(request, "requests/new.html", {
         "values": values, "errors": errors or {}, "kinds": REQUEST_KINDS, "calls": _call_choices(engine),
@@ -471,7 +465,7 @@ def request_detail(request: Request, user: CurrentUser, request_id: str, melding
 def subject_list(request: Request, user: CurrentUser) -> Response:
     """Every data-subject request, newest first: kind, state, how many recordings; never a number."""
     found = list(reversed(subjects.list_requests(_engine(request), user_id=user.user_id)))
-    return _page(request, "subjects/list.html", {"requests": found, "may_create": _may(user, "subject.create")})
+    return _page(request, "subjects/list.html", {"requests": found, "may_create": accounts.may(user, "subject.create")})
 
 
 def _subject_form(request: Request, values: dict, errors: dict | None = None, status_code: int = 200) -> Response:

@@ -6,16 +6,19 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
+from callscribe.pipeline.errors import AccessDeniedError, PolicyError
 from callscribe.pipeline.policy import complaints, subjects
 from callscribe.pipeline.storage.schema import audit_log
 from callscribe.web.app import create_app
+from callscribe.web.complaint_desk import Display, refusal
 from callscribe.web.routes import Pages
 from tests.web.cases_complaint_desk import REASON, add_call
 from tests.web.conftest import csrf_of, login_as
@@ -373,3 +376,33 @@ def test_the_navigation_shows_the_desk_s_pages(client, desk, new_client, staff):
     login_as(coach, staff["cor"])
     page = coach.get("/").text
     assert 'href="/klachten"' not in page and 'href="/avg"' not in page
+
+
+# --- how dates and refusals read ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("moment", "shown"), [
+    (datetime(2026, 11, 24, 9, 0, tzinfo=UTC), "24 nov. 2026 10:00"),
+    (datetime(2026, 2, 28, 23, 30, tzinfo=UTC), "1 mrt. 2026 00:30"),  # after midnight, local day
+    (datetime(2026, 5, 31, 22, 5, tzinfo=UTC), "1 jun. 2026 00:05"),  # summer time
+    (None, "–"),
+])
+def test_dates_read_as_local_dutch_dates(moment, shown):
+    display = Display(ZoneInfo("Europe/Amsterdam"), datetime(2026, 12, 1, tzinfo=UTC))
+    assert display.when(moment) == shown
+
+
+@pytest.mark.parametrize(("elapsed", "shown"), [
+    (timedelta(minutes=59), "minder dan een uur"), (timedelta(hours=5, minutes=59), "5 uur"),
+    (timedelta(days=1, hours=2), "1 dag"), (timedelta(days=9), "9 dagen"),
+    (-timedelta(minutes=1), "minder dan een uur"),  # a clock a little behind the catalogue
+])
+def test_ages_read_in_words(elapsed, shown):
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    assert Display(ZoneInfo("Europe/Amsterdam"), now).age(now - elapsed) == shown
+
+
+def test_a_refusal_without_a_dutch_text_is_still_shown_with_a_dutch_lead():
+    assert refusal(PolicyError("something new the library refuses")) == (
+        "", "Dit kan niet: something new the library refuses")
+    assert refusal(AccessDeniedError("user kim has role klachtendesk"))[1] == "U heeft geen rechten voor deze actie."
