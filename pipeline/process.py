@@ -13,7 +13,7 @@ from callscribe.pipeline.errors import InputFormatError
 from callscribe.pipeline.settings import Settings
 from callscribe.pipeline.speech import audio
 from callscribe.pipeline.speech.model_cache import resolve_model
-from callscribe.pipeline.speech.transcription import transcribe_channels
+from callscribe.pipeline.speech.transcription import transcribe_windows
 from callscribe.pipeline.types import ModelInfo, RedactedTranscript, Transcript, TranscriptionOptions
 
 if TYPE_CHECKING:
@@ -48,19 +48,23 @@ def transcribe_file(
 ) -> Transcript:
     """Decode and transcribe one audio file; stereo calls per channel with the configured speakers.
 
+    The file is decoded and transcribed window by window (``audio.WINDOW_S``), so memory stays
+    bounded on long files; windows silent on every channel are skipped.
+
     Raises:
         AudioError: the file is corrupt, empty, silent, over-long or has too many channels.
     """
-    decoded = audio.load(path, settings.max_duration_s, label)
-    speakers = settings.channel_speakers if len(decoded.channels) == 2 else (settings.mono_speaker,)
-    return transcribe_channels(
-        decoded.channels,
+    source = audio.stream(path, settings.max_duration_s, label)
+    speakers = settings.channel_speakers if source.info.channels == 2 else (settings.mono_speaker,)
+    return transcribe_windows(
+        source,
         speakers,
         info or model_info(settings),
         transcription_options(settings),
         num_workers=num_workers or settings.max_parallel,
         on_progress=on_progress,
-        channel_layout=decoded.info.channel_layout,
+        channel_layout=source.info.channel_layout,
+        expected_duration=source.info.duration,
     )
 
 

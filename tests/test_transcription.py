@@ -1,6 +1,9 @@
 """Transcription with the real bundled Whisper model, and the hallucination guards."""
 
+import itertools
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -8,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from callscribe.pipeline import process
+from callscribe.pipeline.speech import audio
 from callscribe.pipeline.speech.transcription import clean_segment, collapse_repetitions
 from callscribe.pipeline.types import Segment
 from tests.audio_files import silence, tone, write_wav
@@ -43,8 +47,42 @@ def test_stereo_call_gives_two_speakers_in_time_order(stereo_transcript):
     assert starts == sorted(starts)
     # turns alternate in the sample: the agent opens, the customer answers
     assert segments[0].speaker == "medewerker"
-    assert any(a.speaker != b.speaker for a, b in zip(segments, segments[1:]))
+    assert any(a.speaker != b.speaker for a, b in itertools.pairwise(segments))
     assert all(0 <= s.start <= s.end <= stereo_transcript.duration + 0.5 for s in segments)
+
+
+# Transcribes a file in a fresh process, streamed (as transcribe_file does) or decoded whole.
+_TRANSCRIBE = """
+import dataclasses, json, sys
+from pathlib import Path
+from callscribe.pipeline import process
+from callscribe.pipeline.settings import get_settings
+from callscribe.pipeline.speech import audio
+from callscribe.pipeline.speech.transcription import transcribe_channels
+
+settings, path = get_settings(), Path(sys.argv[2])
+if sys.argv[1] == "stream":
+    transcript = process.transcribe_file(path, settings, num_workers=1)
+else:
+    decoded = audio.load(path, settings.max_duration_s)
+    transcript = transcribe_channels(decoded.channels, settings.channel_speakers, process.model_info(settings),
+                                     process.transcription_options(settings), num_workers=1, channel_layout="stereo")
+print(json.dumps({"duration": transcript.duration, "segments": [dataclasses.asdict(s) for s in transcript.segments]}))
+"""
+
+
+def test_a_call_streamed_in_one_window_transcribes_exactly_as_the_whole_file(settings):
+    """A call shorter than a window is one window: segment for segment, word for word and to the
+    millisecond what the whole decoded file gives. Each run is a fresh process: Whisper's sampling
+    fallback draws from a random state that a process carries from one transcription to the next."""
+    runs = {
+        mode: json.loads(subprocess.run([sys.executable, "-c", _TRANSCRIBE, mode, str(SAMPLES / "call-001.wav")],
+                                        capture_output=True, text=True, check=True).stdout.splitlines()[-1])
+        for mode in ("stream", "whole")
+    }
+    assert runs["stream"]["duration"] == runs["whole"]["duration"] < audio.WINDOW_S
+    assert len(runs["stream"]["segments"]) >= 5
+    assert runs["stream"]["segments"] == runs["whole"]["segments"]
 
 
 def test_silent_channel_gives_no_phantom_text(tmp_path, settings):

@@ -1,5 +1,7 @@
 """Transcription with faster-whisper: per channel for stereo calls, Dutch forced, VAD on,
 word timestamps, and guards against Whisper's hallucinations on silence and repetition loops.
+
+Long calls are transcribed window by window (``transcribe_windows``), so memory stays bounded.
 """
 
 from __future__ import annotations
@@ -7,8 +9,10 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Callable
-from functools import lru_cache
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache, partial
+from typing import Protocol
 
 import ctranslate2
 import numpy as np
@@ -55,6 +59,29 @@ def get_model(path: str, device: str, compute_type: str, cpu_threads: int, num_w
     return model
 
 
+class AudioWindow(Protocol):
+    """A stretch of a call as ``audio.stream`` yields it: where it starts and its samples."""
+
+    @property
+    def start(self) -> float:
+        """Seconds from the start of the call."""
+
+    @property
+    def channels(self) -> tuple[np.ndarray, ...]:
+        """16 kHz float32 samples per channel."""
+
+    @property
+    def silent(self) -> bool:
+        """Every channel is silent: the window is not given to Whisper."""
+
+
+@dataclass(frozen=True)
+class _WholeCall:
+    channels: tuple[np.ndarray, ...]
+    start: float = 0.0
+    silent: bool = False
+
+
 def transcribe_channels(
     channels: tuple[np.ndarray, ...],
     speakers: tuple[str, ...],
@@ -81,34 +108,83 @@ def transcribe_channels(
     """
     if len(channels) != len(speakers):
         raise ValueError(f"{len(channels)} channels but {len(speakers)} speaker labels")
-    options = options or TranscriptionOptions()
-    model = get_model(
-        model_info.path, model_info.device, model_info.compute_type, model_info.cpu_threads, num_workers
+    return transcribe_windows(
+        [_WholeCall(channels)], speakers, model_info, options, num_workers, on_progress, channel_layout,
+        expected_duration=max((len(c) for c in channels), default=0) / SAMPLE_RATE,
     )
+
+
+def transcribe_windows(
+    windows: Iterable[AudioWindow],
+    speakers: tuple[str, ...],
+    model_info: ModelInfo,
+    options: TranscriptionOptions | None = None,
+    num_workers: int = 1,
+    on_progress: Callable[[float, float], None] | None = None,
+    channel_layout: str = "mono",
+    expected_duration: float = 0.0,
+) -> Transcript:
+    """Transcribe a call window by window, each channel as one speaker, into a time-ordered dialogue.
+
+    Windows silent on every channel are skipped without Whisper (the model is loaded at the first
+    window that is not); timestamps are shifted by each window's start. One window holding the
+    whole call gives exactly what ``transcribe_channels`` gives.
+
+    Args:
+        windows: the call's windows in order (``audio.stream`` yields them, decoding as it goes;
+            each is dropped before the next is asked for).
+        speakers: one speaker label per channel.
+        model_info: which model folder to load and how.
+        options: decoding options; defaults are Dutch, beam 5, VAD, word timestamps.
+        num_workers: concurrent transcriptions the loaded model must serve.
+        on_progress: called with ``(seconds done, call duration)`` as decoding goes on; within a
+            window of two channels, done counts the share of both channels decoded.
+        channel_layout: recorded in the result.
+        expected_duration: the call's length as its header says, the total reported to
+            ``on_progress`` until the windows show more.
+
+    Returns:
+        The unredacted transcript, carrying the model and options that made it.
+
+    Raises:
+        AudioError: raised by the windows while they decode (corrupt, over-long, silent).
+    """
+    options = options or TranscriptionOptions()
     started = time.perf_counter()
-    duration = max((len(c) for c in channels), default=0) / SAMPLE_RATE
-    channel_seconds = sum(len(c) for c in channels) / SAMPLE_RATE or 1.0
+    model = None
     segments: list[Segment] = []
-    dropped = 0
-    done_before = 0.0
-    for samples, speaker in zip(channels, speakers):
-        # Temperature fallback samples at random; a fixed seed makes a transcript reproducible.
-        ctranslate2.set_random_seed(_SEED)
-        raw_segments, _info = model.transcribe(samples, **options.whisper_kwargs())
-        for raw in raw_segments:
+    dropped = skipped = count = 0
+    duration = 0.0
+    for window in windows:
+        if len(window.channels) != len(speakers):
+            raise ValueError(f"{len(window.channels)} channels but {len(speakers)} speaker labels")
+        count += 1
+        length = max((len(c) for c in window.channels), default=0) / SAMPLE_RATE
+        duration = window.start + length
+        total = max(expected_duration, duration)
+        if window.silent:
+            skipped += 1
             if on_progress is not None:
-                on_progress((done_before + raw.end) / channel_seconds * duration, duration)
-            cleaned = clean_segment(_to_segment(raw, speaker))
-            if cleaned is None:
-                dropped += 1
-            else:
-                segments.append(cleaned)
-        done_before += len(samples) / SAMPLE_RATE
+                on_progress(duration, total)
+        else:
+            if model is None:
+                loading = time.perf_counter()
+                model = get_model(
+                    model_info.path, model_info.device, model_info.compute_type, model_info.cpu_threads, num_workers
+                )
+                started += time.perf_counter() - loading  # as before: the model's loading is not processing
+            report = None if on_progress is None else partial(_report, on_progress, total)
+            found, lost = _transcribe_window(model, window, length, speakers, options, report)
+            segments.extend(found)
+            dropped += lost
+        del window  # its samples go before the next window is decoded
     if on_progress is not None:
         on_progress(duration, duration)
     segments.sort(key=lambda s: (s.start, s.end, speakers.index(s.speaker)))
     if dropped:
         logger.info("dropped %d hallucinated segment(s)", dropped)
+    if skipped:
+        logger.info("skipped %d silent window(s) of %d", skipped, count)
     return Transcript(
         segments=tuple(segments),
         duration=duration,
@@ -119,6 +195,35 @@ def transcribe_channels(
         dropped_segments=dropped,
         processing_seconds=time.perf_counter() - started,
     )
+
+
+def _report(on_progress: Callable[[float, float], None], total: float, done: float) -> None:
+    on_progress(min(done, total), total)
+
+
+def _transcribe_window(
+    model, window: AudioWindow, length: float, speakers: tuple[str, ...], options: TranscriptionOptions,
+    on_progress: Callable[[float], None] | None,
+) -> tuple[list[Segment], int]:
+    """Each channel of one window as one speaker; segments in seconds of the call, and the number dropped."""
+    channel_seconds = sum(len(c) for c in window.channels) / SAMPLE_RATE or 1.0
+    segments: list[Segment] = []
+    dropped = 0
+    done_before = 0.0
+    for samples, speaker in zip(window.channels, speakers):
+        # Temperature fallback samples at random; a fixed seed makes a transcript reproducible.
+        ctranslate2.set_random_seed(_SEED)
+        raw_segments, _info = model.transcribe(samples, **options.whisper_kwargs())
+        for raw in raw_segments:
+            if on_progress is not None:
+                on_progress(window.start + (done_before + raw.end) / channel_seconds * length)
+            cleaned = clean_segment(_to_segment(raw, speaker, window.start))
+            if cleaned is None:
+                dropped += 1
+            else:
+                segments.append(cleaned)
+        done_before += len(samples) / SAMPLE_RATE
+    return segments, dropped
 
 
 def clean_segment(segment: Segment) -> Segment | None:
@@ -176,16 +281,17 @@ def _replace_text(segment: Segment, text: str, keep_words: bool = True) -> Segme
     )
 
 
-def _to_segment(raw, speaker: str) -> Segment:
+def _to_segment(raw, speaker: str, offset: float = 0.0) -> Segment:
+    """A faster-whisper segment as ours, its times shifted by ``offset`` seconds (its window's start)."""
     words = tuple(
-        Word(start=round(float(w.start), 3), end=round(float(w.end), 3), text=w.word,
+        Word(start=round(float(w.start) + offset, 3), end=round(float(w.end) + offset, 3), text=w.word,
              probability=round(float(w.probability), 4))
         for w in (raw.words or ())
     )
     return Segment(
         speaker=speaker,
-        start=round(float(raw.start), 3),
-        end=round(float(raw.end), 3),
+        start=round(float(raw.start) + offset, 3),
+        end=round(float(raw.end) + offset, 3),
         text=raw.text,
         words=words,
         avg_logprob=round(float(raw.avg_logprob), 4),
