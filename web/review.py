@@ -173,6 +173,8 @@ class Piece:
 
 @dataclass(frozen=True)
 class Turn:
+    """One utterance as the page shows it: its text in pieces, and its redactions to check or undo."""
+
     index: int
     number: int  # the turn's number as people count (1, 2, …)
     speaker: str
@@ -185,6 +187,8 @@ class Turn:
 
 @dataclass(frozen=True)
 class Change:
+    """One line of the history panel: local time, who, what, which type, which turn (never text)."""
+
     when: str
     by: str
     what: str

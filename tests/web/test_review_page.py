@@ -19,6 +19,7 @@ import pytest
 import sqlalchemy as sa
 
 from callscribe.pipeline.policy import audit, complaints, review
+from callscribe.pipeline.storage import transcripts
 from callscribe.web.review import MONTHS, STALE, css_class
 from tests.web.cases_review import (
     CALL,
@@ -132,6 +133,13 @@ def bob(new_client, settings, request_id) -> Reviewer:
 
 def library_view(engine, settings, request_id) -> review.ReviewView:
     return review.review_view(engine, settings, request_id, "anna")
+
+
+def store_raw_only(settings, raw) -> None:
+    """The call transcribed again, say: a raw transcript that no longer matches ``redacted.json``."""
+    folder = transcripts.TranscriptFolder.of(settings.transcripts_dir, CALL).path
+    transcripts.write_raw(folder, raw, transcripts.load_key(settings.transcript_key, settings.transcript_key_file,
+                                                            settings.home))
 
 
 def review_entries(engine, action: str) -> list:
@@ -419,3 +427,23 @@ def test_while_the_call_is_transcribed_the_page_waits_and_reloads_once_it_is_the
     assert "hx-trigger" not in polled.text and "Het transcript is klaar" in visible(polled.text)
     shown = client.get(page)
     assert Turns(shown.text).turns and not [v for v in redacted_values(settings) if v in shown.text]
+
+
+def test_a_released_request_shows_why_it_can_no_longer_be_changed(bob, engine, settings, request_id):
+    review.confirm_all_flagged(engine, settings, request_id, "bob")
+    complaints.release(engine, settings, "ivo", request_id)
+    for response in (bob.get(), bob.post("bevestigen", segment=3, span=1, revision=1)):
+        assert response.status_code == 409
+        assert "Dit verzoek is al vrijgegeven. De brief bevat het transcript zoals het toen was gecontroleerd; " \
+               "wijzigen kan niet meer." in visible(response.text)
+        assert not Turns(response.text).turns
+
+
+def test_a_transcript_that_no_longer_matches_its_raw_text_is_not_changed(bob, engine, settings, request_id):
+    changed = [list(turn) for turn in DIALOGUE]
+    changed[1][1] = "Hallo, met iemand anders, mijn nummer weet ik niet."
+    store_raw_only(settings, raw_transcript([tuple(turn) for turn in changed]))
+    response = bob.post("ongedaan", segment=1, span=0, revision=0)
+    assert response.status_code == 422
+    assert "Het transcript past niet meer bij de opgeslagen tekst van het gesprek" in visible(turn_html(response.text, 2))
+    assert redacted_document(settings).get("revision") is None

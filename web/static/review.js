@@ -156,6 +156,17 @@
       update(null);
     }
   });
+  document.addEventListener("keydown", function (event) {
+    // with the form shown, Tab goes into it (it stands last in the page, beside the selection)
+    var popover = form();
+    if (event.key === "Tab" && !event.shiftKey && popover && !popover.hidden && !popover.contains(event.target)) {
+      var first = popover.querySelector("select:not([hidden]), button:not([hidden])");
+      if (first && first.offsetParent !== null) {
+        event.preventDefault();
+        first.focus();
+      }
+    }
+  });
   document.addEventListener("click", function (event) {
     if (event.target.closest && event.target.closest("#markeren [data-action=annuleren]")) {
       cancel();
