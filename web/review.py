@@ -43,7 +43,7 @@ from callscribe.web.routes import Pages, render
 pages = Pages()
 
 PATH = "/verzoeken/{request_id}/controle"
-RELEASE_PAGE = "/goedkeuren"
+RELEASE_PAGE = "/vrijgeven"  # where a reviewed transcript request is released (web/approvals.py)
 POLL_SECONDS = 5  # how often the waiting page asks whether the transcript is there
 FORM_REFUSED = 422  # the page shown again with the library's refusal of a change
 STALE_STATUS = 409

@@ -101,7 +101,7 @@ def test_a_reviewer_selects_a_missed_name_with_the_mouse_and_redacts_it(page, li
     page.get_by_role("button", name="Alles bevestigen").click()
     expect(page.get_by_text("Klaar voor vrijgave.")).to_be_visible()
     expect(popover).to_be_hidden()
-    expect(page.get_by_role("link", name="Naar Goedkeuren en vrijgeven")).to_have_attribute("href", "/goedkeuren")
+    expect(page.get_by_role("link", name="Naar Vrijgeven")).to_have_attribute("href", "/vrijgeven")
     assert redacted_document(settings)["revision"] == 2
     page.screenshot(path=str(tmp_path / "controle-klaar.png"), full_page=True)
 

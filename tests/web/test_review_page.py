@@ -276,7 +276,7 @@ def test_confirming_one_flagged_redaction_then_all_leaves_the_transcript_ready_f
     page = bob.follow(response).text
     text = visible(page)
     assert "Alle twijfelgevallen zijn bevestigd" in text
-    assert "Klaar voor vrijgave." in text and 'href="/goedkeuren"' in page
+    assert "Klaar voor vrijgave." in text and 'href="/vrijgeven"' in page
     assert "nog te controleren" not in text and "Alles bevestigen" not in text
     assert text.count("Markering bevestigd") == 2
     assert library_view(engine, settings, request_id).releasable
