@@ -96,8 +96,10 @@ def redact_transcript(
     )
 
 
-# A transcript line of a JSONL input: a ten-hour call is well under a million characters.
-MAX_LINE_CHARS = 2_000_000
+# A transcript line of a JSONL input: a ten-hour call is well under a million characters; one
+# segment (an utterance) stays under spaCy's own limit of a million characters per text.
+MAX_LINE_CHARS = 1_000_000
+MAX_SEGMENT_CHARS = 100_000
 
 
 def read_dialogues(path: Path) -> Iterator[tuple[str, list[tuple[str, str]]]]:
@@ -126,6 +128,9 @@ def read_dialogues(path: Path) -> Iterator[tuple[str, list[tuple[str, str]]]]:
                 segments = [(str(s["speaker"]), s["text"]) for s in row["segments"]]
                 if not isinstance(row["id"], str) or not all(isinstance(t, str) for _, t in segments):
                     raise TypeError
+                if any(len(t) > MAX_SEGMENT_CHARS for _, t in segments):
+                    raise InputFormatError(f"{path} line {number}: a segment is longer than {MAX_SEGMENT_CHARS:,} "
+                                           "characters; split it into utterances")
             except json.JSONDecodeError as err:
                 raise InputFormatError(f"{path} line {number}: not valid JSON ({err.msg})") from None
             except (KeyError, TypeError, AttributeError):

@@ -17,7 +17,6 @@ from datetime import datetime, timedelta
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
 from fastapi import Form, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy.engine import Engine
@@ -35,7 +34,6 @@ from callscribe.pipeline.policy import accounts, complaints, subjects
 from callscribe.pipeline.policy.four_eyes import State
 from callscribe.pipeline.policy.identity import User
 from callscribe.pipeline.storage import catalogue
-from callscribe.pipeline.storage.schema import complaints as complaints_table
 from callscribe.web.auth import CurrentUser, not_found, state_of
 from callscribe.web.routes import Pages, render
 
@@ -215,23 +213,6 @@ def _calls_of(engine: Engine, call_ids) -> list[tuple[str, CallChoice | None]]:
 
 
 @dataclass(frozen=True)
-class Closure:
-    closed_at: datetime
-    closed_by: str
-
-
-def _closures(engine: Engine, complaint_id: str | None = None) -> dict[str, Closure]:
-    """When and by whom complaints (all, or one) were closed. The library's ``Complaint`` does not
-    carry it yet; read after the library has authorised reading the registry."""
-    table = complaints_table
-    query = sa.select(table.c.complaint_id, table.c.closed_at, table.c.closed_by).where(table.c.closed_at.is_not(None))
-    if complaint_id is not None:
-        query = query.where(table.c.complaint_id == complaint_id)
-    with engine.connect() as conn:
-        return {row.complaint_id: Closure(row.closed_at, row.closed_by) for row in conn.execute(query)}
-
-
-@dataclass(frozen=True)
 class Link:
     label: str
     path: str
@@ -265,7 +246,7 @@ def complaint_list(request: Request, user: CurrentUser) -> Response:
     engine = _engine(request)
     found = list(reversed(complaints.list_complaints(engine, user.user_id)))
     return _page(request, "complaints/list.html", {
-        "complaints": found, "closures": _closures(engine),
+        "complaints": found, "closures": {c.complaint_id for c in found if c.closed_at},
         "may_register": accounts.may(user, "complaint.register")})
 
 
@@ -343,7 +324,7 @@ def _complaint_detail(request: Request, user: User, complaint_id: str, *, messag
     related = [r for r in complaints.list_requests(engine, user.user_id) if r.complaint_id == complaint_id] \
         if accounts.may(user, "request.read") else []
     return _page(request, "complaints/detail.html", {
-        "complaint": complaint, "closure": _closures(engine, complaint_id).get(complaint_id),
+        "complaint": complaint, "closure": complaint if complaint.closed_at else None,
         "calls": _calls_of(engine, complaint.call_ids), "requests": related,
         "may_close": accounts.may(user, "complaint.register"), "may_request": accounts.may(user, "request.create"),
         "message": message, "error": error}, status_code=status_code)
@@ -390,8 +371,7 @@ def _request_form(request: Request, user: User, values: dict, errors: dict | Non
                   status_code: int = 200) -> Response:
     engine = _engine(request)
     registry = complaints.list_complaints(engine, user.user_id) if accounts.may(user, "complaint.read") else []
-    closed = _closures(engine)
-    open_complaints = [c for c in reversed(registry) if c.complaint_id not in closed]
+    open_complaints = [c for c in reversed(registry) if c.closed_at is None]
     return _page(request, "requests/new.html", {
         "values": values, "errors": errors or {}, "kinds": REQUEST_KINDS, "calls": _call_choices(engine),
         "complaints": open_complaints, "min_length": state_of(request).settings.reason_min_length},
@@ -512,7 +492,7 @@ def subject_create(
 def subject_detail(request: Request, user: CurrentUser, request_id: str, melding: str | None = None) -> Response:
     """One data-subject request: its state, steps and the recordings (call ids) it found."""
     try:
-        found = subjects.get_request(_engine(request), request_id)
+        found = subjects.show_request(_engine(request), request_id, user.user_id)
     except RequestNotFoundError:
         raise not_found() from None
     queue = _linked_page(request, user, "/goedkeuren") if found.state == State.REQUESTED else None

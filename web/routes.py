@@ -39,7 +39,7 @@ from callscribe.web.auth import LOGGED_IN, PUBLIC, guard, state_of
 
 # The navigation, in this order; a link shows only once its page is registered (with ``nav=``)
 # and the user's role may use it. Pages not listed here follow in registration order.
-NAV_ORDER = ("/klachten", "/verzoeken", "/goedkeuren", "/coaching", "/dashboard", "/audit")
+NAV_ORDER = ("/klachten", "/verzoeken", "/avg", "/goedkeuren", "/coaching", "/dashboard", "/audit")
 
 ROLE_LABELS = {"manager": "Manager", "teamleider": "Teamleider", "ict_backoffice": "ICT-backoffice",
                "klachtendesk": "Klachtendesk", "coach": "Coach"}
@@ -141,7 +141,9 @@ def tasks(request: Request, user: User) -> list[tuple[str, str | None]]:
     found = []
     for permission, text in TASKS:
         if accounts.may(user, permission):
-            page = next((p for p in state_of(request).pages if p.nav and p.permission == permission), None)
+            pages = [p for p in state_of(request).pages if p.permission == permission and "GET" in p.methods
+                     and "{" not in p.path]
+            page = next((p for p in pages if p.nav), None) or next(iter(pages), None)  # its list, else its form
             found.append((text, page.path if page else None))
     return found
 

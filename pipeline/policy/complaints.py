@@ -61,6 +61,8 @@ class Complaint:
     call_ids: tuple[str, ...] = ()
     request_count: int = 0
     description: str | None = field(default=None, repr=False)
+    closed_at: datetime | None = None  # open (its calls on hold) while None
+    closed_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -216,7 +218,7 @@ def get_complaint(engine: Engine, user_id: str | None, complaint_id: str, with_d
 
 def _complaint_columns():
     return (complaints.c.complaint_id, complaints.c.channel, complaints.c.received_at,
-            complaints.c.registered_by, complaints.c.registered_at)
+            complaints.c.registered_by, complaints.c.registered_at, complaints.c.closed_at, complaints.c.closed_by)
 
 
 def _links(conn, complaint_id: str | None) -> dict[str, list[str]]:
@@ -239,7 +241,8 @@ def _request_counts(conn, complaint_id: str | None) -> dict[str, int]:
 
 def _to_complaint(row, links: dict[str, list[str]], counts: dict[str, int]) -> Complaint:
     return Complaint(row.complaint_id, row.channel, row.received_at, row.registered_by, row.registered_at,
-                     tuple(links.get(row.complaint_id, ())), counts.get(row.complaint_id, 0))
+                     tuple(links.get(row.complaint_id, ())), counts.get(row.complaint_id, 0),
+                     closed_at=row.closed_at, closed_by=row.closed_by)
 
 
 # --- requests -------------------------------------------------------------------------------------

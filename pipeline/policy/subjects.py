@@ -239,6 +239,17 @@ def get_request(engine: Engine, request_id: str) -> SubjectRequest:
     return _with_calls(engine, four_eyes.load(engine, WORKFLOW, request_id))
 
 
+def show_request(engine: Engine, request_id: str, user_id: str | None) -> SubjectRequest:
+    """One subject request for ``user_id`` (``subject.read``), with the call ids it found.
+
+    Raises:
+        AccessDeniedError: the user may not read subject requests.
+        RequestNotFoundError: no such request (a :class:`PolicyError`).
+    """
+    access.authorize(engine, user_id, "subject.read")
+    return get_request(engine, request_id)
+
+
 def _with_calls(engine: Engine, row) -> SubjectRequest:
     with engine.connect() as conn:
         calls = conn.execute(sa.select(subject_request_calls.c.call_id).where(
