@@ -211,7 +211,9 @@ def _transcribe_window(
     dropped = 0
     done_before = 0.0
     for samples, speaker in zip(window.channels, speakers):
-        # Temperature fallback samples at random; a fixed seed makes a transcript reproducible.
+        # Temperature fallback samples at random. CTranslate2 seeds each worker thread's generator once,
+        # at its first draw (a thread_local std::mt19937), so this seed makes a transcript reproducible
+        # per fresh process, not between transcriptions in one process once a fallback has sampled.
         ctranslate2.set_random_seed(_SEED)
         raw_segments, _info = model.transcribe(samples, **options.whisper_kwargs())
         for raw in raw_segments:
