@@ -87,7 +87,8 @@ def local_time(moment: datetime | None, zone: ZoneInfo) -> str:
 
 
 def age(since: datetime, now: datetime) -> str:
-    """How long ago, in whole units: ``3 dagen``, ``1 dag``, ``5 uur``, ``12 minuten``, ``zojuist``."""
+    """How long ago, in whole units: ``3 dagen``, ``1 dag``, ``5 uur``, ``12 minuten``,
+    ``minder dan een minuut``."""
     seconds = max(0, int((now - since).total_seconds()))
     days, hours, minutes = seconds // 86400, seconds // 3600, seconds // 60
     if days:
@@ -96,7 +97,7 @@ def age(since: datetime, now: datetime) -> str:
         return f"{hours} uur"
     if minutes:
         return "1 minuut" if minutes == 1 else f"{minutes} minuten"
-    return "zojuist"
+    return "minder dan een minuut"
 
 
 def duration(seconds: float | None) -> str:
@@ -330,7 +331,7 @@ def approved_row(request: Request, user, listed: complaints.Request) -> Approved
             try:
                 complaints.check_release(web.engine, user.user_id, listed.request_id, web.settings.transcripts_dir)
                 reviewed = True
-            except PolicyError:
+            except CallscribeError:  # flags await the reviewer (or the transcript cannot be read)
                 reviewed = False
     return ApprovedRequest(
         listed.request_id, KINDS.get(listed.kind, listed.kind), listed.kind, listed.decided_by,

@@ -122,14 +122,23 @@ class TranscriptionJobs:
         with self._lock:
             return self._lock.wait_for(lambda: not self._waiting, timeout)
 
-    def stop(self, timeout: float | None = None) -> None:
-        """Take no more jobs and end the worker after the jobs already queued (waiting at most
-        ``timeout`` seconds for it; the thread is a daemon and does not keep the process alive)."""
+    def stop(self, timeout: float | None = None, *, finish_queued: bool = False) -> None:
+        """Take no more jobs and end the worker, waiting at most ``timeout`` seconds for the job
+        that is running (the thread is a daemon and does not keep the process alive). Jobs still
+        queued are dropped, unless ``finish_queued``: their calls stay ``ingested`` in the
+        catalogue, and the release page offers to start them again."""
         with self._lock:
             if self._stopped:
                 return
             self._stopped = True
             thread = self._thread
+            while not finish_queued:
+                try:
+                    dropped = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                self._waiting.discard(dropped.call_id)
+            self._lock.notify_all()
         if thread is not None:
             self._queue.put(_STOP)
             thread.join(timeout)

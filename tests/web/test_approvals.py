@@ -95,7 +95,8 @@ def test_dates_ages_and_durations_read_as_plain_dutch():
     ages = [approvals.age(now - delta, now) for delta in (
         timedelta(days=3, hours=5), timedelta(days=1), timedelta(hours=5), timedelta(minutes=1), timedelta(minutes=12),
         timedelta(seconds=20), timedelta(seconds=-5))]
-    assert ages == ["3 dagen", "1 dag", "5 uur", "1 minuut", "12 minuten", "zojuist", "zojuist"]
+    assert ages == ["3 dagen", "1 dag", "5 uur", "1 minuut", "12 minuten", "minder dan een minuut",
+                    "minder dan een minuut"]
     assert [approvals.duration(s) for s in (None, 45, 252.4, 3720)] == ["onbekend", "45 s", "4 min 12 s", "1 u 02 min"]
 
 
@@ -528,6 +529,25 @@ def test_the_worker_runs_one_job_at_a_time_and_each_call_once_while_it_waits(eng
         worker.stop(30)
     with pytest.raises(jobs.NotQueued, match="stopped"):
         worker.submit(jobs.Job("E", "quality"))
+
+
+def test_stopping_the_worker_drops_what_waits_and_lets_the_running_job_end(engine, staff):
+    started, go, ran = threading.Event(), threading.Event(), []
+
+    def stand_in(job):
+        ran.append(job.call_id)
+        started.set()
+        assert go.wait(30)
+
+    worker = jobs.TranscriptionJobs(stand_in)
+    worker.submit(jobs.Job("A", "quality"))
+    assert started.wait(30)
+    worker.submit(jobs.Job("B", "quality"))
+    worker.stop(0)  # does not wait for A
+    assert worker.is_waiting("A") and not worker.is_waiting("B")
+    go.set()
+    assert worker.wait_until_idle(30)
+    assert ran == ["A"]
 
 
 def test_a_job_that_cannot_run_marks_its_call_failed_and_the_worker_goes_on(engine, staff):
