@@ -12,7 +12,8 @@ import hashlib
 import importlib
 import logging
 import pkgutil
-from collections.abc import Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from fastapi.templating import Jinja2Templates
 from itsdangerous import Signer
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from markupsafe import Markup, escape
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Mount
 
@@ -69,6 +71,16 @@ ERRORS = {
 pages = Pages()
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """On shutdown, let a running background transcription end and drop the queued ones (they stay
+    ``ingested`` and can be started again)."""
+    yield
+    worker = getattr(app.state, "transcription_jobs", None)  # web.jobs.of(app) creates it when first needed
+    if worker is not None:
+        await run_in_threadpool(worker.stop, 10)
+
+
 def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime] | None = None,
                extra_pages: Iterable[Pages] = ()) -> FastAPI:
     """The web application on the catalogue of ``settings`` (default: from the environment).
@@ -88,7 +100,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
         templates=_templates(),
         pages=tuple(page for router in routers for page in router.pages),
     )
-    app = FastAPI(title="callscribe", docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(title="callscribe", docs_url=None, redoc_url=None, openapi_url=None, lifespan=_lifespan)
     app.state.web = state
     for router in routers:
         app.include_router(router)

@@ -64,6 +64,11 @@ TASKS = (
 )
 
 
+# Tasks whose actions sit on a page registered under another permission.
+TASK_PAGES = {"subject.decide": "/goedkeuren", "subject.execute": "/vrijgeven", "audio.listen": "/downloads",
+              "coaching.session": "/coaching", "transcript.review": "/vrijgeven"}
+
+
 @dataclass(frozen=True)
 class Page:
     """One registered route: its methods, path (ids only in paths), who may use it, and its label
@@ -144,6 +149,9 @@ def tasks(request: Request, user: User) -> list[tuple[str, str | None]]:
             pages = [p for p in state_of(request).pages if p.permission == permission and "GET" in p.methods
                      and "{" not in p.path]
             page = next((p for p in pages if p.nav), None) or next(iter(pages), None)  # its list, else its form
+            if page is None:  # a task done on another area's page
+                page = next((p for p in state_of(request).pages if p.path == TASK_PAGES.get(permission)
+                             and "GET" in p.methods and p.allows(user)), None)
             found.append((text, page.path if page else None))
     return found
 

@@ -53,6 +53,9 @@ class RecordedJobs:
     def is_waiting(self, call_id: str) -> bool:
         return any(job.call_id == call_id for job in self.jobs)
 
+    def stop(self, timeout: float | None = None, finish_queued: bool = False) -> None:
+        self.stopped = True  # the application stops its jobs when it shuts down
+
 
 @pytest.fixture(autouse=True)
 def recorded(app) -> RecordedJobs:
