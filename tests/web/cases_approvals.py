@@ -1,6 +1,6 @@
 """Route × role rows of approving, releasing, downloads and listening back (``web/approvals.py``,
 ``web/downloads.py``), and the requests they act on, made through the library: kim (complaint
-desk) files, bob (team leader) approves, ivo (ICT back office) releases."""
+desk) files, bob (team leader) approves, ivo (ICT back office) releases or carries out."""
 
 from __future__ import annotations
 
@@ -81,6 +81,14 @@ def subject_approved(engine, kind: str = "access") -> str:
     return request_id
 
 
+def subject_exported(engine) -> str:
+    """An access request for the caller of CALL, approved and carried out: the caller's letter and
+    data of CALL in the outbox. Returns the request id."""
+    request_id = subject_approved(engine)
+    subjects.export(engine, get_settings(), request_id, "ivo")
+    return request_id
+
+
 def _request(make, **made_with):
     return lambda engine, staff: {"request_id": make(engine, **made_with)}
 
@@ -103,6 +111,8 @@ CASES = {
     ("GET", "/downloads"): Case(prepare=_request(released_letter)),
     ("GET", "/downloads/{request_id}/{fmt}"):
         Case(prepare=lambda engine, staff: {"request_id": released_letter(engine), "fmt": "pdf"}),
+    ("GET", "/downloads/avg/{request_id}/{call_id}/{format}"):
+        Case(prepare=lambda engine, staff: {"request_id": subject_exported(engine), "call_id": CALL, "format": "pdf"}),
     ("GET", "/luisteren/{request_id}"): Case(prepare=_request(released_listen_back)),
     ("GET", "/luisteren/{request_id}/audio"): Case(prepare=_request(released_listen_back)),
 }
