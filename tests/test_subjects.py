@@ -3,6 +3,7 @@ four eyes, export of redacted transcripts, and erasure that leaves exactly what 
 
 import json
 import os
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -373,7 +374,9 @@ def test_flow_run_erases_and_forgets_the_prefect_runs_that_name_the_recordings(p
     assert refused.exit_code == 1 and "subject.execute needs" in refused.output
     result = CliRunner().invoke(main, ["subjects", "execute", request.request_id, "--as", "ivo"])
     assert result.exit_code == 0, result.output
-    assert "2 of 2 recording(s) erased (9 files, 1 Prefect runs)" in result.output
+    # the session's Prefect server may hold other tests' runs naming C-1/C-2 too: at least this one goes
+    erased = re.search(r"2 of 2 recording\(s\) erased \(9 files, (\d+) Prefect runs\)", result.output)
+    assert erased and int(erased.group(1)) >= 1, result.output
     with get_client(sync_client=True) as client:
         with pytest.raises(ObjectNotFound):
             client.read_flow_run(naming.id)
