@@ -614,8 +614,12 @@ def execute_subject(request: Request, user: CurrentUser, request_id: str,
                 return release_page(request, user, problem=Problem(
                     request_id, "Vink aan dat u de gesprekken van dit verzoek definitief wilt laten verwijderen.",
                     field="confirm"), status_code=400)
-            subjects.erase(web.engine, web.settings, request_id, user.user_id, now=web.clock(),
-                           override_holds=override_holds == "ja")
+            try:
+                subjects.erase(web.engine, web.settings, request_id, user.user_id, now=web.clock(),
+                               override_holds=override_holds == "ja")
+            finally:  # also when some calls could not be deleted completely: the request is carried out
+                if subjects.get_request(web.engine, request_id).state == four_eyes.State.EXECUTED:
+                    forget_erased_runs(request, approved)
         else:
             subjects.export(web.engine, web.settings, request_id, user.user_id, now=web.clock())
     except RequestNotFoundError:
@@ -625,3 +629,14 @@ def execute_subject(request: Request, user: CurrentUser, request_id: str,
         return release_page(request, user, problem=problem_of(request_id, err, min_length, blamed),
                             values={"confirm": confirm}, status_code=400)
     return _done(RELEASE, f"avg-uitgevoerd-{approved.kind}", request_id)
+
+
+def forget_erased_runs(request: Request, erased: subjects.SubjectRequest) -> None:
+    """Hand the calls of a carried-out erasure to the background worker, which deletes the Prefect
+    runs that name them (as the CLI's flow does); the page does not wait for it. The erasure
+    stands whatever happens here: what cannot be queued, the retention flow removes in time."""
+    try:
+        jobs.of(request.app).submit(jobs.ForgetRuns(erased.request_id, erased.call_ids))
+    except CallscribeError as err:
+        logger.warning("erasure %s: forgetting its Prefect runs not queued: %s", erased.request_id,
+                       type(err).__name__)

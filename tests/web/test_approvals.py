@@ -1,11 +1,12 @@
 """Approving, releasing, downloads and listening back in the browser (web/approvals.py,
 web/downloads.py, web/jobs.py), on a real SQLite catalogue with the bundled sample calls; the
 requests are made through the library, the pages used through the TestClient like a browser. No
-test runs Whisper: the application's transcription jobs are a recorder, and the worker's own tests
-run it with stand-in flows."""
+test runs Whisper or Prefect: the application's background jobs are a recorder, and the worker's
+own tests run it with stand-in flows and cleanups."""
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from datetime import UTC, datetime, timedelta
@@ -38,20 +39,20 @@ NUMBERS = (CALLER, "0641279358", "06 41279358", "641279358")
 
 
 class RecordedJobs:
-    """Stands in for the application's transcription jobs: records what was queued, runs nothing;
-    a queued call stays waiting."""
+    """Stands in for the application's background jobs: records what was queued (transcriptions
+    and cleanups after an erasure), runs nothing; a queued call stays waiting."""
 
     def __init__(self) -> None:
-        self.jobs: list[jobs.Job] = []
+        self.jobs: list[jobs.Job | jobs.ForgetRuns] = []
 
-    def submit(self, job: jobs.Job) -> bool:
-        if self.is_waiting(job.call_id):
+    def submit(self, job: jobs.Job | jobs.ForgetRuns) -> bool:
+        if isinstance(job, jobs.Job) and self.is_waiting(job.call_id):
             return False
         self.jobs.append(job)
         return True
 
     def is_waiting(self, call_id: str) -> bool:
-        return any(job.call_id == call_id for job in self.jobs)
+        return any(isinstance(job, jobs.Job) and job.call_id == call_id for job in self.jobs)
 
     def stop(self, timeout: float | None = None, finish_queued: bool = False) -> None:
         self.stopped = True  # the application stops its jobs when it shuts down
@@ -478,7 +479,8 @@ def test_an_access_request_is_carried_out_into_letters_for_the_caller(client, st
     assert (settings.outbox_dir / f"{CALL}-{request_id}.pdf").is_file()
 
 
-def test_an_erasure_needs_an_explicit_confirmation_and_held_calls_an_explicit_override(client, staff, engine):
+def test_an_erasure_needs_an_explicit_confirmation_and_held_calls_an_explicit_override(client, staff, engine,
+                                                                                       recorded):
     request_id = subject_approved(engine, "erasure")
     holder = complaints.register_complaint(engine, "kim", channel="telefoon", received_at=datetime.now(UTC),
                                            description="Klacht over het gesprek.", call_ids=(CALL,)).complaint_id
@@ -495,6 +497,7 @@ def test_an_erasure_needs_an_explicit_confirmation_and_held_calls_an_explicit_ov
     assert f'id="toch-fout-{request_id}"' in held.text
     assert catalogue.get_recording(engine, CALL)  # nothing was erased
     assert subjects.get_request(engine, request_id).state == "approved"
+    assert recorded.jobs == []  # nothing to forget yet
 
     done = location(post(client, f"/avg/{request_id}/uitvoeren", token, confirm="ja", override_holds="ja"))
     assert done == f"/vrijgeven/melding/avg-uitgevoerd-erasure/{request_id}"
@@ -502,6 +505,47 @@ def test_an_erasure_needs_an_explicit_confirmation_and_held_calls_an_explicit_ov
         catalogue.get_recording(engine, CALL)
     erased = entries(engine, "subject.erased")
     assert [(e.actor, e.subject) for e in erased] == [("ivo", request_id)] and '"holds_overridden":true' in erased[0].details
+    # the Prefect runs that name the erased call are forgotten in the background, as the CLI's flow does
+    assert recorded.jobs == [jobs.ForgetRuns(request_id, (CALL,))]
+
+
+def test_an_erasure_that_could_not_delete_everything_still_forgets_the_runs_of_its_calls(client, staff, engine,
+                                                                                        recorded, monkeypatch):
+    from callscribe.pipeline.policy import retention
+
+    request_id = subject_approved(engine, "erasure")
+    audio = catalogue.get_recording(engine, CALL).audio_path
+
+    def refuse_audio(path):
+        if str(path).endswith(audio):
+            raise PermissionError(13, "denied")
+        os.unlink(path)
+
+    monkeypatch.setattr(retention, "_unlink", refuse_audio)
+    token = login_as(client, staff["ivo"])
+    partly = post(client, f"/avg/{request_id}/uitvoeren", token, confirm="ja")
+    assert partly.status_code == 400 and "Niet alle gesprekken konden helemaal worden verwijderd" in partly.text
+    assert subjects.get_request(engine, request_id).state == "executed"
+    assert recorded.jobs == [jobs.ForgetRuns(request_id, (CALL,))]
+
+
+def test_an_erasure_stands_when_its_cleanup_cannot_be_queued(client, staff, engine, app):
+    class Stopped:
+        def submit(self, job):
+            raise jobs.NotQueued("the background worker has stopped")
+
+        def is_waiting(self, call_id: str) -> bool:
+            return False
+
+        def stop(self, timeout: float | None = None, finish_queued: bool = False) -> None:
+            pass
+
+    setattr(app.state, jobs.STATE_NAME, Stopped())
+    request_id = subject_approved(engine, "erasure")
+    token = login_as(client, staff["ivo"])
+    done = location(post(client, f"/avg/{request_id}/uitvoeren", token, confirm="ja"))
+    assert done == f"/vrijgeven/melding/avg-uitgevoerd-erasure/{request_id}"
+    assert subjects.get_request(engine, request_id).state == "executed"
 
 
 # --- the worker ---------------------------------------------------------------------------------------
@@ -575,6 +619,104 @@ def test_a_job_that_cannot_run_marks_its_call_failed_and_the_worker_goes_on(engi
     assert catalogue.get_recording(engine, LISTEN_CALL).state == "ingested"
 
 
+def test_the_cleanup_after_an_erasure_runs_on_the_same_thread_after_what_was_queued_before_it(engine, staff):
+    started, go, ran = threading.Event(), threading.Event(), []
+
+    def transcribe(job):
+        ran.append((threading.current_thread().name, job))
+        started.set()
+        assert go.wait(30)
+
+    def forget(job):
+        ran.append((threading.current_thread().name, job))
+
+    worker = jobs.TranscriptionJobs(transcribe, forget=forget, limit=1)
+    cleanup = jobs.ForgetRuns("AVG-2026-0001", ("A", "B"))
+    try:
+        assert worker.submit(jobs.Job("A", "quality"))
+        assert started.wait(30)  # A is running
+        assert worker.submit(jobs.Job("B", "quality"))  # the one transcription that may wait
+        assert worker.submit(cleanup)  # a cleanup is not held to the limit of waiting transcriptions
+        assert not worker.submit(cleanup)  # nor queued twice
+        with pytest.raises(jobs.NotQueued, match="1 transcriptions are waiting"):
+            worker.submit(jobs.Job("C", "quality"))
+        assert not worker.is_waiting("AVG-2026-0001")  # a cleanup is no transcription
+        go.set()
+        assert worker.wait_until_idle(30)
+    finally:
+        worker.stop(30)
+    assert ran == [("callscribe-transcriptions", jobs.Job("A", "quality")),
+                   ("callscribe-transcriptions", jobs.Job("B", "quality")),
+                   ("callscribe-transcriptions", cleanup)]
+    with pytest.raises(jobs.NotQueued, match="stopped"):
+        worker.submit(jobs.ForgetRuns("AVG-2026-0002", ("C",)))
+
+
+def test_a_cleanup_that_fails_is_logged_by_type_and_the_worker_goes_on(engine, staff, caplog):
+    ran = []
+
+    def forget(job):
+        ran.append(job.request_id)
+        raise RuntimeError("a message that may hold anything")
+
+    worker = jobs.TranscriptionJobs(lambda job: ran.append(job.call_id), forget=forget, engine=engine)
+    try:
+        with caplog.at_level("WARNING", logger="callscribe.web.jobs"):
+            worker.submit(jobs.ForgetRuns("AVG-2026-0001", (CALL,)))
+            worker.submit(jobs.Job(LISTEN_CALL, "quality"))
+            assert worker.wait_until_idle(30)
+    finally:
+        worker.stop(30)
+    assert ran == ["AVG-2026-0001", LISTEN_CALL]
+    assert "AVG-2026-0001" in caplog.text and "RuntimeError" in caplog.text
+    assert "may hold anything" not in caplog.text
+
+
+def test_stopping_the_worker_drops_a_waiting_cleanup(engine, staff):
+    started, go = threading.Event(), threading.Event()
+    forgotten = []
+
+    def transcribe(job):
+        started.set()
+        assert go.wait(30)
+
+    worker = jobs.TranscriptionJobs(transcribe, forget=forgotten.append)
+    worker.submit(jobs.Job("A", "quality"))
+    assert started.wait(30)
+    worker.submit(jobs.ForgetRuns("AVG-2026-0001", ("A",)))
+    worker.stop(0)
+    go.set()
+    assert worker.wait_until_idle(30)
+    assert forgotten == []
+
+
+def test_the_real_cleanup_starts_prefect_once_and_forgets_the_runs_of_the_erased_calls(monkeypatch):
+    from callscribe.flows import retention, server
+
+    tied, forgotten = [], []
+
+    class Task:  # stands in for the Prefect task; the worker calls its body, .fn
+        @staticmethod
+        def fn(call_ids):
+            forgotten.append((threading.current_thread().name, call_ids))
+            return 2
+
+    monkeypatch.setattr(server, "tie_temporary_server", lambda: tied.append(1))
+    monkeypatch.setattr(retention, "forget_runs_of", Task)
+    jobs._prefect_ready.cache_clear()
+    worker = jobs.TranscriptionJobs(lambda job: None)
+    try:
+        worker.submit(jobs.ForgetRuns("AVG-2026-0001", ("TBI-1", "TBI-2")))
+        worker.submit(jobs.ForgetRuns("AVG-2026-0002", ("TBI-3",)))
+        assert worker.wait_until_idle(30)
+    finally:
+        worker.stop(30)
+        jobs._prefect_ready.cache_clear()
+    assert tied == [1]
+    assert forgotten == [("callscribe-transcriptions", ["TBI-1", "TBI-2"]),
+                         ("callscribe-transcriptions", ["TBI-3"])]
+
+
 def test_the_real_worker_starts_prefect_once_and_runs_the_flow_per_call(monkeypatch):
     from callscribe.flows import server, transcribe
 
@@ -606,7 +748,7 @@ def test_the_application_keeps_one_worker_on_its_catalogue(settings, clock):
     app = create_app(settings, clock=clock)
     made = jobs.of(app)
     assert isinstance(made, jobs.TranscriptionJobs) and jobs.of(app) is made
-    assert made._engine is app.state.web.engine and made._run is jobs.run_flow
+    assert made._engine is app.state.web.engine and made._run is jobs.run_flow and made._forget is jobs.forget_runs
 
 
 def test_no_page_of_this_area_puts_personal_data_or_a_query_string_in_a_redirect(client, staff, engine):
