@@ -5,8 +5,9 @@ ingested (dated in the previous month, as the demo does), served by uvicorn on 1
 
 (a) The complaint desk registers a complaint and files a transcript request; a team leader
     approves it, which transcribes the call for real in the background (Whisper base, the
-    ``transcribe-recordings`` flow on Prefect's test server), reviews the redactions (adds one by
-    selecting text, confirms the flags), a manager releases, and the complaint desk downloads the
+    ``transcribe-recordings`` flow on Prefect's test server; the review threshold raised so that
+    the redactor flags spans), reviews the redactions (adds one by selecting text with the mouse,
+    confirms the flags), a manager releases, and the complaint desk downloads the
     PDF letter: it holds the complaint number and the added tag, and none of the call's personal
     data (``data/samples/samples_pii.json``).
 (b) A team leader files a request and cannot approve it: the queue shows the refusal, and the
@@ -24,7 +25,7 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -66,6 +67,24 @@ class Screenshots:
         tab.screenshot(path=str(path), full_page=True)
         self.taken.append(path)
         return path
+
+
+class WallClock:
+    """The application's clock in a journey: the real time, as the library's own steps and the
+    background transcription keep it (a fixed clock would date the page's steps before the
+    library's, and show negative ages). Nothing asserts on it."""
+
+    @property
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> WallClock:
+    return WallClock()
 
 
 @pytest.fixture
