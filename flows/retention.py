@@ -8,6 +8,7 @@ call id; it is returned and published as table artifacts.
 
 from __future__ import annotations
 
+import logging
 import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -15,6 +16,7 @@ from zoneinfo import ZoneInfo
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.exceptions import MissingContextError
 
 from callscribe.pipeline.policy import outbox, retention
 from callscribe.pipeline.settings import get_settings
@@ -125,7 +127,7 @@ def forget_runs_of(call_ids: list[str]) -> int:
             still_running = [run.id for run in doomed if run.state is not None and _is_going(run.state)
                              and not _wait_until_final(client, run.id)]
             if still_running:
-                get_run_logger().warning("%d run(s) naming erased recordings still running after %d s; the retention "
+                _logger().warning("%d run(s) naming erased recordings still running after %d s; the retention "
                                          "period removes them", len(still_running), _WAIT_S)
             doomed = [run.id for run in doomed if run.id not in still_running]
             if doomed:
@@ -136,8 +138,17 @@ def forget_runs_of(call_ids: list[str]) -> int:
                 client.delete_flow_run(run_id)
                 deleted += 1
     except Exception as err:  # noqa: BLE001 - best effort: the store is what must be clean
-        get_run_logger().warning("could not clean Prefect runs (%s); the retention period removes them", type(err).__name__)
+        _logger().warning("could not clean Prefect runs (%s); the retention period removes them", type(err).__name__)
     return deleted
+
+
+def _logger():
+    """The run's logger inside a flow run; this module's logger when called outside one (the web
+    application's background worker calls :func:`forget_runs_of` directly)."""
+    try:
+        return get_run_logger()
+    except MissingContextError:
+        return logging.getLogger(__name__)
 
 
 def _is_going(state) -> bool:

@@ -437,6 +437,5 @@ def test_an_erasure_waits_for_a_running_transcription_of_the_call_before_forgett
         clock = iter(range(0, 10 * flows_retention._WAIT_S, 60))
         monkeypatch.setattr(flows_retention.time, "monotonic", lambda: next(clock))
         monkeypatch.setattr(flows_retention.time, "sleep", lambda seconds: None)
-        monkeypatch.setattr(flows_retention, "get_run_logger", lambda: __import__("logging").getLogger("test"))
         assert flows_retention.forget_runs_of.fn(["C-9"]) == 0
         assert client.read_flow_run(stuck.id).state.is_running(), "a run still going is never pulled from under it"

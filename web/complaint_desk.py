@@ -496,6 +496,12 @@ def subject_detail(request: Request, user: CurrentUser, request_id: str, melding
     except RequestNotFoundError:
         raise not_found() from None
     queue = _linked_page(request, user, "/goedkeuren") if found.state == State.REQUESTED else None
+    links = [Link("Naar de goedkeuringslijst", queue)] if queue else []
+    if found.kind == "access" and found.state == State.EXECUTED:
+        for call_id in found.call_ids:
+            path = _linked_page(request, user, f"/downloads/avg/{found.request_id}/{call_id}/pdf")
+            if path:
+                links.append(Link(f"Brief voor de beller downloaden ({call_id}, PDF)", path))
     return _page(request, "subjects/detail.html", {
-        "req": found, "links": [Link("Naar de goedkeuringslijst", queue)] if queue else [],
+        "req": found, "links": links,
         "message": _message(melding, id=request_id, count=len(found.call_ids))})

@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from callscribe.pipeline.policy import audit, subjects
+from callscribe.pipeline.settings import get_settings
 from callscribe.web import jobs
 from tests.web.cases_approvals import (
     CALL,
@@ -154,3 +155,12 @@ def test_a_copy_past_its_expiry_or_gone_is_no_longer_available(client, staff, en
     assert response.headers["content-type"].startswith("text/html") and "%PDF" not in response.text
     assert "Er staat nu niets klaar om te downloaden." in client.get("/downloads").text
     assert not entries(engine, "subject.export_downloaded")
+
+
+def test_the_access_request_page_links_the_callers_letter_once_carried_out(client, engine, staff):
+    """The complaint desk finds the caller's letters from the request itself."""
+    request_id = subject_approved(engine)
+    login_as(client, staff["kim"])
+    assert url(request_id, "pdf") not in client.get(f"/avg/{request_id}").text, "not carried out yet"
+    subjects.export(engine, get_settings(), request_id, "ivo")
+    assert url(request_id, "pdf") in client.get(f"/avg/{request_id}").text
