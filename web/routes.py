@@ -39,7 +39,8 @@ from callscribe.web.auth import LOGGED_IN, PUBLIC, guard, state_of
 
 # The navigation, in this order; a link shows only once its page is registered (with ``nav=``)
 # and the user's role may use it. Pages not listed here follow in registration order.
-NAV_ORDER = ("/klachten", "/verzoeken", "/avg", "/goedkeuren", "/coaching", "/dashboard", "/audit")
+NAV_ORDER = ("/klachten", "/verzoeken", "/avg", "/goedkeuren", "/vrijgeven", "/downloads", "/coaching", "/dashboard",
+             "/audit")
 
 ROLE_LABELS = {"manager": "Manager", "teamleider": "Teamleider", "ict_backoffice": "ICT-backoffice",
                "klachtendesk": "Klachtendesk", "coach": "Coach"}

@@ -234,7 +234,7 @@ def _open_requests(conn: Connection, now: datetime, zone: ZoneInfo) -> pd.DataFr
             "open": sum(by_state.values()),
             "oldest_request_id": oldest.request_id if oldest else None,
             "oldest_requested_at": oldest.requested_at if oldest else None,
-            "oldest_age_days": round((now - oldest.requested_at).total_seconds() / 86400, 1) if oldest else None,
+            "oldest_age_days": max(0.0, round((now - oldest.requested_at).total_seconds() / 86400, 1)) if oldest else None,
         })
     frame = pd.DataFrame(rows)
     frame["oldest_requested_at"] = _local(frame["oldest_requested_at"], zone)
@@ -400,7 +400,10 @@ def _label(value: object, limit: int = 40) -> str:
 
 
 def _no_data(axes, empty: bool) -> None:
+    """An empty chart says so, without axes or ticks that would read as data."""
     if empty:
+        axes.clear()
+        axes.set_axis_off()
         axes.text(0.5, 0.5, "Geen gegevens", transform=axes.transAxes, ha="center", va="center", color="#777777")
 
 
@@ -424,6 +427,7 @@ def _draw_calls(axes, report: OperationsReport) -> None:
     axes.set_xlim(-0.6, len(frame) - 0.4)
     axes.set_xlabel(f"Datum ({_label(report.options.timezone)})")
     axes.set_ylabel("Gesprekken")
+    axes.yaxis.get_major_locator().set_params(integer=True)
     axes.grid(axis="y", color="#e5e5e5", linewidth=0.6)
     axes.set_axisbelow(True)
     axes.legend(frameon=False, loc="lower right", ncols=3, bbox_to_anchor=(1, 1))

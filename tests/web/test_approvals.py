@@ -175,11 +175,13 @@ def test_nobody_approves_their_own_request_and_the_page_says_why_in_dutch(client
     request_id = complaints.create_request(engine, "bob", kind="transcript", call_id=CALL, complaint_id=complaint.complaint_id,
                                            reason="De klant betwist wat er in dit gesprek is afgesproken.").request_id
     token = login_as(client, staff["bob"])
-    assert "U heeft dit verzoek zelf ingediend. Een andere teamleider" in client.get("/goedkeuren").text
-    refused = post(client, f"/verzoeken/{request_id}/goedkeuren", token)
+    queue = client.get("/goedkeuren").text
+    assert "U heeft dit verzoek zelf ingediend. Een andere teamleider" in queue
+    assert f'action="/verzoeken/{request_id}/goedkeuren"' not in queue, "no decision is offered on your own request"
+    refused = post(client, f"/verzoeken/{request_id}/goedkeuren", token)  # sent anyway
     assert refused.status_code == 400
     assert "mag er daarom niet zelf over beslissen (vier-ogenprincipe)" in refused.text
-    assert "Melding van het systeem: user bob made this request and cannot also decide on it" in refused.text
+    assert "<summary>Technische melding</summary><p>user bob made this request and cannot also decide" in refused.text
     assert complaints.get_request(engine, request_id).state == "requested"
     assert not entries(engine, "request.approved")
 
