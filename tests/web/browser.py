@@ -38,7 +38,10 @@ from callscribe.pipeline.storage.schema import users
 from tests.web.conftest import PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update"]
+LAUNCH_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--lang=nl"]
+# Date and time fields follow the browser process's locale, not the page's: Dutch, as the desk sees them
+# (with Debian's chromium-l10n, which .ci/run installs beside chromium)
+LAUNCH_ENV = {"LANG": "nl_NL.UTF-8", "LANGUAGE": "nl", "LC_ALL": "nl_NL.UTF-8"}
 SKIP = "CALLSCRIBE_SKIP_BROWSER"
 
 
@@ -94,7 +97,8 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(executable), args=LAUNCH_ARGS)
+        launched = playwright.chromium.launch(executable_path=str(executable), args=LAUNCH_ARGS,
+                                              env={**os.environ, **LAUNCH_ENV})
         try:
             yield launched
         finally:
