@@ -33,6 +33,14 @@ SPACY_MODEL = package_folder("nlp_models") / "nl_callscribe"
 SAMPLES_DIR = package_folder("data") / "samples"
 
 
+def _cores() -> int:
+    """The cores this process may run on (its affinity, e.g. a container's CPU set)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # no affinity on this platform
+        return os.cpu_count() or 1
+
+
 def default_key_file() -> Path:
     """Where the transcript key file is looked for by default: the user's configuration folder,
     outside any callscribe home."""
@@ -56,7 +64,10 @@ class Settings(BaseSettings):
         "large-v3-turbo; fetched when the network allows) or a local CTranslate2 folder.",
     )
     compute_type: str = "int8"
-    cpu_threads: int = Field(2, ge=0)
+    cpu_threads: int = Field(
+        default_factory=lambda: min(2, _cores()), ge=0,
+        description="Threads per Whisper worker (0: CTranslate2's own default); default 2, or 1 on one core.",
+    )
     device: str = "cpu"
     beam_size: int = Field(5, ge=1, le=20)
     language: str = "nl"
@@ -93,7 +104,11 @@ class Settings(BaseSettings):
 
     retention_days: int = Field(62, ge=1)
     retention_timezone: str = "Europe/Amsterdam"
-    max_parallel: int = Field(2, ge=1, le=32, description="Recordings processed at the same time.")
+    max_parallel: int = Field(
+        0, ge=0, le=32,
+        description="Recordings processed at the same time; 0 (default): as many as the cores hold at cpu_threads "
+        "each, so Whisper threads never outnumber the cores.",
+    )
 
     identity: Literal["os", "env"] = Field(
         "os", description="Where the acting user comes from: 'os' the operating-system login; 'env' "
@@ -159,6 +174,14 @@ class Settings(BaseSettings):
     @classmethod
     def _expand(cls, value: Path) -> Path:
         return value.expanduser()
+
+    @field_validator("max_parallel", mode="after")
+    @classmethod
+    def _parallel_for_the_cores(cls, value: int, info) -> int:
+        if value:
+            return value
+        threads = info.data.get("cpu_threads") or 1
+        return max(1, min(32, _cores() // threads))
 
     @field_validator("channel_speakers", mode="before")
     @classmethod

@@ -113,3 +113,21 @@ def test_collapse_never_adds_words_and_is_idempotent(words):
     once = collapse_repetitions(text)
     assert len(once.split()) <= len(words)
     assert collapse_repetitions(once) == once
+
+
+def test_whisper_threads_never_outnumber_the_cores_by_default(monkeypatch, tmp_path):
+    """Issue 13: the default 2 recordings × 2 threads put 4 Whisper threads on 2 cores for no gain."""
+    import os
+
+    from callscribe.pipeline.settings import get_settings
+
+    monkeypatch.setenv("CALLSCRIBE_HOME", str(tmp_path))
+    for name in ("CALLSCRIBE_CPU_THREADS", "CALLSCRIBE_MAX_PARALLEL"):
+        monkeypatch.delenv(name, raising=False)
+    for cores in (1, 2, 3, 8, 64):
+        monkeypatch.setattr(os, "sched_getaffinity", lambda pid, n=cores: set(range(n)))
+        settings = get_settings()
+        assert settings.cpu_threads * settings.max_parallel <= cores
+        assert settings.max_parallel >= 1 and settings.cpu_threads >= 1
+    monkeypatch.setenv("CALLSCRIBE_MAX_PARALLEL", "3")
+    assert get_settings().max_parallel == 3, "an explicit setting wins"
