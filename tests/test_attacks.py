@@ -246,7 +246,7 @@ def test_two_ingests_of_one_call_with_other_audio_at_once_keep_the_winner_s_audi
 
 
 # --- 6. "`kill -9` during `transcribe`: the recording stays `processing` forever" ----------------
-# (The temporary Prefect server that outlives the killed CLI is being fixed elsewhere.)
+# The temporary Prefect server dying with the killed CLI: tests/test_kill.py (a real `callscribe transcribe`).
 
 _KILLED_CHILD = textwrap.dedent("""
     import logging
