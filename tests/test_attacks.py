@@ -487,7 +487,7 @@ def test_a_home_left_readable_by_an_older_version_is_made_private_on_first_use(h
 
 
 # --- 11. requests and complaints of other calls; erasing a held call ------------------------------
-# ("`callscribe transcribe` lets one person transcribe any call without a reason" is being fixed elsewhere.)
+# ("`callscribe transcribe` lets one person transcribe any call without a reason": tests/test_purposes.py.)
 
 
 def test_a_request_cannot_cite_a_complaint_about_another_call(samples, runner):
