@@ -15,6 +15,7 @@ demo: $(VENV)/.installed
 	$(VENV)/bin/callscribe demo
 
 test: $(VENV)/.installed
+	.ci/browser
 	$(VENV)/bin/python -m pytest
 
 # the web application on http://127.0.0.1:8000 (HOST=... PORT=... to change)
