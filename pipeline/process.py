@@ -35,7 +35,9 @@ def model_info(settings: Settings) -> ModelInfo:
 
 
 def transcription_options(settings: Settings) -> TranscriptionOptions:
-    return TranscriptionOptions(language=settings.language or None, beam_size=settings.beam_size)
+    return TranscriptionOptions(language=settings.language or None, beam_size=settings.beam_size,
+                                vad_threshold=settings.vad_threshold,
+                                vad_threshold_narrowband=settings.vad_threshold_narrowband)
 
 
 def transcribe_file(

@@ -71,6 +71,13 @@ class Settings(BaseSettings):
     device: str = "cpu"
     beam_size: int = Field(5, ge=1, le=20)
     language: str = "nl"
+    vad_threshold: float = Field(0.5, gt=0, lt=1, description="Silero VAD speech threshold (faster-whisper's default).")
+    vad_threshold_narrowband: float = Field(
+        0.2, gt=0, lt=1,
+        description="Silero VAD speech threshold on narrow-band audio (8 kHz telephone recordings, or almost no "
+        "energy above 4.5 kHz); on G.711 calls 0.5 dropped 4.6 % of the speech, 0.35 1.8 %, 0.2 0.3 % "
+        "(benchmarks/results/telephone.md).",
+    )
     max_duration_s: float = Field(3 * 3600.0, gt=0, description="Longer recordings are refused.")
     channel_speakers: Annotated[tuple[str, str], NoDecode] = Field(
         ("medewerker", "klant"), description="Speaker of the left and right channel of stereo calls."

@@ -26,12 +26,23 @@ class TranscriptionOptions:
     no_speech_threshold: float = 0.6
     hallucination_silence_threshold: float | None = 2.0
     vad_min_silence_duration_ms: int = 500
+    vad_threshold: float = 0.5  # Silero VAD's speech probability threshold, as used on this call
+    vad_threshold_narrowband: float = 0.2  # used instead on narrow-band (8 kHz telephone) audio
+    narrowband: bool = False  # the call was detected as narrow-band and decoded with the threshold above
 
     def whisper_kwargs(self) -> dict:
         """Keyword arguments for ``faster_whisper.WhisperModel.transcribe``."""
         kwargs = dataclasses.asdict(self)
-        kwargs["vad_parameters"] = {"min_silence_duration_ms": kwargs.pop("vad_min_silence_duration_ms")}
+        del kwargs["vad_threshold_narrowband"], kwargs["narrowband"]
+        kwargs["vad_parameters"] = {
+            "min_silence_duration_ms": kwargs.pop("vad_min_silence_duration_ms"),
+            "threshold": kwargs.pop("vad_threshold"),
+        }
         return kwargs
+
+    def for_narrowband(self) -> TranscriptionOptions:
+        """These options for a narrow-band call: the narrow-band VAD threshold, recorded as such."""
+        return dataclasses.replace(self, vad_threshold=self.vad_threshold_narrowband, narrowband=True)
 
 
 @dataclass(frozen=True)

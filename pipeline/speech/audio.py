@@ -31,6 +31,11 @@ _FRAME = 160  # 10 ms: the unit a window is cut at
 _STRETCH_FRAMES = 50  # 0.5 s: the quietest stretch of this length holds the cut
 _SCALE = np.float32(1 / 32768)  # int16 to [-1, 1), exact (a power of two)
 _RMS_BLOCK = 1 << 20  # samples squared at a time in float64
+NARROWBAND_RATE = 8000  # a file sampled at this rate or less holds nothing above 4 kHz: telephone audio
+NARROWBAND_HIGH_SHARE = 1e-3  # under this share of its energy above 4.5 kHz, 16 kHz audio is narrow-band too
+_HIGH_BAND_HZ = 4500  # past the roll-off of a resampler's 4 kHz low-pass
+_SPECTRUM_FRAME = 512  # 32 ms frames for the band-energy check
+_SPECTRUM_FRAMES = 4000  # at most this many frames, spread over the window, per channel
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,7 @@ class Window:
     offset: int
     channels: tuple[np.ndarray, ...]
     rms: tuple[float, ...]  # per channel
+    narrowband: bool = False  # telephone-band audio (see ``is_narrowband``); the same for every window of a file
 
     @property
     def start(self) -> float:
@@ -198,6 +204,7 @@ def _windows(source: AudioStream) -> Iterator[Window]:
     search = None if longest is None else min(round(QUIET_SEARCH_S * SAMPLE_RATE), longest // 2)
     expected = round(source.info.duration * SAMPLE_RATE) + SAMPLE_RATE  # the header's length, a second spare
     offset = fill = 0  # samples before the buffer; samples in it
+    narrow = None  # decided on the first window, kept for the rest of the file
     audible = False
     buffer = _empty(count, _capacity(expected, longest))
     for chunk in _decoded_chunks(source.path, source.name, stereo=count == 2):
@@ -209,7 +216,8 @@ def _windows(source: AudioStream) -> Iterator[Window]:
             if fill == len(buffer[0]) and fill == longest:  # a full window and more audio: cut it
                 cut = _quiet_cut(buffer, fill, search)
                 rest = [samples[cut:fill].copy() for samples in buffer]
-                window = _window(offset, [samples[:cut] for samples in buffer])
+                window = _window(offset, [samples[:cut] for samples in buffer], source.info.sample_rate, narrow)
+                narrow = window.narrowband
                 audible = audible or not window.silent
                 offset, buffer = offset + cut, None
                 yield window
@@ -227,7 +235,7 @@ def _windows(source: AudioStream) -> Iterator[Window]:
             done += take
     if offset + fill == 0:
         raise AudioError(f"{source.name}: audio stream holds no samples; the file is truncated", "empty")
-    window = _window(offset, [samples[:fill] for samples in buffer])
+    window = _window(offset, [samples[:fill] for samples in buffer], source.info.sample_rate, narrow)
     audible = audible or not window.silent
     buffer = None
     yield window
@@ -282,8 +290,46 @@ def _put(buffer: list[np.ndarray], fill: int, frames: np.ndarray) -> None:
         np.multiply(frames[:, channel], _SCALE, out=samples[fill : fill + len(frames)])
 
 
-def _window(offset: int, channels: list[np.ndarray]) -> Window:
-    return Window(offset=offset, channels=tuple(channels), rms=tuple(_rms(samples) for samples in channels))
+def _window(offset: int, channels: list[np.ndarray], sample_rate: int, narrowband: bool | None = None) -> Window:
+    if narrowband is None:
+        narrowband = is_narrowband(sample_rate, channels)
+    return Window(offset=offset, channels=tuple(channels), rms=tuple(_rms(samples) for samples in channels),
+                  narrowband=narrowband)
+
+
+def is_narrowband(sample_rate: int, channels) -> bool:
+    """Whether audio is narrow-band (telephone) speech, which Silero VAD scores lower than studio audio.
+
+    Args:
+        sample_rate: the file's own sample rate, before resampling to 16 kHz.
+        channels: 16 kHz float32 samples per channel (a window of the file).
+
+    Returns:
+        True when the file is sampled at ``NARROWBAND_RATE`` (8 kHz) or less, or when under
+        ``NARROWBAND_HIGH_SHARE`` of the samples' energy lies above 4.5 kHz (8 kHz audio stored at
+        a higher rate); False for silence, which shows no band at all.
+    """
+    if sample_rate <= NARROWBAND_RATE:
+        return True
+    share = high_band_share(channels)
+    return share is not None and share < NARROWBAND_HIGH_SHARE
+
+
+def high_band_share(channels) -> float | None:
+    """Share of the energy of 16 kHz samples above 4.5 kHz, over all channels; ``None`` for silence."""
+    high = full = 0.0
+    window = np.hanning(_SPECTRUM_FRAME).astype(np.float32)
+    split = _HIGH_BAND_HZ * _SPECTRUM_FRAME // SAMPLE_RATE
+    for samples in channels:
+        count = len(samples) // _SPECTRUM_FRAME
+        if count == 0:
+            continue
+        starts = np.linspace(0, (count - 1) * _SPECTRUM_FRAME, min(count, _SPECTRUM_FRAMES)).astype(np.int64)
+        frames = samples[starts[:, None] + np.arange(_SPECTRUM_FRAME)] * window
+        power = np.square(np.abs(np.fft.rfft(frames, axis=1)), dtype=np.float64)
+        high += float(power[:, split:].sum())
+        full += float(power.sum())
+    return high / full if full > 0 else None
 
 
 def _capacity(expected: int, longest: int | None) -> int:

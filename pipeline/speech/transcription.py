@@ -17,6 +17,7 @@ from typing import Protocol
 import ctranslate2
 import numpy as np
 
+from callscribe.pipeline.speech.audio import is_narrowband
 from callscribe.pipeline.types import SAMPLE_RATE, ModelInfo, Segment, Transcript, TranscriptionOptions, Word
 
 logger = logging.getLogger(__name__)
@@ -74,12 +75,17 @@ class AudioWindow(Protocol):
     def silent(self) -> bool:
         """Every channel is silent: the window is not given to Whisper."""
 
+    @property
+    def narrowband(self) -> bool:
+        """Telephone-band audio: VAD runs with ``options.vad_threshold_narrowband``."""
+
 
 @dataclass(frozen=True)
 class _WholeCall:
     channels: tuple[np.ndarray, ...]
     start: float = 0.0
     silent: bool = False
+    narrowband: bool = False
 
 
 def transcribe_channels(
@@ -90,6 +96,7 @@ def transcribe_channels(
     num_workers: int = 1,
     on_progress: Callable[[float, float], None] | None = None,
     channel_layout: str = "mono",
+    narrowband: bool | None = None,
 ) -> Transcript:
     """Transcribe each channel as one speaker and merge them into a time-ordered dialogue.
 
@@ -102,14 +109,18 @@ def transcribe_channels(
         on_progress: called with ``(seconds done, call duration)`` as decoding goes on; with two
             channels, done is the share of both channels decoded, in seconds of the call.
         channel_layout: recorded in the result.
+        narrowband: telephone-band audio, decoded with ``options.vad_threshold_narrowband``; default
+            (None): detected from the samples' spectrum, as ``audio.stream`` does for 16 kHz files.
 
     Returns:
         The unredacted transcript, carrying the model and options that made it.
     """
     if len(channels) != len(speakers):
         raise ValueError(f"{len(channels)} channels but {len(speakers)} speaker labels")
+    if narrowband is None:
+        narrowband = is_narrowband(SAMPLE_RATE, channels)
     return transcribe_windows(
-        [_WholeCall(channels)], speakers, model_info, options, num_workers, on_progress, channel_layout,
+        [_WholeCall(channels, narrowband=narrowband)], speakers, model_info, options, num_workers, on_progress, channel_layout,
         expected_duration=max((len(c) for c in channels), default=0) / SAMPLE_RATE,
     )
 
@@ -167,6 +178,9 @@ def transcribe_windows(
             if on_progress is not None:
                 on_progress(duration, total)
         else:
+            if window.narrowband and not options.narrowband:
+                options = options.for_narrowband()  # recorded in the transcript's options
+                logger.info("narrow-band audio: VAD threshold %.2f", options.vad_threshold)
             if model is None:
                 loading = time.perf_counter()
                 model = get_model(
