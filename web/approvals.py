@@ -41,6 +41,7 @@ from callscribe.pipeline.policy import accounts, complaints, four_eyes, holds, s
 from callscribe.pipeline.storage import catalogue
 from callscribe.web import jobs
 from callscribe.web.auth import CurrentUser, not_found, state_of
+from callscribe.web.dutch import local_time as dutch_time
 from callscribe.web.routes import Pages, render
 
 logger = logging.getLogger(__name__)
@@ -50,7 +51,6 @@ QUEUE, RELEASE = "/goedkeuren", "/vrijgeven"
 NOTE_MAX, REASON_MAX = 2000, 4000  # characters a note or a written reason may have in the form
 _ID = re.compile(r"(V|AVG)-[0-9]{4}-[0-9]{4,}")
 
-MONTHS = ("jan.", "feb.", "mrt.", "apr.", "mei", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec.")
 KINDS = {"transcript": "Transcript", "listen_back": "Terugluisteren"}
 SUBJECT_KINDS = {"access": "Inzage", "erasure": "Verwijdering"}
 DIRECTIONS = {"inbound": "inkomend", "outbound": "uitgaand"}
@@ -80,10 +80,7 @@ MESSAGES = {
 
 def local_time(moment: datetime | None, zone: ZoneInfo) -> str:
     """``24 nov. 2026 10:00`` in local time; empty for None."""
-    if moment is None:
-        return ""
-    local = moment.astimezone(zone)
-    return f"{local.day} {MONTHS[local.month - 1]} {local.year} {local:%H:%M}"
+    return "" if moment is None else dutch_time(moment, zone)
 
 
 def age(since: datetime, now: datetime) -> str:

@@ -24,6 +24,9 @@ from callscribe.pipeline.policy import accounts, coaching
 from callscribe.pipeline.policy.identity import User
 from callscribe.pipeline.storage import transcripts
 from callscribe.web.auth import CurrentUser, not_found, state_of
+from callscribe.web.dutch import MONTHS
+from callscribe.web.dutch import local_time as local_datetime
+from callscribe.web.dutch import short_date as local_date
 from callscribe.web.routes import Pages, render
 
 pages = Pages()
@@ -32,9 +35,6 @@ QUARTERS_SHOWN = 8  # the current quarter and the seven before it, in the quarte
 NOTE_FORM_MAX = 10 * coaching.COACHING_NOTE_MAX  # a longer form field is refused before the library sees it
 HELD_AT_FORMAT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends
 
-MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
-          "november", "december")
-MONTHS_SHORT = ("jan.", "feb.", "mrt.", "apr.", "mei", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec.")
 
 TRANSCRIPT_STATES = {  # the library's transcript state → (Dutch text, badge)
     "coaching.md": ("Klaar", "ok"),
@@ -51,17 +51,6 @@ _TAG = re.compile(r"(\[[A-Z][A-Z_]*-[^\]\s]+\])")
 
 
 # --- dates, months and quarters in Dutch --------------------------------------------------------
-
-
-def local_datetime(moment: datetime, zone: ZoneInfo) -> str:
-    """``24 nov. 2026 10:00`` in local time."""
-    local = moment.astimezone(zone)
-    return f"{local.day} {MONTHS_SHORT[local.month - 1]} {local.year} {local:%H:%M}"
-
-
-def local_date(day: date) -> str:
-    """``24 nov. 2026``."""
-    return f"{day.day} {MONTHS_SHORT[day.month - 1]} {day.year}"
 
 
 def month_label(month: str) -> str:

@@ -34,6 +34,7 @@ from callscribe.pipeline.policy import accounts, complaints, subjects
 from callscribe.pipeline.policy.four_eyes import State
 from callscribe.pipeline.policy.identity import User
 from callscribe.pipeline.storage import catalogue
+from callscribe.web import dutch
 from callscribe.web.auth import CurrentUser, not_found, state_of
 from callscribe.web.routes import Pages, render
 
@@ -48,7 +49,6 @@ FORM_REFUSED = 422  # a form shown again with the library's (or the form's) mess
 
 # --- how things are shown -------------------------------------------------------------------------
 
-MONTHS = ("jan.", "feb.", "mrt.", "apr.", "mei", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec.")
 CHANNELS = {"telefoon": "Telefoon", "e-mail": "E-mail"}
 REQUEST_KINDS = {"transcript": "Transcript", "listen_back": "Terugluisteren"}
 SUBJECT_KINDS = {"access": "Inzage", "erasure": "Verwijdering"}
@@ -79,10 +79,7 @@ class Display:
 
     def when(self, moment: datetime | None) -> str:
         """``24 nov. 2026 10:00`` in local time; a dash for nothing."""
-        if moment is None:
-            return "–"
-        local = moment.astimezone(self.zone)
-        return f"{local.day} {MONTHS[local.month - 1]} {local.year} {local:%H:%M}"
+        return "–" if moment is None else dutch.local_time(moment, self.zone)
 
     def age(self, moment: datetime) -> str:
         """How long ago, in words: ``minder dan een uur``, ``5 uur``, ``3 dagen``."""

@@ -23,6 +23,7 @@ from starlette.responses import Response
 
 from callscribe.pipeline.policy import coaching, reports
 from callscribe.web.auth import CurrentUser, not_found, state_of
+from callscribe.web.dutch import MONTHS_SHORT as MONTHS
 from callscribe.web.routes import Pages, render
 
 pages = Pages()
@@ -36,7 +37,6 @@ CHART_ALT = {
     "expiring": "Staafdiagram van het aantal opnamen dat per dag verloopt in de komende 7 dagen",
 }
 
-MONTHS = ("jan.", "feb.", "mrt.", "apr.", "mei", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec.")
 WEEKDAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
 KIND_LABELS = {"transcript": "Transcript", "listen_back": "Terugluisteren", "access": "Inzage (AVG)",
                "erasure": "Verwijdering (AVG)"}

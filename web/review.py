@@ -19,7 +19,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from fastapi import Form, Request
@@ -38,6 +37,7 @@ from callscribe.pipeline.policy import complaints, review
 from callscribe.pipeline.policy.identity import User
 from callscribe.pipeline.storage.transcripts import clock
 from callscribe.web.auth import CurrentUser, not_found, state_of
+from callscribe.web.dutch import local_time
 from callscribe.web.routes import Pages, render
 
 pages = Pages()
@@ -72,7 +72,6 @@ TYPE_LABELS = {
 }
 SPEAKERS = {"medewerker": "Medewerker", "klant": "Klant", "onbekend": "Onbekend"}
 ACTIONS = {"add": "Markering toegevoegd", "undo": "Markering ongedaan gemaakt", "confirm": "Markering bevestigd"}
-MONTHS = ("jan.", "feb.", "mrt.", "apr.", "mei", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec.")
 
 # What the page says after a change (the code travels in the query, the turn as its number).
 MESSAGES = {
@@ -221,12 +220,6 @@ def css_class(entity_type: str) -> str:
 
 def type_label(entity_type: str) -> str:
     return TYPE_LABELS.get(entity_type, review.ENTITY_TYPES.get(entity_type, entity_type))
-
-
-def local_time(moment: datetime, zone: ZoneInfo) -> str:
-    """``24 nov. 2026 10:00`` in the deployment's local time."""
-    local = moment.astimezone(zone)
-    return f"{local.day} {MONTHS[local.month - 1]} {local.year} {local:%H:%M}"
 
 
 def _pieces(segment: review.ReviewSegment) -> tuple[Piece, ...]:

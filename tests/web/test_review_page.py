@@ -20,7 +20,8 @@ import sqlalchemy as sa
 
 from callscribe.pipeline.policy import audit, complaints, review
 from callscribe.pipeline.storage import transcripts
-from callscribe.web.review import MONTHS, STALE, css_class
+from callscribe.web.dutch import MONTHS_SHORT as MONTHS
+from callscribe.web.review import STALE, css_class
 from tests.web.cases_review import (
     CALL,
     DIALOGUE,
