@@ -155,16 +155,22 @@ def _is_going(state) -> bool:
     return state.is_running() or state.is_cancelling()
 
 
+# The clock and the pause of the wait below, named here so that a test replaces these two and not
+# the process-wide ``time.monotonic`` / ``time.sleep`` that Prefect's own event loop runs on.
+_clock = time.monotonic
+_pause = time.sleep
+
+
 def _wait_until_final(client, run_id) -> bool:
     """Wait (at most :data:`_WAIT_S`) for a running flow run to end; whether it did."""
-    deadline = time.monotonic() + _WAIT_S
+    deadline = _clock() + _WAIT_S
     while True:
         state = client.read_flow_run(run_id).state
         if state is None or not _is_going(state):
             return True
-        if time.monotonic() >= deadline:
+        if _clock() >= deadline:
             return False
-        time.sleep(_POLL_S)
+        _pause(_POLL_S)
 
 
 def _named_ids(parameters: dict) -> list[str]:

@@ -426,7 +426,7 @@ def test_an_erasure_waits_for_a_running_transcription_of_the_call_before_forgett
             waits.append(seconds)
             client.set_flow_run_state(running.id, Completed(), force=True)
 
-        monkeypatch.setattr(flows_retention.time, "sleep", the_run_ends_meanwhile)
+        monkeypatch.setattr(flows_retention, "_pause", the_run_ends_meanwhile)
         assert flows_retention.forget_runs_of.fn(["C-8"]) == 1
         assert waits == [flows_retention._POLL_S], "it waited for the run instead of deleting it while it ran"
         with pytest.raises(ObjectNotFound):
@@ -435,7 +435,7 @@ def test_an_erasure_waits_for_a_running_transcription_of_the_call_before_forgett
         stuck = client.create_flow_run(stand_in, parameters={"recording_ids": ["C-9"], "purpose": "quality"})
         client.set_flow_run_state(stuck.id, Running(), force=True)
         clock = iter(range(0, 10 * flows_retention._WAIT_S, 60))
-        monkeypatch.setattr(flows_retention.time, "monotonic", lambda: next(clock))
-        monkeypatch.setattr(flows_retention.time, "sleep", lambda seconds: None)
+        monkeypatch.setattr(flows_retention, "_clock", lambda: next(clock))
+        monkeypatch.setattr(flows_retention, "_pause", lambda seconds: None)
         assert flows_retention.forget_runs_of.fn(["C-9"]) == 0
         assert client.read_flow_run(stuck.id).state.is_running(), "a run still going is never pulled from under it"
