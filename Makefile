@@ -2,7 +2,8 @@
 PYTHON ?= python3
 VENV ?= .venv
 
-.PHONY: demo test web install bench-wer bench-redaction
+# `make serve`: a persistent Prefect server for this home (the commands then skip the temporary one)
+.PHONY: demo test web serve install bench-wer bench-redaction
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +24,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 web: $(VENV)/.installed
 	$(VENV)/bin/callscribe web --host $(HOST) --port $(PORT)
+
+serve: $(VENV)/.installed
+	$(VENV)/bin/callscribe server
 
 bench-wer: $(VENV)/.installed
 	$(VENV)/bin/python benchmarks/wer.py

@@ -45,6 +45,8 @@ COMMANDS = {
                'Employees (medewerkers) known from the call metadata.'),
     "subjects": ("callscribe.cli.subjects:subjects",
                "Data-subject requests: a caller's access or erasure request, filed, approved by a second person, then carried out."),
+    "server": ("callscribe.cli.server:server",
+               'Run a persistent Prefect server for this home; commands use it instead of a temporary one.'),
     "web": ("callscribe.cli.web:web",
                'Serve the web application (login, pages per role) on the catalogue, with uvicorn.'),
 }

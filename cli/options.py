@@ -37,9 +37,30 @@ def fail(err: CallscribeError, hint: str | None = None) -> None:
     sys.exit(1)
 
 
+_early = None  # the temporary server a command started before Prefect was imported
+
+
+def begin_prefect() -> None:
+    """At the start of a command that runs a flow: Prefect's temporary server (when neither
+    ``callscribe server`` nor ``PREFECT_API_URL`` gives one) starts booting now, beside the
+    command's own start-up; :func:`start_prefect` waits for it."""
+    global _early
+    from callscribe.flows.server import start_server_early
+
+    _early = _early or start_server_early()
+
+
 def start_prefect() -> None:
     """Before a command's first flow run: Prefect's temporary server (when no Prefect server is
-    configured) starts now and ends with this process, however the process ends."""
+    configured) is up, and ends with this process, however the process ends."""
+    if _early is not None:
+        from prefect.settings import PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS
+
+        try:
+            _early.wait(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value())
+        except CallscribeError as err:
+            fail(err)
+        return
     from callscribe.flows.server import tie_temporary_server
 
     tie_temporary_server()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from callscribe.cli.options import as_user, start_prefect
+from callscribe.cli.options import as_user, begin_prefect, start_prefect
 from callscribe.cli.options import fail as _fail
 from callscribe.cli.options import settings_or_exit as _settings
 from callscribe.pipeline import atomic, process
@@ -125,14 +125,19 @@ def demo(parallel: int | None) -> None:
 
 
 def _run_flow(settings: Settings, ids: list[str], purpose: str) -> dict:
+    try:
+        info = process.model_info(settings)
+        transcripts.load_key(settings.transcript_key, settings.transcript_key_file, settings.home)  # fail fast
+    except CallscribeError as err:
+        _fail(err)
+    begin_prefect()  # a temporary server boots while Prefect, the flow and the model load here
     from callscribe.flows.progress import ProgressBoard
     from callscribe.flows.transcribe import with_concurrency
 
     try:
-        process.model_info(settings)
-        transcripts.load_key(settings.transcript_key, settings.transcript_key_file, settings.home)  # fail fast
-    except CallscribeError as err:
-        _fail(err)
+        process.load_model(info, settings.max_parallel)  # while the server boots; the flow loads it otherwise
+    except Exception as err:  # noqa: BLE001 - a model that fails to load fails the flow's transcriptions, with reasons
+        click.echo(f"the Whisper model did not load ({type(err).__name__}); the transcriptions report why", err=True)
     engine = catalogue.get_engine(settings.catalogue_url)
     total = 0.0
     for call_id in ids:

@@ -6,6 +6,7 @@ callscribe.flows.serve``, the tests) calls :func:`configure_prefect` before it i
 
 import os
 
+from callscribe.flows.persistent import running_server_url
 from callscribe.pipeline.settings import home_from_environment
 
 
@@ -14,8 +15,15 @@ def configure_prefect() -> None:
     under the callscribe home folder, a generous start-up time for the temporary local server, and
     callscribe's loggers captured into flow-run logs. Values already in the environment win.
 
+    When ``callscribe server`` runs for this home (and no ``PREFECT_API_URL`` is set), Prefect
+    uses it instead of starting a temporary server.
+
     Call it before the first import of ``prefect`` (Prefect reads some settings at import)."""
     home = home_from_environment()
+    if "PREFECT_API_URL" not in os.environ:
+        url = running_server_url(home)
+        if url is not None:
+            os.environ["PREFECT_API_URL"] = url
     defaults = {
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "DO_NOT_TRACK": "1",

@@ -21,7 +21,7 @@ from callscribe.flows import progress
 from callscribe.pipeline import process
 from callscribe.pipeline.errors import CallscribeError, ConfigurationError, ProcessingError, StoreError
 from callscribe.pipeline.policy import transcribing
-from callscribe.pipeline.settings import get_settings
+from callscribe.pipeline.settings import available_cores, get_settings
 from callscribe.pipeline.storage import catalogue, transcripts
 
 PURPOSES = transcribing.PURPOSES
@@ -65,8 +65,9 @@ def load_recording(call_id: str) -> str:
 
 
 @task(name="transcribe-recording", task_run_name="transcribe {call_id}", **_task_options)
-def transcribe_recording(call_id: str, audio_path: str) -> str:
-    """Transcribe a recording and keep the unredacted transcript encrypted.
+def transcribe_recording(call_id: str, audio_path: str, lanes: int | None = None) -> str:
+    """Transcribe a recording and keep the unredacted transcript encrypted (``lanes``: the
+    transcriptions the loaded model serves at once; default the setting's).
 
     Returns:
         The recording's transcript folder.
@@ -76,7 +77,7 @@ def transcribe_recording(call_id: str, audio_path: str) -> str:
     try:
         transcript = process.transcribe_file(
             Path(audio_path), settings, label=call_id,
-            on_progress=lambda done, total: progress.report(call_id, done, total),
+            on_progress=lambda done, total: progress.report(call_id, done, total), num_workers=lanes,
         )
         folder = transcripts.TranscriptFolder.of(settings.transcripts_dir, call_id)
         key = transcripts.load_key(settings.transcript_key, settings.transcript_key_file, settings.home)
@@ -182,15 +183,21 @@ def transcribe_recordings(recording_ids: list[str], purpose: str = "quality") ->
     if unjustified:
         logger.warning("%d recording(s) left out: no purpose %s for them", len(unjustified), purpose)
     process.model_info(settings)  # assemble the bundled model once, before tasks race for it
+    lanes = _lanes()
+    if ids and available_cores() > lanes * (settings.cpu_threads or available_cores()):
+        process.warm_redactor(settings)  # spare cores: Presidio and spaCy load beside the first transcription
     started = time.perf_counter()
     logger.info("transcribing %d recording(s) for %s", len(ids), purpose)
 
-    # Submitted stage by stage: workers take tasks in order, so every upstream task is running
-    # or done before a worker waits on it, and transcriptions run side by side.
-    loads = {i: load_recording.submit(i) for i in ids}
-    transcribes = {i: transcribe_recording.submit(i, loads[i]) for i in ids}
-    redacts = {i: redact_recording.submit(i, transcribes[i], purpose) for i in ids}
-    stores = {i: store_result.submit(i, redacts[i]) for i in ids}
+    stages = {"load": load_recording, "transcribe": transcribe_recording, "redact": redact_recording,
+              "store": store_result}
+    futures: dict[tuple[str, str], object] = {}
+    for stage, call_id in submission_order(ids, lanes):
+        upstream = {"load": (), "transcribe": (futures.get(("load", call_id)), lanes),
+                    "redact": (futures.get(("transcribe", call_id)), purpose),
+                    "store": (futures.get(("redact", call_id)),)}[stage]
+        futures[stage, call_id] = stages[stage].submit(call_id, *upstream)
+    loads, transcribes, redacts, stores = ({i: futures[stage, i] for i in ids} for stage in STAGES)
 
     outcomes: dict[str, dict] = {}
     failures = {i: f"no purpose {purpose}: {transcribing.NO_PURPOSE}" for i in asked if i in unjustified}
@@ -215,6 +222,35 @@ def transcribe_recordings(recording_ids: list[str], purpose: str = "quality") ->
     )
     logger.info(_summary_line(summary))
     return summary
+
+
+def submission_order(ids: list[str], lanes: int) -> list[tuple[str, str]]:
+    """``(stage, call id)`` in the order the flow submits its tasks to ``lanes`` workers.
+
+    Workers take tasks in this order, and every task comes after the task it waits on, so a worker
+    never waits on a task no worker has taken. Each call is redacted and stored as soon as a
+    worker is free after its transcription: with one lane right after it (the first redaction
+    loads the redactor while later calls wait their turn), with more lanes while the next
+    ``lanes - 1`` transcriptions run, so transcriptions keep running side by side.
+    """
+    lag = max(lanes, 1) - 1
+    order: list[tuple[str, str]] = []
+    for n, call_id in enumerate(ids):
+        order += [("load", call_id), ("transcribe", call_id)]
+        if n >= lag:
+            order += [("redact", ids[n - lag]), ("store", ids[n - lag])]
+    for call_id in ids[max(len(ids) - lag, 0):] if lag else ():
+        order += [("redact", call_id), ("store", call_id)]
+    return order
+
+
+def _lanes() -> int:
+    """How many tasks this flow run's task runner runs at once (1 when it does not say)."""
+    from prefect.context import FlowRunContext
+
+    context = FlowRunContext.get()
+    workers = getattr(getattr(context, "task_runner", None), "_max_workers", 1)
+    return workers if isinstance(workers, int) and 0 < workers < 1000 else 1
 
 
 def _is_known(engine, call_id: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,7 +14,7 @@ from callscribe.pipeline.errors import InputFormatError
 from callscribe.pipeline.settings import Settings
 from callscribe.pipeline.speech import audio
 from callscribe.pipeline.speech.model_cache import resolve_model
-from callscribe.pipeline.speech.transcription import transcribe_windows
+from callscribe.pipeline.speech.transcription import get_model, transcribe_windows
 from callscribe.pipeline.types import ModelInfo, RedactedTranscript, Transcript, TranscriptionOptions
 
 if TYPE_CHECKING:
@@ -32,6 +33,11 @@ def model_info(settings: Settings) -> ModelInfo:
         compute_type=settings.compute_type,
         cpu_threads=settings.cpu_threads,
     )
+
+
+def load_model(info: ModelInfo, num_workers: int) -> None:
+    """Load the Whisper model now (once per process), for ``num_workers`` transcriptions at a time."""
+    get_model(info.path, info.device, info.compute_type, info.cpu_threads, num_workers)
 
 
 def transcription_options(settings: Settings) -> TranscriptionOptions:
@@ -75,6 +81,22 @@ def redactor(settings: Settings) -> Redactor:
     from callscribe.pipeline.redaction.engine import get_redactor
 
     return get_redactor(settings.spacy_model, settings.rules_dir, settings.score_threshold)
+
+
+def warm_redactor(settings: Settings) -> threading.Thread:
+    """Load the redactor in a background thread, beside the first transcription, so the first
+    redaction does not wait for Presidio and spaCy after it. A failed load is left to the first
+    :func:`redactor` call, which raises it where it is handled."""
+
+    def load() -> None:
+        try:
+            redactor(settings)
+        except Exception as err:  # noqa: BLE001 - raised again, and handled, by the redaction itself
+            logger.debug("redactor warm-up failed (%s); the redaction step reports it", type(err).__name__)
+
+    thread = threading.Thread(target=load, name="redactor-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def redact_transcript(

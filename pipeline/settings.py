@@ -33,7 +33,7 @@ SPACY_MODEL = package_folder("nlp_models") / "nl_callscribe"
 SAMPLES_DIR = package_folder("data") / "samples"
 
 
-def _cores() -> int:
+def available_cores() -> int:
     """The cores this process may run on (its affinity, e.g. a container's CPU set)."""
     try:
         return len(os.sched_getaffinity(0)) or 1
@@ -65,7 +65,7 @@ class Settings(BaseSettings):
     )
     compute_type: str = "int8"
     cpu_threads: int = Field(
-        default_factory=lambda: min(2, _cores()), ge=0,
+        default_factory=lambda: min(2, available_cores()), ge=0,
         description="Threads per Whisper worker (0: CTranslate2's own default); default 2, or 1 on one core.",
     )
     device: str = "cpu"
@@ -188,7 +188,7 @@ class Settings(BaseSettings):
         if value:
             return value
         threads = info.data.get("cpu_threads") or 1
-        return max(1, min(32, _cores() // threads))
+        return max(1, min(32, available_cores() // threads))
 
     @field_validator("channel_speakers", mode="before")
     @classmethod

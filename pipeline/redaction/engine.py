@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import logging
 import re
+import threading
 import time
 import unicodedata
 from collections.abc import Sequence
@@ -453,9 +454,18 @@ def _enhancer_class(base):
     return Enhancer
 
 
-@lru_cache(maxsize=2)
+_LOADING = threading.Lock()
+
+
 def get_redactor(spacy_model: Path, rules_dir: Path, score_threshold: float) -> Redactor:
-    """The process-wide redactor for these settings (loaded once)."""
+    """The process-wide redactor for these settings, loaded once: a caller that comes while another
+    thread loads it (the flow warms it up beside the first transcription) waits for that load."""
+    with _LOADING:
+        return _loaded_redactor(spacy_model, rules_dir, score_threshold)
+
+
+@lru_cache(maxsize=2)
+def _loaded_redactor(spacy_model: Path, rules_dir: Path, score_threshold: float) -> Redactor:
     return Redactor(spacy_model, rules_dir, score_threshold)
 
 

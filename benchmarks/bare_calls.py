@@ -1,0 +1,47 @@
+"""Bare faster-whisper over stereo call files, each channel on its own: the baseline that
+``benchmarks/calls.py`` compares ``callscribe transcribe`` with.
+
+Same model folder, compute type, threads and decoding options as callscribe (its
+``TranscriptionOptions``; ``--narrowband`` uses the narrow-band VAD threshold callscribe picks for
+8 kHz audio), the same seed before each channel; nothing else: no catalogue, no Prefect, no
+redaction, no audit.
+
+Usage: bare_calls.py MODEL_DIR OUT.json [--narrowband] FILE...
+"""
+
+import json
+import sys
+
+import ctranslate2
+from faster_whisper import WhisperModel, decode_audio
+
+from callscribe.pipeline.settings import get_settings
+from callscribe.pipeline.types import TranscriptionOptions
+
+
+def main() -> None:
+    model_dir, out_path, *files = sys.argv[1:]
+    narrowband = "--narrowband" in files
+    files = [f for f in files if f != "--narrowband"]
+    settings = get_settings()
+    model = WhisperModel(model_dir, device="cpu", compute_type=settings.compute_type,
+                         cpu_threads=settings.cpu_threads, num_workers=1, local_files_only=True)
+    options = TranscriptionOptions(language=settings.language or None, beam_size=settings.beam_size,
+                                   vad_threshold=settings.vad_threshold,
+                                   vad_threshold_narrowband=settings.vad_threshold_narrowband)
+    if narrowband:
+        options = options.for_narrowband()
+    texts = {}
+    for path in files:
+        channels = decode_audio(path, split_stereo=True)
+        texts[path] = []
+        for samples in channels:
+            ctranslate2.set_random_seed(0)
+            segments, _info = model.transcribe(samples, **options.whisper_kwargs())
+            texts[path].append(" ".join(segment.text.strip() for segment in segments))
+    with open(out_path, "w", encoding="utf-8") as out:
+        json.dump(texts, out, ensure_ascii=False)
+
+
+if __name__ == "__main__":
+    main()
