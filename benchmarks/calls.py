@@ -120,6 +120,7 @@ class Home:
         }
         self.env.pop("PREFECT_API_URL", None)
         self.runs = 0
+        self.server_pid: int | None = None  # `callscribe server` of this home, when one runs
         subprocess.run([BIN / "callscribe", "keys", "create"], env=self.env, check=True, capture_output=True)
         subprocess.run([BIN / "callscribe", "users", "add", "anna", "--role", "manager"], env=self.env, check=True,
                        capture_output=True)
@@ -182,6 +183,14 @@ class Home:
                                capture_output=True, text=True)
         return {call_ids[i]: texts for i, texts in json.loads(found.stdout).items()}
 
+    def _server_cpu(self) -> float | None:
+        import psutil
+
+        if self.server_pid is None:
+            return None
+        times = psutil.Process(self.server_pid).cpu_times()
+        return times.user + times.system
+
     def run(self, calls_dir: Path, set_name: str, calls: list[str]) -> tuple[dict, dict[str, list[str]]]:
         self.runs += 1
         tag = f"{set_name[:3].upper()}{self.runs}"
@@ -189,8 +198,11 @@ class Home:
         ingest = measured([str(BIN / "callscribe"), "ingest", str(calls_dir / "calls"), "--metadata", str(csv_path)],
                           self.env)
         self.approve(list(ids))
+        before = self._server_cpu()
         transcribe = measured([str(BIN / "callscribe"), "transcribe", *ids], self.env)
         result = combined(ingest, transcribe)
+        if before is not None:
+            result["server_cpu_s"] = self._server_cpu() - before
         result["ingest_s"], result["transcribe_s"] = ingest["wall_s"], transcribe["wall_s"]
         return result, self.texts(ids)
 
@@ -268,6 +280,7 @@ def main() -> None:
         for mode, home in homes.items():
             if mode == "server":
                 server, setup["server_start_s"] = start_server(home)
+                home.server_pid = server.pid
                 print(f"callscribe server answered after {setup['server_start_s']:.1f} s", flush=True)
             first, _ = home.run(calls_dir, args.sets[0], calls[:1])
             setup[f"{mode}_first_run_s"] = first["wall_s"]
@@ -303,6 +316,11 @@ def write(out: Path, runs: list[dict], setup: dict, calls: list[str], settings, 
             mine = [r for r in runs if r["set"] == set_name and r["mode"] == mode]
             median[set_name, mode] = {k: statistics.median(r[k] for r in mine) for k in ("wall_s", "cpu_s", "rss_mb", "tree_mb")}
             median[set_name, mode]["wer"] = mine[0]["wer"]["all"]
+            median[set_name, mode]["paired"] = statistics.median(
+                r["wall_s"] / next(b["wall_s"] for b in runs if b["set"] == set_name and b["mode"] == "bare"
+                                   and b["round"] == r["round"]) for r in mine) if "bare" in modes else None
+            median[set_name, mode]["server_cpu_s"] = (statistics.median(r["server_cpu_s"] for r in mine)
+                                                      if "server_cpu_s" in mine[0] else None)
             median[set_name, mode]["same_text"] = all(r["texts"] == mine[0]["texts"] for r in mine)
     lines = [
         (f"Calls: {len(calls)} stereo calls of ../shared/eval/calls-nl per set, studio (16 kHz FLAC) and telephone "
@@ -312,9 +330,9 @@ def write(out: Path, runs: list[dict], setup: dict, calls: list[str], settings, 
         "",
         "## Medians per set and way (ratios against bare in the same set)",
         "",
-        ("| set | way | wall (s) | × bare | CPU (s) | × bare | peak RSS, largest process (MB) | × bare "
-         "| peak RSS, process tree (MB) | × bare | WER | text as bare |"),
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        ("| set | way | wall (s) | × bare | × bare, same round | CPU (s) | × bare | peak RSS, largest process (MB) "
+         "| × bare | peak RSS, process tree (MB) | × bare | WER | text as bare |"),
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for set_name in sets:
         base = median.get((set_name, "bare"))
@@ -329,16 +347,19 @@ def write(out: Path, runs: list[dict], setup: dict, calls: list[str], settings, 
                 bare_texts = next(r["texts"] for r in runs if r["set"] == set_name and r["mode"] == "bare")
                 mine = [r["texts"] for r in runs if r["set"] == set_name and r["mode"] == mode]
                 same = "yes" if all(t == bare_texts for t in mine) else "no"
-            lines.append(f"| {set_name} | {mode} | {m['wall_s']:.1f} | {ratio('wall_s')} | {m['cpu_s']:.1f} | "
+            paired = f"{m['paired']:.2f}" if m["paired"] is not None else "–"
+            cpu = f"{m['cpu_s']:.1f}" + (f" (+{m['server_cpu_s']:.1f} server)" if m["server_cpu_s"] is not None else "")
+            lines.append(f"| {set_name} | {mode} | {m['wall_s']:.1f} | {ratio('wall_s')} | {paired} | {cpu} | "
                          f"{ratio('cpu_s')} | {m['rss_mb']:.0f} | {ratio('rss_mb')} | {m['tree_mb']:.0f} | "
                          f"{ratio('tree_mb')} | {m['wer']:.3f} | {same} |")
     lines += ["", "## Every run", "",
-              "| round | set | way | wall (s) | ingest (s) | transcribe (s) | CPU (s) | RSS (MB) | tree (MB) | WER |",
-              "|---|---|---|---|---|---|---|---|---|---|"]
+              "| round | set | way | wall (s) | ingest (s) | transcribe (s) | CPU (s) | server CPU (s) | RSS (MB) | tree (MB) | WER |",
+              "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in runs:
+        server_cpu = f"{r['server_cpu_s']:.1f}" if "server_cpu_s" in r else "–"
         lines.append(f"| {r['round']} | {r['set']} | {r['mode']} | {r['wall_s']:.1f} | {r.get('ingest_s', 0):.1f} | "
-                     f"{r.get('transcribe_s', r['wall_s']):.1f} | {r['cpu_s']:.1f} | {r['rss_mb']:.0f} | "
-                     f"{r['tree_mb']:.0f} | {r['wer']['all']:.3f} |")
+                     f"{r.get('transcribe_s', r['wall_s']):.1f} | {r['cpu_s']:.1f} | {server_cpu} | "
+                     f"{r['rss_mb']:.0f} | {r['tree_mb']:.0f} | {r['wer']['all']:.3f} |")
     lines += ["", "## WER per call and channel (first run of each way)", "",
               "| set | call/channel | " + " | ".join(modes) + " |", "|---|---|" + "---|" * len(modes)]
     for set_name in sets:
