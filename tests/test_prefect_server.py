@@ -197,3 +197,46 @@ def test_threads_asking_for_the_redactor_at_once_share_one_load(monkeypatch, tmp
     finally:
         engine._loaded_redactor.cache_clear()
     assert len(loads) == 1 and len(found) == 3 and all(r is found[0] for r in found)
+
+
+def _uvicorns_of(home: Path) -> list[int]:
+    """Live uvicorn processes started for ``home`` (by their environment)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            if b"uvicorn" in (proc / "cmdline").read_bytes() and \
+                    f"CALLSCRIBE_HOME={home}".encode() in (proc / "environ").read_bytes().split(b"\0"):
+                found.append(int(proc.name))
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.slow
+def test_without_a_server_the_command_boots_a_temporary_one_early_and_stops_it_at_exit(settings, home, tmp_path):
+    """No `callscribe server`: `transcribe` starts Prefect's temporary server before it imports
+    Prefect (so it boots beside the command's start-up), runs the flow on it and stops it at exit."""
+    import shutil
+
+    from callscribe.pipeline.storage import catalogue
+    from tests.conftest import SAMPLES, approve_transcripts
+
+    call_id = "TBI-2026-000102"
+    engine = catalogue.get_engine(settings.catalogue_url)
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    shutil.copy(SAMPLES / "call-002.flac", folder)
+    row = next(line for line in (SAMPLES / "calls.csv").read_text().splitlines() if line.startswith(call_id))
+    (folder / "calls.csv").write_text("call_id,call_start,employee_id,caller_number,direction,file\n"
+                                      f"{row}\n", encoding="utf-8")
+    catalogue.ingest(engine, folder, folder / "calls.csv", settings.audio_dir)
+    approve_transcripts(engine, [call_id])
+
+    run = subprocess.run(_cli("transcribe", call_id, "--as", "bob"), env=_environment(), capture_output=True,
+                         text=True, timeout=DEADLINE_S)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert catalogue.get_recording(engine, call_id).state == "transcribed"
+    assert not state_file(home).exists()
+    assert _uvicorns_of(home) == [], "the temporary server outlived its command"
