@@ -15,8 +15,8 @@ import sys
 import ctranslate2
 from faster_whisper import WhisperModel, decode_audio
 
+from callscribe.pipeline import process
 from callscribe.pipeline.settings import get_settings
-from callscribe.pipeline.types import TranscriptionOptions
 
 
 def main() -> None:
@@ -26,9 +26,7 @@ def main() -> None:
     settings = get_settings()
     model = WhisperModel(model_dir, device="cpu", compute_type=settings.compute_type,
                          cpu_threads=settings.cpu_threads, num_workers=1, local_files_only=True)
-    options = TranscriptionOptions(language=settings.language or None, beam_size=settings.beam_size,
-                                   vad_threshold=settings.vad_threshold,
-                                   vad_threshold_narrowband=settings.vad_threshold_narrowband)
+    options = process.transcription_options(settings)  # callscribe's decoding options, not its code path
     if narrowband:
         options = options.for_narrowband()
     texts = {}

@@ -6,7 +6,6 @@ Usage: python benchmarks/batched.py batch8-default batch8-timestamps batch8-ts-m
 """
 
 import json
-import re
 import sys
 import time
 from pathlib import Path
@@ -14,6 +13,7 @@ from pathlib import Path
 import ctranslate2
 import jiwer
 from faster_whisper import BatchedInferencePipeline, decode_audio
+from telephone import CHANNELS, norm  # this folder: WER normalised as ../shared/eval/score_wer.py
 
 from callscribe.pipeline import process
 from callscribe.pipeline.settings import get_settings
@@ -30,11 +30,6 @@ CONFIGS = {
 }
 
 
-def norm(text: str) -> str:
-    """As ../shared/eval/score_wer.py: lower case, punctuation (but apostrophes) to spaces."""
-    return " ".join(re.sub(r"[^\w\s']", " ", text.lower()).split())
-
-
 def main() -> None:
     settings = get_settings()
     info = process.model_info(settings)
@@ -45,7 +40,7 @@ def main() -> None:
         references, hypotheses, segments_per_channel = [], [], []
         started = time.perf_counter()
         for call, channels in audio.items():
-            for samples, speaker in zip(channels, ("medewerker", "klant")):
+            for samples, speaker in zip(channels, CHANNELS):
                 ctranslate2.set_random_seed(0)
                 segments, _info = pipeline.transcribe(samples, language="nl", beam_size=settings.beam_size,
                                                       **CONFIGS[name])

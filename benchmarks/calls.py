@@ -32,7 +32,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import shlex
 import signal
 import statistics
@@ -43,19 +42,14 @@ import threading
 import time
 from pathlib import Path
 
+from telephone import CHANNELS, norm  # this folder: WER normalised as ../shared/eval/score_wer.py
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 BIN = Path(sys.executable).parent
 SETS = {"studio": "{}.flac", "telephone": "{}-tel.wav"}
 MODES = ("bare", "embedded", "server")
-CHANNELS = ("medewerker", "klant")  # left, right: as calls-nl records them and callscribe labels them
 TARGETS = {"wall": 1.10, "rss": 1.5}
-
-
-def norm(text: str) -> str:
-    """As ../shared/eval/score_wer.py: lower case, punctuation (but apostrophes) to spaces."""
-    text = re.sub(r"[^\w\s']", " ", text.lower())
-    return " ".join(text.split())
 
 
 def measured(command: list[str], env: dict) -> dict:

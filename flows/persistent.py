@@ -44,7 +44,7 @@ def running_server_url(home: Path) -> str | None:
     if not isinstance(url, str) or not url.startswith("http://127.") and not url.startswith("http://localhost"):
         logger.warning("ignoring %s: the server it names is not on this host", path)
         return None
-    if not _alive(pid) or not _healthy(url):
+    if not _alive(pid) or not answers(url):
         return None
     return url
 
@@ -59,7 +59,8 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _healthy(url: str) -> bool:
+def answers(url: str) -> bool:
+    """Whether the Prefect API at ``url`` answers its health check within a second."""
     try:
         with urllib.request.urlopen(f"{url}/health", timeout=_HEALTH_TIMEOUT_S) as response:
             return response.status == 200

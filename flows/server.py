@@ -62,8 +62,8 @@ class EarlyServer:
             ConfigurationError: it ended or did not answer within ``timeout`` seconds.
         """
         import time
-        import urllib.request
 
+        from callscribe.flows.persistent import answers
         from callscribe.pipeline.errors import ConfigurationError
 
         deadline = time.monotonic() + timeout
@@ -71,12 +71,8 @@ class EarlyServer:
             if self.process.poll() is not None:
                 raise ConfigurationError(f"Prefect's temporary server ended at start-up (exit {self.process.returncode}); "
                                          "run `callscribe server` in another shell, or check the home's prefect folder")
-            try:
-                with urllib.request.urlopen(f"{self.url}/health", timeout=1) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                pass
+            if answers(self.url):
+                return
             if time.monotonic() >= deadline:
                 raise ConfigurationError(f"Prefect's temporary server did not answer within {timeout:.0f} s; "
                                          "raise PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS or run `callscribe server`")

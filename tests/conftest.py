@@ -99,6 +99,24 @@ def staff(settings) -> dict:
     return people
 
 
+def ingest_approved_sample(settings, folder: Path, call_id: str):
+    """One bundled sample call, alone, ingested from ``folder`` (made here) with an approved
+    transcript request, as a command-line ``transcribe`` needs it; returns the catalogue engine."""
+    import shutil
+
+    from callscribe.pipeline.storage import catalogue
+
+    header, *rows = (SAMPLES / "calls.csv").read_text(encoding="utf-8").splitlines()
+    row = next(line for line in rows if line.startswith(f"{call_id},"))
+    folder.mkdir()
+    shutil.copy(SAMPLES / row.split(",")[header.split(",").index("file")], folder)
+    (folder / "calls.csv").write_text(f"{header}\n{row}\n", encoding="utf-8")
+    engine = catalogue.get_engine(settings.catalogue_url)
+    catalogue.ingest(engine, folder, folder / "calls.csv", settings.audio_dir)
+    approve_transcripts(engine, [call_id])
+    return engine
+
+
 def approve_transcripts(engine, call_ids) -> dict[str, str]:
     """A registered complaint and an approved transcript request (filed by a complaint-desk user,
     approved by a team leader) for each call: the purpose that lets the calls be transcribed.

@@ -3,7 +3,6 @@ a real signal, Prefect's real temporary server and the real model."""
 
 import os
 import select
-import shutil
 import signal
 import subprocess
 import sys
@@ -14,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from callscribe.pipeline.storage import catalogue
-from tests.conftest import SAMPLES, approve_transcripts
+from tests.conftest import ingest_approved_sample
 
 CALL_ID = "TBI-2026-000102"
 MARKER = f"Task run 'load {CALL_ID}' - Finished in state Completed"  # claimed; Whisper starts next
@@ -56,15 +55,7 @@ def _ended(pidfd: int, within_s: float) -> bool:
 def test_kill_9_during_transcribe_takes_the_temporary_server_along_and_the_call_comes_back(settings, tmp_path):
     """The fault: `kill -9` during `transcribe`: the recording stays `processing` forever
     (`--pending` skips it) and the temporary Prefect server keeps running."""
-    engine = catalogue.get_engine(settings.catalogue_url)
-    folder = tmp_path / "incoming"
-    folder.mkdir()
-    shutil.copy(SAMPLES / "call-002.flac", folder)
-    row = next(line for line in (SAMPLES / "calls.csv").read_text().splitlines() if line.startswith(CALL_ID))
-    (folder / "calls.csv").write_text("call_id,call_start,employee_id,caller_number,direction,file\n"
-                                      f"{row}\n", encoding="utf-8")
-    catalogue.ingest(engine, folder, folder / "calls.csv", settings.audio_dir)
-    approve_transcripts(engine, [CALL_ID])
+    engine = ingest_approved_sample(settings, tmp_path / "incoming", CALL_ID)
 
     command = [sys.executable, "-c", "from callscribe.cli.main import main; main()", "transcribe", CALL_ID,
                "--as", "bob"]

@@ -218,21 +218,11 @@ def _uvicorns_of(home: Path) -> list[int]:
 def test_without_a_server_the_command_boots_a_temporary_one_early_and_stops_it_at_exit(settings, home, tmp_path):
     """No `callscribe server`: `transcribe` starts Prefect's temporary server before it imports
     Prefect (so it boots beside the command's start-up), runs the flow on it and stops it at exit."""
-    import shutil
-
     from callscribe.pipeline.storage import catalogue
-    from tests.conftest import SAMPLES, approve_transcripts
+    from tests.conftest import ingest_approved_sample
 
     call_id = "TBI-2026-000102"
-    engine = catalogue.get_engine(settings.catalogue_url)
-    folder = tmp_path / "incoming"
-    folder.mkdir()
-    shutil.copy(SAMPLES / "call-002.flac", folder)
-    row = next(line for line in (SAMPLES / "calls.csv").read_text().splitlines() if line.startswith(call_id))
-    (folder / "calls.csv").write_text("call_id,call_start,employee_id,caller_number,direction,file\n"
-                                      f"{row}\n", encoding="utf-8")
-    catalogue.ingest(engine, folder, folder / "calls.csv", settings.audio_dir)
-    approve_transcripts(engine, [call_id])
+    engine = ingest_approved_sample(settings, tmp_path / "incoming", call_id)
 
     run = subprocess.run(_cli("transcribe", call_id, "--as", "bob"), env=_environment(), capture_output=True,
                          text=True, timeout=DEADLINE_S)
