@@ -47,6 +47,10 @@ COMMANDS = {
                "Data-subject requests: a caller's access or erasure request, filed, approved by a second person, then carried out."),
     "server": ("callscribe.cli.server:server",
                'Run a persistent Prefect server for this home; commands use it instead of a temporary one.'),
+    "worker": ("callscribe.cli.worker:worker",
+               "Run callscribe's flows for the Prefect server: registers the deployments (schedules included) and runs each flow run as a process (`callscribe server` starts one beside itself)."),
+    "runs": ("callscribe.cli.runs:runs",
+               "Recent runs of callscribe's deployments on the Prefect server: id, deployment, state, start, duration, progress."),
     "web": ("callscribe.cli.web:web",
                'Serve the web application (login, pages per role) on the catalogue, with uvicorn.'),
 }
@@ -79,3 +83,7 @@ def main() -> None:
     from callscribe.flows import configure_prefect  # reads the settings: not needed for --help
 
     configure_prefect()  # commands that run a flow import Prefect later, with these defaults
+
+
+if __name__ == "__main__":  # `python -m callscribe.cli.main`: how `callscribe server` starts its worker
+    main()

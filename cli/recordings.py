@@ -12,6 +12,8 @@ import click
 from callscribe.cli.options import as_user, begin_prefect, start_prefect
 from callscribe.cli.options import fail as _fail
 from callscribe.cli.options import settings_or_exit as _settings
+from callscribe.cli.runs import hand_over, wait_option
+from callscribe.flows.deployments import TRANSCRIBE
 from callscribe.pipeline import atomic, process
 from callscribe.pipeline.errors import CallscribeError
 from callscribe.pipeline.policy import transcribing
@@ -76,11 +78,17 @@ _NO_PURPOSE_HINT = ("`callscribe requests add --kind transcript --call ID ...` f
 @click.option("--pending", is_flag=True,
               help="Also every recording not yet transcribed (ingested or failed) that has a purpose.")
 @click.option("--parallel", type=click.IntRange(1, 32), help="Recordings at a time (default CALLSCRIBE_MAX_PARALLEL).")
+@wait_option
 @as_user
-def transcribe(recording_ids: tuple[str, ...], pending: bool, parallel: int | None, as_user: str | None) -> None:
+def transcribe(recording_ids: tuple[str, ...], pending: bool, parallel: int | None, wait: bool,
+               as_user: str | None) -> None:
     """Run the transcribe_recordings flow over catalogued recordings that an approved request, an
     approved access request or a coaching pick names (manager, teamleider or ict_backoffice;
-    recorded in the audit log)."""
+    recorded in the audit log).
+
+    With `callscribe server` running, the worker transcribes them: the command prints a flow run
+    id per purpose at once (`callscribe runs` shows how far each got; --parallel then does not apply).
+    """
     settings = _settings(max_parallel=parallel)
     try:
         plan = transcribing.plan(catalogue.get_engine(settings.catalogue_url), as_user, recording_ids, pending)
@@ -88,6 +96,10 @@ def transcribe(recording_ids: tuple[str, ...], pending: bool, parallel: int | No
         _fail(err, hint=_NO_PURPOSE_HINT if transcribing.NO_PURPOSE in str(err) else None)
     if plan.left_out:
         click.echo(f"{plan.left_out} recording(s) not yet transcribed have no purpose and are left out", err=True)
+    handed = [hand_over(TRANSCRIBE, {"recording_ids": ids, "purpose": str(purpose)},
+                        f"{len(ids)} recording(s) for {purpose}", wait) for purpose, ids in plan.batches.items()]
+    if handed and all(handed):
+        return
     failed = 0
     for purpose, ids in plan.batches.items():
         failed += _run_flow(settings, ids, purpose)["failed"]

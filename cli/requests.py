@@ -10,6 +10,8 @@ from pathlib import Path
 import click
 
 from callscribe.cli.options import as_user, engine_of, fail, settings_or_exit, start_prefect, timestamp_with_offset
+from callscribe.cli.runs import hand_over, wait_option
+from callscribe.flows.deployments import RELEASE
 from callscribe.pipeline.errors import CallscribeError, ConcurrentChangeError, RequestNotFoundError
 from callscribe.pipeline.policy import complaints as library
 
@@ -178,12 +180,19 @@ def requests_reject(request_id: str, reason: str | None, as_user: str | None) ->
 
 @requests.command("release")
 @click.argument("request_id")
+@wait_option
 @as_user
-def requests_release(request_id: str, as_user: str | None) -> None:
-    """Release an approved REQUEST_ID into the outbox (runs the release-request flow)."""
+def requests_release(request_id: str, wait: bool, as_user: str | None) -> None:
+    """Release an approved REQUEST_ID into the outbox (runs the release-request flow).
+
+    With `callscribe server` running, the worker runs it: the command prints the flow run id at
+    once (`callscribe runs` shows how it goes).
+    """
     settings = settings_or_exit()
     try:
         library.check_release(engine_of(settings), as_user, request_id)  # fail fast, before Prefect starts
+        if hand_over(RELEASE, {"request_id": request_id, "released_by": as_user}, f"release of {request_id}", wait):
+            return
         from callscribe.flows.release import release_request
 
         start_prefect()

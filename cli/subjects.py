@@ -8,6 +8,8 @@ import sys
 import click
 
 from callscribe.cli.options import as_user, engine_of, fail, settings_or_exit, start_prefect
+from callscribe.cli.runs import hand_over, wait_option
+from callscribe.flows.deployments import SUBJECT_REQUEST
 from callscribe.pipeline.errors import CallscribeError, ConcurrentChangeError, RequestNotFoundError
 from callscribe.pipeline.policy import subjects as library
 
@@ -92,14 +94,22 @@ def _decide(request_id: str, user_id: str | None, approve: bool, reason: str | N
 @click.argument("request_id")
 @click.option("--override-holds", is_flag=True,
               help="Erase calls an open complaint or request holds too (an explicit decision, audited).")
+@wait_option
 @as_user
-def subjects_execute(request_id: str, override_holds: bool, as_user: str | None) -> None:
-    """Carry out approved REQUEST_ID: export to the outbox (access) or erase early (erasure)."""
+def subjects_execute(request_id: str, override_holds: bool, wait: bool, as_user: str | None) -> None:
+    """Carry out approved REQUEST_ID: export to the outbox (access) or erase early (erasure).
+
+    With `callscribe server` running, the worker carries it out: the command prints the flow run
+    id at once (`callscribe runs` shows how it goes).
+    """
     settings = settings_or_exit()
     try:
         library.check_executable(engine_of(settings), request_id, as_user)
     except CallscribeError as err:
         _fail(err)
+    parameters = {"request_id": request_id, "executed_by": as_user, "override_holds": override_holds}
+    if hand_over(SUBJECT_REQUEST, parameters, f"subject request {request_id}", wait):
+        return
     from callscribe.flows.subjects import carry_out_subject_request
 
     start_prefect()

@@ -68,12 +68,18 @@ def answers(url: str) -> bool:
         return False
 
 
-def serve(home: Path, host: str, port: int, on_ready=None) -> None:
+def serve(home: Path, host: str, port: int, on_ready=None, worker: list[str] | None = None) -> None:
     """Run Prefect's API server with its services in this process until SIGINT or SIGTERM.
 
     The state file is written (0600, atomically) once the server listens, and removed when it
-    stops; ``on_ready(url)`` is called after it is written.
+    stops; ``on_ready(url)`` is called after it is written. ``worker``: a command (``callscribe
+    worker``) started then, with ``PREFECT_API_URL`` naming this server, and stopped (SIGTERM) before
+    the server stops, so it can still report its last runs; it also ends when this process is
+    killed (the temporary server's watchdog).
     """
+    import asyncio
+    import subprocess
+
     import uvicorn
     from prefect.server.api.server import create_app
 
@@ -83,15 +89,21 @@ def serve(home: Path, host: str, port: int, on_ready=None) -> None:
     path = state_file(home)
 
     class _Server(uvicorn.Server):
+        companion: subprocess.Popen | None = None
+
         async def startup(self, sockets=None) -> None:
             await super().startup(sockets=sockets)
             if self.started:
                 atomic.write_text(path, json.dumps({"url": url, "pid": os.getpid()}))
+                if worker:
+                    self.companion = _start_worker(worker, url)
                 if on_ready is not None:
                     on_ready(url)
 
         async def shutdown(self, sockets=None) -> None:
             _forget(path)  # first: uvicorn re-raises SIGTERM once it has shut down, ending the process
+            if self.companion is not None:
+                await asyncio.to_thread(_stop, self.companion)  # the API answers its last calls meanwhile
             await super().shutdown(sockets=sockets)
 
     config = uvicorn.Config(create_app(final=True), host=host, port=port, log_level="error", lifespan="on",
@@ -100,6 +112,47 @@ def serve(home: Path, host: str, port: int, on_ready=None) -> None:
         _Server(config).run()
     finally:
         _forget(path)
+
+
+def database() -> str:
+    """Where the Prefect server keeps its database, without credentials: ``PostgreSQL host/name``
+    when ``PREFECT_SERVER_DATABASE_CONNECTION_URL`` names one, else ``SQLite`` and its file."""
+    from prefect.settings import get_current_settings
+    from sqlalchemy.engine import make_url
+
+    secret = get_current_settings().server.database.connection_url
+    if secret is None:
+        return f"SQLite {Path(os.environ.get('PREFECT_HOME', '~/.prefect')).expanduser() / 'prefect.db'}"
+    try:
+        url = make_url(secret.get_secret_value())
+    except Exception:  # noqa: BLE001 - a template Prefect completes itself; never print it (a password)
+        return "as PREFECT_SERVER_DATABASE_CONNECTION_URL configures"
+    if url.get_backend_name() == "sqlite":
+        return f"SQLite {url.database}"
+    return f"PostgreSQL {url.host or 'localhost'}/{url.database}"
+
+
+WORKER_STOP_S = 60  # a worker ends its flow runs and reports them; then it is killed
+
+
+def _start_worker(command: list[str], url: str):
+    import subprocess
+
+    # --stop-with: the worker also ends when this process is killed (it watches this pid)
+    return subprocess.Popen([*command, "--stop-with", str(os.getpid())], env={**os.environ, "PREFECT_API_URL": url})
+
+
+def _stop(process) -> None:
+    import subprocess
+
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=WORKER_STOP_S)
+        except subprocess.TimeoutExpired:
+            logger.warning("worker %d did not stop within %d s; killed", process.pid, WORKER_STOP_S)
+            process.kill()
+            process.wait()
 
 
 def _forget(path: Path) -> None:
