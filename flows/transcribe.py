@@ -8,20 +8,23 @@ parameters, results, logs or artifacts. Retries are for I/O errors only.
 from __future__ import annotations
 
 import contextlib
+import os
+import secrets
 import time
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.context import FlowRunContext
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from sqlalchemy.exc import OperationalError
 
 from callscribe.flows import progress
 from callscribe.pipeline import process
 from callscribe.pipeline.errors import CallscribeError, ConfigurationError, ProcessingError, StoreError
 from callscribe.pipeline.policy import transcribing
-from callscribe.pipeline.settings import available_cores, get_settings
+from callscribe.pipeline.settings import Settings, available_cores, get_settings
 from callscribe.pipeline.storage import catalogue, transcripts
 
 PURPOSES = transcribing.PURPOSES
@@ -159,7 +162,81 @@ def record_failure(call_id: str, reason: str, claimed: bool) -> None:
                      reason[:500], claimed=claimed)
 
 
-@flow(name="transcribe-recordings", task_runner=ThreadPoolTaskRunner(max_workers=2), persist_result=False)
+class FromSettings(TaskRunner):
+    """The task runner a run of the flow gets, chosen from the settings as the run starts (see
+    :func:`task_runner`): Prefect enters ``duplicate()`` of a flow's runner for each run, so a
+    deployment's runs follow the settings of the worker that runs them. ``max_parallel``: the
+    thread pool's size instead of the setting's."""
+
+    def __init__(self, max_parallel: int | None = None):
+        super().__init__()
+        self.max_parallel = max_parallel
+
+    def duplicate(self) -> TaskRunner:
+        return task_runner(get_settings(), self.max_parallel)
+
+    def submit(self, task, parameters, wait_for=None, dependencies=None):
+        raise RuntimeError("FromSettings only chooses a task runner; submit to the one duplicate() returns")
+
+
+def task_runner(settings: Settings, max_parallel: int | None = None) -> TaskRunner:
+    """Where the flow's tasks run: on the Dask cluster at ``dask_address``; else on a local Dask
+    cluster of ``dask_workers`` processes when more than one is asked for (each with a share of
+    the cores for its Whisper threads, unless ``CALLSCRIBE_CPU_THREADS`` is set); else in a pool of
+    ``max_parallel`` threads in this process (default the setting)."""
+    if settings.dask_address or settings.dask_workers > 1:
+        from distributed import LocalCluster
+        from prefect_dask import DaskTaskRunner
+
+        if settings.dask_address:
+            return DaskTaskRunner(address=settings.dask_address)
+        env = {} if "CALLSCRIBE_CPU_THREADS" in os.environ else {
+            "CALLSCRIBE_CPU_THREADS": str(max(1, available_cores() // settings.dask_workers))}
+        return DaskTaskRunner(cluster_class=LocalCluster, cluster_kwargs=dict(
+            n_workers=settings.dask_workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+            dashboard_address=None, env=env))
+    return ThreadPoolTaskRunner(max_workers=max_parallel or settings.max_parallel)
+
+
+def check_store(runner: TaskRunner) -> None:
+    """On a Dask cluster, check that every worker sees this home's store (the same files at the
+    same path) and can read the transcript key: a file made here must be visible there.
+
+    Raises:
+        ConfigurationError: a worker cannot work on this store; the message names the fix.
+    """
+    client = getattr(runner, "client", None)
+    if client is None or not type(runner).__module__.startswith("prefect_dask"):
+        return  # threads in this process share its store
+    settings = get_settings()
+    settings.transcripts_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    probe = settings.transcripts_dir / f".store-check-{secrets.token_hex(8)}"
+    probe.touch(mode=0o600)
+    try:
+        answers = client.run(sees_store, str(settings.home), probe.name)
+    finally:
+        probe.unlink(missing_ok=True)
+    problems = sorted(problem for problem in answers.values() if problem)
+    if problems:
+        raise ConfigurationError(
+            f"{len(problems)} of {len(answers)} Dask worker(s) cannot work on this store: {problems[0]}")
+
+
+def sees_store(home: str, probe_name: str) -> str | None:
+    """On a Dask worker: why it cannot work on the store at ``home`` (None when it can)."""
+    settings = get_settings()
+    if str(settings.home) != home:
+        return f"its CALLSCRIBE_HOME is {settings.home}, not {home}; give every worker the same home"
+    if not (settings.transcripts_dir / probe_name).exists():
+        return f"{home} on the worker is not this store; mount the shared store at the same path"
+    try:
+        transcripts.load_key(settings.transcript_key, settings.transcript_key_file, settings.home)
+    except CallscribeError as err:
+        return f"the transcript key: {err}"
+    return None
+
+
+@flow(name="transcribe-recordings", task_runner=FromSettings(), persist_result=False)
 def transcribe_recordings(recording_ids: list[str], purpose: str = "quality") -> dict:
     """Transcribe and redact recordings from the catalogue, in parallel with bounded concurrency.
 
@@ -183,6 +260,7 @@ def transcribe_recordings(recording_ids: list[str], purpose: str = "quality") ->
     if unjustified:
         logger.warning("%d recording(s) left out: no purpose %s for them", len(unjustified), purpose)
     process.model_info(settings)  # assemble the bundled model once, before tasks race for it
+    check_store(FlowRunContext.get().task_runner)
     lanes = _lanes()
     if ids and available_cores() > lanes * (settings.cpu_threads or available_cores()):
         process.warm_redactor(settings)  # spare cores: Presidio and spaCy load beside the first transcription
@@ -246,8 +324,6 @@ def submission_order(ids: list[str], lanes: int) -> list[tuple[str, str]]:
 
 def _lanes() -> int:
     """How many tasks this flow run's task runner runs at once (1 when it does not say)."""
-    from prefect.context import FlowRunContext
-
     context = FlowRunContext.get()
     workers = getattr(getattr(context, "task_runner", None), "_max_workers", 1)
     return workers if isinstance(workers, int) and 0 < workers < 1000 else 1
@@ -298,7 +374,8 @@ def _summary_line(summary: dict) -> str:
 
 
 def with_concurrency(max_parallel: int):
-    """The flow with a thread pool of ``max_parallel`` workers."""
+    """The flow with ``max_parallel`` recordings at a time when it runs on threads (a Dask cluster
+    from the settings takes precedence)."""
     if max_parallel < 1:
         raise ConfigurationError("max_parallel must be at least 1 (setting CALLSCRIBE_MAX_PARALLEL)")
-    return transcribe_recordings.with_options(task_runner=ThreadPoolTaskRunner(max_workers=max_parallel))
+    return transcribe_recordings.with_options(task_runner=FromSettings(max_parallel))

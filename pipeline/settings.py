@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib.util
 import ipaddress
 import os
+import re
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -116,6 +117,15 @@ class Settings(BaseSettings):
         description="Recordings processed at the same time; 0 (default): as many as the cores hold at cpu_threads "
         "each, so Whisper threads never outnumber the cores.",
     )
+    dask_address: str | None = Field(
+        None, description="Scheduler of a Dask cluster (tcp://host:8786) whose worker processes transcribe "
+        "the recordings, one Whisper model each; they must see this home at the same path (checked at the start).",
+    )
+    dask_workers: int = Field(
+        0, ge=0, le=64,
+        description="Without dask_address: more than 1 runs the transcriptions on a local Dask cluster of this "
+        "many worker processes; 0 or 1 (default): threads in the flow's own process.",
+    )
 
     identity: Literal["os", "env"] = Field(
         "os", description="Where the acting user comes from: 'os' the operating-system login; 'env' "
@@ -189,6 +199,13 @@ class Settings(BaseSettings):
             return value
         threads = info.data.get("cpu_threads") or 1
         return max(1, min(32, available_cores() // threads))
+
+    @field_validator("dask_address", mode="after")
+    @classmethod
+    def _scheduler_address(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"(tcp|tls)://[^\s/]+:[0-9]+", value):
+            raise ValueError("give the Dask scheduler's address as tcp://HOST:PORT (or tls://HOST:PORT)")
+        return value
 
     @field_validator("channel_speakers", mode="before")
     @classmethod
