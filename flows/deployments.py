@@ -53,7 +53,7 @@ def deployments(work_pool_name: str | None = None) -> list:
     from callscribe.pipeline.settings import get_settings
 
     zone = get_settings().retention_timezone
-    common = dict(entrypoint_type=EntrypointType.MODULE_PATH, work_pool_name=work_pool_name)
+    common = {"entrypoint_type": EntrypointType.MODULE_PATH, "work_pool_name": work_pool_name}
     transcribe = __getattr__("transcribe_recordings").to_deployment(
         name="on-request",
         description="Transcribe and redact catalogued recordings on request (ids and purpose only).",

@@ -36,8 +36,9 @@ def _environment() -> dict:
 
 @pytest.fixture
 def server(home):
-    """`callscribe server` for the test's home, running until the test ends; yields (process, url)."""
-    process = subprocess.Popen(_cli("server", "--port", str(_free_port())), env=_environment(),
+    """`callscribe server` for the test's home (without its worker: tests/test_workers.py has that),
+    running until the test ends; yields (process, url)."""
+    process = subprocess.Popen(_cli("server", "--port", str(_free_port()), "--no-worker"), env=_environment(),
                                stderr=subprocess.PIPE, text=True)
     try:
         line = process.stderr.readline()  # written once it answers (blocking read, not a wait on time)
