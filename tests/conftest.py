@@ -10,11 +10,30 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "data" / "samples"
+BACKENDS = ("sqlite", "postgresql")
+
+
+def pytest_addoption(parser):
+    parser.addoption("--backends", default=",".join(BACKENDS),
+                     help="catalogue databases the tests marked both_databases run on, comma-separated "
+                          f"(default: {','.join(BACKENDS)})")
 
 
 def pytest_configure(config):
     """Keep every test run, Prefect's state included, out of the real home folder."""
     import tempfile
+
+    from tests import postgres
+
+    config.addinivalue_line("markers", "both_databases: the module's tests that use the catalogue run on SQLite "
+                                       "and on PostgreSQL (--backends)")
+    config.addinivalue_line("markers", "sqlite_only(why): a test of a module marked both_databases that only "
+                                       "SQLite concerns")
+    config.backends = [b.strip() for b in config.getoption("--backends").split(",") if b.strip()]
+    if unknown := [b for b in config.backends if b not in BACKENDS]:
+        raise pytest.UsageError(f"--backends: unknown {', '.join(unknown)}; valid: {', '.join(BACKENDS)}")
+    # read before the `home` fixture clears every CALLSCRIBE_* variable
+    config.postgres_url = os.environ.get(postgres.URL_VARIABLE)
 
     os.environ["CALLSCRIBE_HOME"] = tempfile.mkdtemp(prefix="callscribe-test-home-")
     os.environ["CALLSCRIBE_TRANSCRIPT_KEY_FILE"] = _session_key_file(Path(tempfile.mkdtemp(prefix="callscribe-test-key-")))
@@ -60,11 +79,56 @@ def home(tmp_path, models_dir, monkeypatch) -> Path:
     return home
 
 
+def pytest_generate_tests(metafunc):
+    """A test of a module marked ``both_databases`` that uses the catalogue runs once per back-end;
+    those marked ``sqlite_only`` or needing the Prefect harness stay on SQLite (the database is not
+    what they test)."""
+    if ("database_url" in metafunc.fixturenames and "prefect_harness" not in metafunc.fixturenames
+            and metafunc.definition.get_closest_marker("both_databases")
+            and not metafunc.definition.get_closest_marker("sqlite_only")):
+        metafunc.parametrize("backend", metafunc.config.backends, indirect=True)
+
+
 @pytest.fixture
-def settings(home):
+def backend(request) -> str:
+    """The catalogue's database: ``sqlite`` unless the test is parametrised over both."""
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture(scope="session")
+def postgres_server(pytestconfig):
+    """One PostgreSQL server for the session: a throwaway cluster, or CALLSCRIBE_TEST_POSTGRES_URL."""
+    from tests import postgres
+
+    try:
+        server = postgres.start(pytestconfig.postgres_url)
+    except postgres.Unavailable as err:
+        pytest.fail(str(err), pytrace=False)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def database_url(home, backend, request, monkeypatch):
+    """The catalogue's URL: SQLite in the home, or a fresh PostgreSQL database (dropped afterwards)
+    set as CALLSCRIBE_DATABASE_URL, so commands run by the test use it too."""
+    if backend == "sqlite":
+        yield f"sqlite:///{home / 'catalogue.sqlite'}"
+        return
+    server = request.getfixturevalue("postgres_server")
+    url = server.create_database()
+    monkeypatch.setenv("CALLSCRIBE_DATABASE_URL", url)
+    yield url
+    server.drop_database(url)
+
+
+@pytest.fixture
+def settings(home, database_url):
     from callscribe.pipeline.settings import get_settings
 
-    return get_settings()
+    settings = get_settings()
+    assert settings.catalogue_url == database_url
+    return settings
 
 
 @pytest.fixture(scope="session")

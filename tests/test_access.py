@@ -8,6 +8,8 @@ from callscribe.pipeline.errors import AccessDeniedError, PolicyError
 from callscribe.pipeline.policy import access, audit
 from callscribe.pipeline.storage import catalogue
 
+pytestmark = pytest.mark.both_databases  # catalogue tests run on SQLite and PostgreSQL
+
 
 @pytest.fixture
 def engine(settings):
@@ -98,6 +100,7 @@ def test_cli_users_checks_the_acting_role(home):
     assert listed.exit_code == 0 and "cor" in listed.output and "coach" in listed.output
 
 
+@pytest.mark.sqlite_only("the anchor file is kept beside a SQLite catalogue")
 def test_removing_the_newest_audit_entries_is_caught_by_the_anchor(engine, staff):
     import sqlalchemy as sa
 

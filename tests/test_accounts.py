@@ -11,6 +11,8 @@ from callscribe.pipeline.errors import AccessDeniedError, PolicyError
 from callscribe.pipeline.policy import access, accounts, audit
 from callscribe.pipeline.storage import catalogue, schema
 
+pytestmark = pytest.mark.both_databases  # catalogue tests run on SQLite and PostgreSQL
+
 PASSWORD = "correct horse battery staple"
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 POLICY = accounts.LoginPolicy(failures=3, window=timedelta(minutes=15), lockout=timedelta(minutes=10),

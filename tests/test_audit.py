@@ -8,6 +8,8 @@ import sqlalchemy as sa
 from callscribe.pipeline.policy import audit
 from callscribe.pipeline.storage import catalogue
 
+pytestmark = pytest.mark.both_databases  # catalogue tests run on SQLite and PostgreSQL
+
 
 @pytest.fixture
 def engine(settings):
@@ -63,6 +65,7 @@ def test_cli_verify_reports_the_first_bad_entry(engine, staff):
     assert result.exit_code == 1 and "entry 4" in result.output
 
 
+@pytest.mark.sqlite_only("the anchor file is kept beside a SQLite catalogue")
 def test_a_deleted_anchor_is_reported_not_taken_for_an_intact_log(engine):
     """The attack: cut the tail of the log and delete the anchor; verify said "intact"."""
     with engine.begin() as conn:
@@ -72,12 +75,14 @@ def test_a_deleted_anchor_is_reported_not_taken_for_an_intact_log(engine):
     assert not result.ok and "anchor file" in result.reason and "missing" in result.reason
 
 
+@pytest.mark.sqlite_only("the anchor file is kept beside a SQLite catalogue")
 def test_a_corrupt_anchor_is_reported_without_a_traceback(engine):
     audit.anchor_path(engine).write_text("{not json", encoding="utf-8")
     result = audit.verify(engine)
     assert not result.ok and "unreadable" in result.reason
 
 
+@pytest.mark.sqlite_only("the anchor file is kept beside a SQLite catalogue")
 def test_an_older_anchor_put_back_is_reported(engine):
     path = audit.anchor_path(engine)
     old = path.read_text(encoding="utf-8")
@@ -87,6 +92,7 @@ def test_an_older_anchor_put_back_is_reported(engine):
     assert not result.ok and "older than the log" in result.reason
 
 
+@pytest.mark.sqlite_only("the anchor file is kept beside a SQLite catalogue")
 def test_the_catalogue_and_the_anchor_are_private_in_a_private_home(engine, settings):
     database = settings.home / "catalogue.sqlite"
     assert database.stat().st_mode & 0o777 == 0o600

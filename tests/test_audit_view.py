@@ -15,6 +15,8 @@ from callscribe.pipeline.policy import audit, audit_view
 from callscribe.pipeline.storage import catalogue
 from callscribe.pipeline.storage.schema import audit_log
 
+pytestmark = pytest.mark.both_databases  # catalogue tests run on SQLite and PostgreSQL
+
 AMS = ZoneInfo("Europe/Amsterdam")
 START = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)  # 09:00 in Amsterdam
 

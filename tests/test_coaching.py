@@ -19,6 +19,8 @@ from callscribe.pipeline.storage import catalogue, schema, transcripts
 from callscribe.pipeline.types import ModelInfo, Segment, Transcript, TranscriptionOptions
 from tests.conftest import SAMPLES
 
+pytestmark = pytest.mark.both_databases  # catalogue tests run on SQLite and PostgreSQL
+
 AMS = ZoneInfo("Europe/Amsterdam")
 NOW = datetime(2026, 11, 3, 9, 0, tzinfo=UTC)  # early November: October has ended, nothing expired
 SECRET = b"k" * 32

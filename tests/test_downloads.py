@@ -14,6 +14,8 @@ from tests.conftest import approve_transcripts
 from tests.test_review import CALL, SCRIPT, hand_built
 from tests.test_subjects import add_call
 
+pytestmark = pytest.mark.both_databases  # catalogue tests run on SQLite and PostgreSQL
+
 LISTEN_CALL = "TBI-2026-000102"
 
 

@@ -20,6 +20,8 @@ from callscribe.pipeline.policy import letters
 from callscribe.pipeline.storage import transcripts
 from callscribe.pipeline.types import ModelInfo, Segment, Transcript, TranscriptionOptions
 
+pytestmark = pytest.mark.both_databases  # catalogue tests run on SQLite and PostgreSQL
+
 # A call with names, numbers and addresses, as Whisper would give it; redacted for real below.
 DIALOGUE = (
     ("medewerker", 0.0, 3.0, "Goedemorgen, u spreekt met Sanne de Vries van de klantenservice."),

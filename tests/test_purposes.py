@@ -20,6 +20,8 @@ from callscribe.pipeline.storage import catalogue
 from callscribe.pipeline.storage.schema import coaching_picks
 from tests.conftest import SAMPLES, approve_transcripts
 
+pytestmark = pytest.mark.both_databases  # catalogue tests run on SQLite and PostgreSQL
+
 AMS = ZoneInfo("Europe/Amsterdam")
 REASON = "Klant wil nalezen wat er is afgesproken in dit gesprek."
 

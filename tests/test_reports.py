@@ -21,6 +21,8 @@ from callscribe.pipeline.errors import AccessDeniedError, PolicyError
 from callscribe.pipeline.policy import access, audit, coaching, reports, retention
 from callscribe.pipeline.storage import catalogue, schema
 
+pytestmark = pytest.mark.both_databases  # catalogue tests run on SQLite and PostgreSQL
+
 AMS = ZoneInfo("Europe/Amsterdam")
 NOW = datetime(2026, 11, 3, 12, 0, tzinfo=AMS)  # after the end of summer time (25 October 2026)
 CALLER = "+31612345678"

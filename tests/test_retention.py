@@ -27,6 +27,8 @@ from callscribe.pipeline.policy.retention import apply_retention, expires_at
 from callscribe.pipeline.storage import catalogue
 from tests.conftest import SAMPLES
 
+pytestmark = pytest.mark.both_databases  # catalogue tests run on SQLite and PostgreSQL
+
 SECOND = timedelta(seconds=1)
 OLD = datetime(2025, 1, 1, tzinfo=UTC).timestamp()
 

@@ -28,6 +28,8 @@ from callscribe.pipeline.types import (
 )
 from tests.conftest import SAMPLES, approve_transcripts
 
+pytestmark = pytest.mark.both_databases  # catalogue tests run on SQLite and PostgreSQL
+
 CALL = "TBI-2026-000101"
 # (speaker, original text, [(value, type, tag, score)]); spans scoring below 0.5 are flagged
 SCRIPT = [

@@ -16,6 +16,8 @@ from callscribe.pipeline.policy import audit, letters, outbox, retention, subjec
 from callscribe.pipeline.storage import catalogue, transcripts
 from tests.test_letters import DIALOGUE, JUST_AFTER_MIDNIGHT, PERSONAL, flat, pdf_text, store_transcript
 
+pytestmark = pytest.mark.both_databases  # catalogue tests run on SQLite and PostgreSQL
+
 NUMBER = "+31612345678"
 OTHER = "+31201234567"
 REASON = "Beller heeft identiteit aangetoond met kopie ID via klantportaal"

@@ -29,6 +29,7 @@ from sqlalchemy.engine import Engine
 
 from callscribe.pipeline import atomic
 from callscribe.pipeline.policy.identity import User
+from callscribe.pipeline.storage import locking
 from callscribe.pipeline.storage.schema import audit_log
 
 logger = logging.getLogger(__name__)
@@ -66,15 +67,17 @@ def record(conn, actor, action: str, subject: str, details: dict | None = None, 
     """Append one entry inside the caller's transaction; returns its sequence number.
 
     Args:
-        conn: a connection in a transaction opened by :func:`transaction`.
+        conn: a connection in a transaction opened by :func:`transaction` (another transaction
+            is serialised with the other writers from here on).
         actor: who acts (``.user_id`` and ``.role``; ``access.SYSTEM`` for scheduled flows).
         action: e.g. ``request.approved``; subject: the id acted on (request, recording, run);
         details: ids, roles and counts only, never names, numbers or text.
     """
     at = (at or datetime.now(UTC)).astimezone(UTC)
     body = json.dumps(details or {}, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    last = conn.execute(sa.select(audit_log.c.seq, audit_log.c.hash).order_by(audit_log.c.seq.desc()).limit(1)).first()
-    seq, prev = (last.seq + 1, last.hash) if last else (1, GENESIS)
+    locking.lock_writers(conn)  # held already in a transaction of :func:`transaction`
+    seq, prev = _head(conn)
+    seq += 1
     conn.execute(sa.insert(audit_log).values(
         seq=seq, at=at, actor=actor.user_id, role=actor.role, action=action, subject=subject, details=body,
         prev_hash=prev, hash=_digest(seq, at, actor.user_id, actor.role, action, subject, body, prev),
@@ -84,13 +87,17 @@ def record(conn, actor, action: str, subject: str, details: dict | None = None, 
 
 @contextmanager
 def transaction(engine: Engine) -> Iterator:
-    """A transaction whose audit entries are committed with it; the anchor follows the commit, but
+    """A transaction whose audit entries are committed with it. It holds the writers' lock
+    (:func:`.locking.lock_writers`) from its start, so audited changes run one after another:
+    entries get consecutive sequence numbers, and what the transaction reads (the next id, a
+    state) no other audited change can alter before it commits. The anchor follows the commit, but
     only along the chain it anchors: once the log no longer reaches the anchored entry (a cut tail,
     a rewritten log, a deleted or broken anchor), the anchor stays where it was, so the gap stays
     visible to :func:`verify` until a manager looks into it and re-anchors (:func:`reanchor`)."""
     _ensure_table(engine)
     may_advance = _anchor_reached(engine)
     with engine.begin() as conn:
+        locking.lock_writers(conn)
         yield conn
     if may_advance:
         _write_anchor(engine)
@@ -114,7 +121,11 @@ def head(engine: Engine) -> tuple[int, str]:
     """The newest entry's sequence number and hash ``(0, GENESIS)`` for an empty log."""
     _ensure_table(engine)
     with engine.connect() as conn:
-        last = conn.execute(sa.select(audit_log.c.seq, audit_log.c.hash).order_by(audit_log.c.seq.desc()).limit(1)).first()
+        return _head(conn)
+
+
+def _head(conn) -> tuple[int, str]:
+    last = conn.execute(sa.select(audit_log.c.seq, audit_log.c.hash).order_by(audit_log.c.seq.desc()).limit(1)).first()
     return (last.seq, last.hash) if last else (0, GENESIS)
 
 
@@ -154,11 +165,17 @@ def _anchor_reached(engine: Engine) -> bool:
 
 
 def _write_anchor(engine: Engine) -> None:
-    seq, digest = head(engine)
-    logger.info("audit head %d %s", seq, digest)
+    """Anchor the head as committed now. A SQLite anchor is written under the writers' lock, so
+    no commit comes between reading the head and writing it: processes that commit at once write
+    their anchors in commit order, and the last one written is the newest head."""
     path = anchor_path(engine)
-    if path is not None:
-        atomic.write_text(path, json.dumps({"seq": seq, "hash": digest}) + "\n", mode=0o600)
+    with engine.begin() as conn:
+        if path is not None:
+            locking.lock_writers(conn)
+        seq, digest = _head(conn)
+        logger.info("audit head %d %s", seq, digest)
+        if path is not None:
+            atomic.write_text(path, json.dumps({"seq": seq, "hash": digest}) + "\n", mode=0o600)
 
 
 class _AnchorProblem(Exception):

@@ -19,6 +19,7 @@ from sqlalchemy.engine import Engine
 
 from callscribe.pipeline.errors import PolicyError
 from callscribe.pipeline.policy import access
+from callscribe.pipeline.storage import locking
 from callscribe.pipeline.storage.schema import audit_log
 
 MAX_LIMIT = 500  # entries per page at most
@@ -89,7 +90,7 @@ def entries(engine: Engine, as_user: str | None, *, action: str | None = None, a
     if not 1 <= limit <= MAX_LIMIT:
         raise PolicyError(f"limit {limit} is outside 1 to {MAX_LIMIT}: ask for 1 to {MAX_LIMIT} entries a page")
     where = _where(chosen)
-    with engine.connect() as conn, conn.begin():  # the page and its total from one snapshot
+    with locking.snapshot(engine) as conn:  # the page and its total agree
         total = conn.execute(sa.select(sa.func.count()).select_from(audit_log).where(*where)).scalar_one()
         rows = conn.execute(sa.select(audit_log).where(*where).order_by(audit_log.c.seq.desc())
                             .offset(offset).limit(limit)).all()
@@ -104,7 +105,7 @@ def position(engine: Engine, as_user: str | None, seq: int) -> int | None:
         AccessDeniedError: ``as_user`` may not read the audit log.
     """
     access.authorize(engine, as_user, "audit.read")
-    with engine.connect() as conn, conn.begin():
+    with locking.snapshot(engine) as conn:
         if conn.execute(sa.select(audit_log.c.seq).where(audit_log.c.seq == seq)).first() is None:
             return None
         return int(conn.execute(sa.select(sa.func.count()).select_from(audit_log)

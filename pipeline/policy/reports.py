@@ -29,6 +29,7 @@ from callscribe.pipeline.errors import PolicyError
 from callscribe.pipeline.policy import access, audit, coaching, complaints, subjects
 from callscribe.pipeline.policy.four_eyes import State
 from callscribe.pipeline.settings import Settings
+from callscribe.pipeline.storage import locking
 from callscribe.pipeline.storage.catalogue import RecordingState
 from callscribe.pipeline.storage.schema import (
     audit_log,
@@ -132,7 +133,7 @@ def operations_report(engine: Engine, settings: Settings, as_user: str | None, n
         quarter = f"{last_month[:4]}Q{(int(last_month[5:]) - 1) // 3 + 1}"
     months = coaching.quarter_months(quarter)
     options = ReportOptions(settings.retention_timezone, settings.retention_days, EXPIRING_DAYS, quarter)
-    with engine.connect() as conn, conn.begin():  # one snapshot for every table
+    with locking.snapshot(engine) as conn:  # every table as it was at one moment
         report = OperationsReport(
             now=now.astimezone(zone),
             options=options,

@@ -32,6 +32,7 @@ from sqlalchemy.engine import Engine
 from callscribe.pipeline import atomic
 from callscribe.pipeline.errors import AudioError, IngestError, RecordingNotFoundError, StoreError
 from callscribe.pipeline.speech.audio import probe
+from callscribe.pipeline.storage import locking
 from callscribe.pipeline.storage.schema import (
     ADDED_COLUMNS,
     EXPIRY_INDEX,
@@ -67,6 +68,7 @@ STATES = tuple(state.value for state in RecordingState)
 NEEDS_TRANSCRIBING = (RecordingState.INGESTED, RecordingState.FAILED)
 
 TOMBSTONE_BATCH = 1000
+LOCK_WAIT_MS = 30_000  # how long a writer waits for another's lock before it fails
 DEFAULT_NAME = "catalogue.sqlite"
 # A call start outside these bounds is a broken export: it would break expiry arithmetic later.
 EARLIEST_CALL = datetime(2000, 1, 1, tzinfo=UTC)
@@ -87,12 +89,17 @@ def get_engine(url: str) -> Engine:
     database = Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
     if database is not None and not database.parent.is_dir():
         database.parent.mkdir(parents=True, mode=0o700)
-    engine = sa.create_engine(url, future=True)
+    server = sa.make_url(url).get_backend_name() == "postgresql"
+    # a writer waits as long for another's lock on PostgreSQL as on SQLite (busy_timeout), then fails
+    engine = sa.create_engine(url, future=True,
+                              connect_args={"options": f"-c lock_timeout={LOCK_WAIT_MS}"} if server else {})
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_pragmas)
-    metadata.create_all(engine)
-    _add_columns(engine)
-    EXPIRY_INDEX.create(engine, checkfirst=True)  # catalogues made before the retention flow
+    with engine.begin() as conn:  # one process at a time creates or completes the tables
+        locking.lock_writers(conn)
+        metadata.create_all(conn)
+        _add_columns(conn)
+        EXPIRY_INDEX.create(conn, checkfirst=True)  # catalogues made before the retention flow
     if database is not None:
         for path in (database, *(database.with_name(database.name + s) for s in ("-wal", "-shm"))):
             if path.exists():
@@ -102,21 +109,21 @@ def get_engine(url: str) -> Engine:
     return engine
 
 
-def _add_columns(engine: Engine) -> None:
-    """Add the columns of :data:`ADDED_COLUMNS` that an older catalogue lacks (nullable, no data)."""
-    inspector = sa.inspect(engine)
+def _add_columns(conn) -> None:
+    """Add the columns of :data:`ADDED_COLUMNS` that an older catalogue lacks (nullable, no data),
+    inside the caller's transaction."""
+    inspector = sa.inspect(conn)
     for table, columns in ADDED_COLUMNS.items():
         present = {column["name"] for column in inspector.get_columns(table)}
         for name, ddl in columns.items():
             if name not in present:
-                with engine.begin() as conn:
-                    conn.execute(sa.text(f"ALTER TABLE {table} ADD COLUMN {name} {ddl}"))
+                conn.execute(sa.text(f"ALTER TABLE {table} ADD COLUMN {name} {ddl}"))
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout={LOCK_WAIT_MS}")  # first: switching to WAL may wait for a lock
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA foreign_keys=ON")
     # Deleted rows (tombstoned recordings: phone numbers, employee ids) are overwritten with zeros
     # instead of lingering in free pages of the database file.
