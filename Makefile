@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV ?= .venv
 
-# `make serve`: a persistent Prefect server for this home (the commands then skip the temporary one)
+# `make serve`: a persistent Prefect server for this home with a worker beside it (the commands then hand their flows to it)
 .PHONY: demo test web serve install bench-wer bench-redaction
 
 $(VENV)/.installed: pyproject.toml
