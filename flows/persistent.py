@@ -6,6 +6,8 @@ listens to ``HOME/prefect/server.json`` once it answers. Every callscribe entry 
 then uses it (:func:`running_server_url`, called by ``configure_prefect``) instead of starting a
 temporary server: a command's flow starts at once instead of after the ~10 s a temporary server
 takes. A state file left by a server that died (``kill -9``) or that stopped answering is ignored.
+``callscribe server`` also starts ``callscribe worker`` beside it (:mod:`callscribe.flows.worker`)
+and stops it before itself.
 
 Standard library only until the server itself starts, so finding it costs a command nothing
 when no server runs.
