@@ -52,12 +52,14 @@ MODES = ("bare", "embedded", "server")
 TARGETS = {"wall": 1.10, "rss": 1.5}
 
 
-def measured(command: list[str], env: dict) -> dict:
-    """Run ``command``; its wall time, CPU seconds and peak memory (largest process; process tree)."""
+def measured(command: list[str], env: dict, output: bool = False) -> dict:
+    """Run ``command``; its wall time, CPU seconds and peak memory (largest process; process tree),
+    and with ``output`` what it printed (``stdout``)."""
     import psutil
 
     started = time.perf_counter()
-    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    printed = tempfile.TemporaryFile() if output else subprocess.DEVNULL  # read after wait4 reaps the process
+    proc = subprocess.Popen(command, env=env, stdout=printed, stderr=subprocess.PIPE)
     tree_peak = 0
     done = threading.Event()
 
@@ -90,8 +92,13 @@ def measured(command: list[str], env: dict) -> dict:
     sampler.join()
     if proc.returncode != 0:
         sys.exit(f"{shlex.join(command)} failed ({proc.returncode}):\n{stderr.decode(errors='replace')[-2000:]}")
-    return {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime,
-            "rss_mb": usage.ru_maxrss / 1024, "tree_mb": tree_peak / 2**20}
+    result = {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime,
+              "rss_mb": usage.ru_maxrss / 1024, "tree_mb": tree_peak / 2**20}
+    if output:
+        printed.seek(0)
+        result["stdout"] = printed.read().decode(errors="replace")
+        printed.close()
+    return result
 
 
 def combined(*runs: dict) -> dict:
