@@ -110,8 +110,8 @@ def postgres_server(pytestconfig):
 
 @pytest.fixture
 def database_url(home, backend, request, monkeypatch):
-    """The catalogue's URL: SQLite in the home, or a fresh PostgreSQL database (dropped afterwards)
-    set as CALLSCRIBE_DATABASE_URL, so commands run by the test use it too."""
+    """The catalogue's URL: SQLite in the home, or a fresh PostgreSQL database set as
+    CALLSCRIBE_DATABASE_URL, so commands run by the test use it too."""
     if backend == "sqlite":
         yield f"sqlite:///{home / 'catalogue.sqlite'}"
         return
@@ -119,7 +119,7 @@ def database_url(home, backend, request, monkeypatch):
     url = server.create_database()
     monkeypatch.setenv("CALLSCRIBE_DATABASE_URL", url)
     yield url
-    server.drop_database(url)
+    server.release_database(url)
 
 
 @pytest.fixture

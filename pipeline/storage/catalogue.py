@@ -887,11 +887,14 @@ def mark_expiring(engine: Engine, call_ids: Iterable[str]) -> None:
 
 
 def write_tombstones(engine: Engine, entries: Iterable[Tombstone]) -> None:
-    """Replace recordings by their tombstones in one transaction (insert tombstone, delete row)."""
+    """Replace recordings by their tombstones in one transaction (insert tombstone, delete row).
+    Two runs expiring the same recording at once (the retention flow and an erasure) write its
+    tombstone once: the writers' lock keeps the second from inserting what the first committed."""
     entries = list(entries)
     if not entries:
         return
     with engine.begin() as conn:
+        locking.lock_writers(conn)
         ids = [e.call_id for e in entries]
         already = set(conn.execute(sa.select(tombstones.c.call_id).where(tombstones.c.call_id.in_(ids))).scalars())
         rows = [
