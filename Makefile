@@ -17,6 +17,7 @@ demo: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	.ci/browser
+	.ci/postgres
 	$(VENV)/bin/python -m pytest
 
 # the web application on http://127.0.0.1:8000 (HOST=... PORT=... to change)
