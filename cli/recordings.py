@@ -146,10 +146,12 @@ def _run_flow(settings: Settings, ids: list[str], purpose: str) -> dict:
     from callscribe.flows.progress import ProgressBoard
     from callscribe.flows.transcribe import with_concurrency
 
-    try:
-        process.load_model(info, settings.max_parallel)  # while the server boots; the flow loads it otherwise
-    except Exception as err:  # noqa: BLE001 - a model that fails to load fails the flow's transcriptions, with reasons
-        click.echo(f"the Whisper model did not load ({type(err).__name__}); the transcriptions report why", err=True)
+    if not (settings.dask_address or settings.dask_workers > 1):  # on Dask each worker process loads its own
+        try:
+            process.load_model(info, settings.max_parallel)  # while the server boots; the flow loads it otherwise
+        except Exception as err:  # noqa: BLE001 - a model that fails to load fails the flow's transcriptions
+            click.echo(f"the Whisper model did not load ({type(err).__name__}); the transcriptions report why",
+                       err=True)
     engine = catalogue.get_engine(settings.catalogue_url)
     total = 0.0
     for call_id in ids:
