@@ -30,17 +30,6 @@ SUBJECT_REQUEST = "carry-out-subject-request/on-request"
 NAMES = (TRANSCRIBE, RETENTION, COACHING, RELEASE, SUBJECT_REQUEST)
 
 
-def __getattr__(name: str):
-    """``transcribe_recordings``: the flow with the configured concurrency (``CALLSCRIBE_MAX_PARALLEL``
-    recordings at a time), made when a worker's flow-run process imports it, not at import."""
-    if name == "transcribe_recordings":
-        from callscribe.flows.transcribe import with_concurrency
-        from callscribe.pipeline.settings import get_settings
-
-        return with_concurrency(get_settings().max_parallel)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 def deployments(work_pool_name: str | None = None) -> list:
     """The deployments, configured from the current settings (timezone, concurrency)."""
     from prefect.deployments.runner import EntrypointType
@@ -50,18 +39,18 @@ def deployments(work_pool_name: str | None = None) -> list:
     from callscribe.flows.release import release_request
     from callscribe.flows.retention import expire_recordings
     from callscribe.flows.subjects import carry_out_subject_request
+    from callscribe.flows.transcribe import transcribe_recordings
     from callscribe.pipeline.settings import get_settings
 
     zone = get_settings().retention_timezone
     common = {"entrypoint_type": EntrypointType.MODULE_PATH, "work_pool_name": work_pool_name}
-    transcribe = __getattr__("transcribe_recordings").to_deployment(
-        name="on-request",
-        description="Transcribe and redact catalogued recordings on request (ids and purpose only).",
-        tags=["callscribe"], **common,
-    )
-    transcribe.entrypoint = f"{__name__}.transcribe_recordings"  # with the configured concurrency
     return [
-        transcribe,
+        # its task runner follows the worker's settings when a run starts (transcribe.FromSettings)
+        transcribe_recordings.to_deployment(
+            name="on-request",
+            description="Transcribe and redact catalogued recordings on request (ids and purpose only).",
+            tags=["callscribe"], **common,
+        ),
         expire_recordings.to_deployment(
             name="daily",
             description="Delete recordings past the retention period and everything derived from them.",
