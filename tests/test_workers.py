@@ -235,3 +235,43 @@ def test_the_systemd_units_are_hardened_and_share_one_home():
         assert settings["ReadWritePaths"] == "/srv/callscribe", name
         assert settings["EnvironmentFile"] == "/etc/callscribe/callscribe.env", name
     assert "CALLSCRIBE_HOME=/srv/callscribe" in (REPO / "deploy" / "callscribe.env").read_text(encoding="utf-8")
+
+
+def test_the_server_keeps_its_deployments_and_schedules_in_postgresql_when_configured(home, postgres_server,
+                                                                                        monkeypatch):
+    """Prefect's own setting puts the server's database in PostgreSQL: the deployments a worker
+    registers, their schedules and runs are rows there, not in a SQLite file in the home."""
+    import os
+
+    import sqlalchemy as sa
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from callscribe.flows.deployments import register
+
+    name = f"prefect_test_{os.getpid()}"
+    admin = sa.create_engine(postgres_server.admin_url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.exec_driver_sql(f"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8'")
+    url = sa.make_url(postgres_server.url_of(name))
+    monkeypatch.setenv("PREFECT_SERVER_DATABASE_CONNECTION_URL",
+                       url.set(drivername="postgresql+asyncpg").render_as_string(hide_password=False))
+    served = Served("--no-worker")
+    try:
+        api = served.wait_for(rf"Prefect server for .* on (\S+); database PostgreSQL [^;]*/{name};").group(1)
+        with temporary_settings({PREFECT_API_URL: api}):
+            ids = register()
+        stored = sa.create_engine(url, poolclass=sa.pool.NullPool)
+        with stored.connect() as conn:
+            deployments = set(conn.exec_driver_sql("SELECT id::text FROM deployment").scalars())
+            crons = sorted(conn.exec_driver_sql("SELECT schedule->>'cron' FROM deployment_schedule").scalars())
+        stored.dispose()
+        assert deployments == set(ids.values()) and len(deployments) == 5
+        assert crons == ["0 3 1 * *", "30 2 * * *"]
+        assert not list((home / "prefect").glob("*.db"))
+        assert served.stop() in (0, -signal.SIGTERM)
+    finally:
+        served.kill()
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.dispose()
