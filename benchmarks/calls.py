@@ -11,8 +11,10 @@ processes:
 - ``embedded``: ``callscribe ingest`` then ``callscribe transcribe ID...`` (one command, four
   calls, through the catalogue and the ``transcribe-recordings`` flow, redaction and audit
   included), with Prefect's temporary server, in a home whose Prefect database exists.
-- ``server``: the same two commands in a home where ``callscribe server`` runs (started once,
-  before the rounds; its start-up is reported, its CPU and memory are not in the runs').
+- ``server``: the same two commands in a home where ``callscribe server --no-worker`` runs
+  (started once, before the rounds; its start-up is reported, its CPU and memory are not in the
+  runs'); without a worker ``transcribe`` runs the flow itself on that server, as it did before
+  servers had workers (with one it would hand the run over and return at once).
 
 Between ingest and transcribe the benchmark files a complaint and an approved transcript request
 per call through the library (the purpose a transcription needs); that is not timed. Every run
@@ -236,8 +238,8 @@ def wer(refs: dict, texts: dict[str, list[str]]) -> dict[str, float]:
 def start_server(home: Home) -> tuple[subprocess.Popen, float]:
     """``callscribe server`` for ``home``; returns it and the seconds until it answered."""
     started = time.perf_counter()
-    server = subprocess.Popen([str(BIN / "callscribe"), "server", "--port", str(_free_port())], env=home.env,
-                              stderr=subprocess.PIPE, text=True)
+    server = subprocess.Popen([str(BIN / "callscribe"), "server", "--port", str(_free_port()), "--no-worker"],
+                              env=home.env, stderr=subprocess.PIPE, text=True)
     line = server.stderr.readline()  # written once it answers
     if "Prefect server" not in line:
         server.kill()
