@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from callscribe.cli.options import as_user, begin_prefect, start_prefect
+from callscribe.cli.options import as_user, begin_prefect, parse_timestamp, start_prefect
 from callscribe.cli.options import fail as _fail
 from callscribe.cli.options import settings_or_exit as _settings
 from callscribe.cli.runs import hand_over, wait_option
@@ -42,31 +42,51 @@ def ingest(folder: Path, metadata_csv: Path, as_user: str | None) -> None:
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line, for machines.")
 @click.option("--state", type=click.Choice(catalogue.STATES), multiple=True, help="Only recordings in this state.")
-def recordings(as_json: bool, state: tuple[str, ...]) -> None:
-    """List the catalogue: id, call start, employee, state and expiry."""
+@click.option("--employee", help="Only this employee's calls.")
+@click.option("--since", help="Only calls that started at or after this moment (ISO 8601; a date or a time "
+                              "without offset is read in the retention timezone).")
+@click.option("--until", help="Only calls that started before this moment (as --since).")
+@click.option("--after", metavar="ID", help="The page after the one that ended with recording ID.")
+@click.option("--limit", type=click.IntRange(1), help="At most this many recordings (a page); default all.")
+def recordings(as_json: bool, state: tuple[str, ...], employee: str | None, since: str | None, until: str | None,
+               after: str | None, limit: int | None) -> None:
+    """List the catalogue: id, call start, employee, state and expiry.
+
+    Ordered by call start. Page through a large catalogue with --limit N, then --after the last id shown.
+    """
     settings = _settings()
+    zone = settings.retention_timezone
     engine = catalogue.get_engine(settings.catalogue_url)
-    rows = []
-    for rec in catalogue.list_recordings(engine, state or None):
-        expiry = expires_at(rec.call_start, settings.retention_days, settings.retention_timezone)
-        rows.append({
-            "id": rec.call_id,
-            "call_start": rec.call_start.astimezone(expiry.tzinfo).isoformat(),
-            "employee_id": rec.employee_id,
-            "state": rec.state,
-            "expires_at": expiry.isoformat(),
-            "failure_reason": rec.failure_reason,
-        })
-    if as_json:
-        for row in rows:
-            click.echo(json.dumps(row, ensure_ascii=False))
-        return
-    if not rows:
-        click.echo("no recordings; import some with `callscribe ingest DIR --metadata calls.csv`")
-        return
-    click.echo(f"{'id':<20} {'call start':<25} {'employee':<10} {'state':<12} expires")
-    for row in rows:
-        click.echo(f"{row['id']:<20} {row['call_start']:<25} {row['employee_id']:<10} {row['state']:<12} {row['expires_at']}")
+    listed = catalogue.list_recordings(engine, state or None, employee_id=employee,
+                                       since=parse_timestamp(since, zone), until=parse_timestamp(until, zone),
+                                       after=after, limit=limit)
+    shown, last = 0, None
+    try:
+        for rec in listed:  # printed as read: the whole catalogue is never held at once
+            expiry = expires_at(rec.call_start, settings.retention_days, zone)
+            row = {
+                "id": rec.call_id,
+                "call_start": rec.call_start.astimezone(expiry.tzinfo).isoformat(),
+                "employee_id": rec.employee_id,
+                "state": rec.state,
+                "expires_at": expiry.isoformat(),
+                "failure_reason": rec.failure_reason,
+            }
+            if as_json:
+                click.echo(json.dumps(row, ensure_ascii=False))
+            else:
+                if not shown:
+                    click.echo(f"{'id':<20} {'call start':<25} {'employee':<10} {'state':<12} expires")
+                click.echo(f"{row['id']:<20} {row['call_start']:<25} {row['employee_id']:<10} {row['state']:<12} "
+                           f"{row['expires_at']}")
+            shown, last = shown + 1, rec.call_id
+    except CallscribeError as err:
+        _fail(err)
+    if not shown and not as_json:
+        click.echo("no recordings; import some with `callscribe ingest DIR --metadata calls.csv`"
+                   if not (state or employee or since or until or after) else "no recordings match")
+    if limit is not None and shown == limit:
+        click.echo(f"next page: --after {last}", err=True)
 
 
 _NO_PURPOSE_HINT = ("`callscribe requests add --kind transcript --call ID ...` files one for a second person to "

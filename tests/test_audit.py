@@ -51,6 +51,17 @@ def test_an_inserted_entry_is_named(engine):
 
 
 
+
+def test_verify_reads_the_log_in_batches_across_their_edges(engine, monkeypatch):
+    """verify streams the log a batch at a time (flat memory on a long log); a bad entry is found
+    wherever a batch ends."""
+    monkeypatch.setattr(audit, "_VERIFY_BATCH", 2)
+    assert audit.verify(engine).entries == 5
+    with engine.begin() as conn:
+        conn.execute(sa.update(audit.audit_log).where(audit.audit_log.c.seq == 4).values(subject="REQ-9"))
+    result = audit.verify(engine)
+    assert (result.entries, result.first_bad_seq) == (4, 4) and "edited" in result.reason
+
 def test_cli_verify_reports_the_first_bad_entry(engine, staff):
     from click.testing import CliRunner
 

@@ -35,6 +35,7 @@ from callscribe.pipeline.storage.schema import audit_log
 logger = logging.getLogger(__name__)
 
 GENESIS = "0" * 64
+_VERIFY_BATCH = 1000  # entries fetched at a time by verify()
 
 
 def _ensure_table(engine: Engine) -> None:
@@ -216,7 +217,9 @@ def verify(engine: Engine) -> Verification:
     except _AnchorProblem as problem:
         return Verification(0, 0, f"{problem}: restore it from the shipped head (the 'audit head N HASH' log lines)")
     with engine.connect() as conn:
-        for row in conn.execute(sa.select(audit_log).order_by(audit_log.c.seq)):
+        # streamed in batches (a server-side cursor on PostgreSQL): memory stays flat however long the log
+        entries = conn.execution_options(yield_per=_VERIFY_BATCH).execute(sa.select(audit_log).order_by(audit_log.c.seq))
+        for row in entries:
             count += 1
             if row.seq != expected_seq:
                 return Verification(count, row.seq, f"sequence jumps from {expected_seq - 1} to {row.seq} (entry removed or inserted)")

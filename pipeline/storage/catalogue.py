@@ -36,6 +36,8 @@ from callscribe.pipeline.storage import locking
 from callscribe.pipeline.storage.schema import (
     ADDED_COLUMNS,
     EXPIRY_INDEX,
+    LISTING_INDEX,
+    REPLACED_INDEXES,
     UTCDateTime,
     metadata,
     recordings,
@@ -100,6 +102,9 @@ def get_engine(url: str) -> Engine:
         metadata.create_all(conn)
         _add_columns(conn)
         EXPIRY_INDEX.create(conn, checkfirst=True)  # catalogues made before the retention flow
+        LISTING_INDEX.create(conn, checkfirst=True)  # catalogues made before paged listings
+        for name in REPLACED_INDEXES:
+            conn.execute(sa.text(f"DROP INDEX IF EXISTS {name}"))
     if database is not None:
         for path in (database, *(database.with_name(database.name + s) for s in ("-wal", "-shm"))):
             if path.exists():
@@ -692,13 +697,63 @@ def get_recording(engine: Engine, call_id: str) -> Recording:
     return _to_recording(row)
 
 
-def list_recordings(engine: Engine, states: Iterable[str] | None = None) -> Iterator[Recording]:
-    """All recordings ordered by call start, optionally only those in ``states``."""
+def list_recordings(
+    engine: Engine,
+    states: Iterable[str] | None = None,
+    *,
+    employee_id: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    after: str | None = None,
+    limit: int | None = None,
+) -> Iterator[Recording]:
+    """Recordings ordered by call start (then id), filtered and paged.
+
+    Args:
+        states: only recordings in these states.
+        employee_id: only this employee's calls.
+        since: only calls that started at or after this moment (timezone-aware).
+        until: only calls that started before this moment (timezone-aware).
+        after: a call id: only recordings that come after it in this order (the next page after
+            a page that ended with it). Each page is one index range scan, however deep.
+        limit: at most this many recordings.
+
+    Without ``limit`` the rows are streamed from the database in batches, so listing the whole
+    catalogue does not hold it in memory.
+
+    Raises:
+        RecordingNotFoundError: ``after`` is not in the catalogue (expired or erased since the
+            page that ended with it); list from a call start (``since``) instead.
+        ValueError: a naive ``since``/``until``, or a ``limit`` below 1.
+    """
+    if limit is not None and limit < 1:
+        raise ValueError(f"limit must be at least 1, not {limit}")
+    for name, moment in (("since", since), ("until", until)):
+        if moment is not None and moment.tzinfo is None:
+            raise ValueError(f"{name} must be timezone-aware, e.g. 2026-10-01T00:00:00+02:00")
     query = sa.select(recordings).order_by(recordings.c.call_start, recordings.c.call_id)
     if states is not None:
         query = query.where(recordings.c.state.in_(list(states)))
+    if employee_id is not None:
+        query = query.where(recordings.c.employee_id == employee_id)
+    if since is not None:
+        query = query.where(recordings.c.call_start >= since)
+    if until is not None:
+        query = query.where(recordings.c.call_start < until)
     with engine.connect() as conn:
-        for row in conn.execute(query).mappings():
+        if after is not None:
+            start = conn.execute(sa.select(recordings.c.call_start).where(recordings.c.call_id == after)).scalar()
+            if start is None:
+                raise RecordingNotFoundError(
+                    f"recording {after} is no longer in the catalogue (expired or erased), so the listing "
+                    "cannot continue after it; list from a call start instead")
+            query = query.where(sa.tuple_(recordings.c.call_start, recordings.c.call_id)
+                                > sa.tuple_(_bind_utc(start), sa.literal(after)))
+        if limit is not None:
+            rows = conn.execute(query.limit(limit)).mappings().all()
+        else:
+            rows = conn.execution_options(yield_per=1000).execute(query).mappings()
+        for row in rows:
             yield _to_recording(row)
 
 

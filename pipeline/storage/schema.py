@@ -45,7 +45,7 @@ recordings = sa.Table(
     sa.Column("audio_path", sa.String(512), nullable=False),
     sa.Column("sha256", sa.String(64), nullable=False),
     sa.Column("channel_layout", sa.String(16), nullable=False),
-    sa.Column("state", sa.String(16), nullable=False, index=True),
+    sa.Column("state", sa.String(16), nullable=False),  # indexed by LISTING_INDEX
     sa.Column("failure_reason", sa.String(500)),
     sa.Column("ingested_at", UTCDateTime, nullable=False),
     sa.Column("processed_at", UTCDateTime),
@@ -60,6 +60,13 @@ ADDED_COLUMNS = {"recordings": {"claimed_at": "TIMESTAMP"},
 
 # Batches by expiry walk (call_start, call_id) with a keyset: one index range scan per batch.
 EXPIRY_INDEX = sa.Index("ix_recordings_call_start_call_id", recordings.c.call_start, recordings.c.call_id)
+# A page of recordings in one state (``callscribe recordings --state``) is one range scan of this
+# index in listing order, not a sort of every row in that state; it serves every query by state.
+LISTING_INDEX = sa.Index("ix_recordings_state_call_start", recordings.c.state, recordings.c.call_start,
+                         recordings.c.call_id)
+# The index on state alone that LISTING_INDEX replaces: dropped from older catalogues when opened, so
+# no planner picks it (and sorts) for a listing by state.
+REPLACED_INDEXES = ("ix_recordings_state",)
 
 tombstones = sa.Table(
     "tombstones",
@@ -185,7 +192,7 @@ requests = sa.Table(
     sa.Column("reason", sa.Text, nullable=False),
     sa.Column("requested_by", sa.String(64), nullable=False),
     sa.Column("requested_at", UTCDateTime, nullable=False),
-    sa.Column("state", sa.String(16), nullable=False, index=True),
+    sa.Column("state", sa.String(16), nullable=False),  # indexed by LISTING_INDEX
     sa.Column("decided_by", sa.String(64)),
     sa.Column("decided_at", UTCDateTime),
     sa.Column("decision_reason", sa.Text),
