@@ -7,6 +7,8 @@ process, alternating the two ways every round:
 
 - ``threads``: the default: one process, its thread pool (``CALLSCRIBE_MAX_PARALLEL`` from the
   cores, Whisper threads ``CALLSCRIBE_CPU_THREADS``), one Whisper model;
+- ``threads-Nx1`` (with ``--ways``): one process, ``CALLSCRIBE_MAX_PARALLEL=N`` recordings at a
+  time with one Whisper thread each, one model serving N at once;
 - ``dask-N``: ``CALLSCRIBE_DASK_WORKERS=N``: the flow starts a ``LocalCluster`` of N worker
   processes with one task thread each and ``cores ÷ N`` Whisper threads; one model per process.
 
@@ -19,6 +21,7 @@ unredacted text against refs.json.
 Writes benchmarks/results/fanout.md and .json. Run it alone on the machine: it uses every core.
 
 Usage: python benchmarks/fanout.py [--eval-dir ../shared/eval] [--rounds 2] [--workers 2] [--limit N]
+       [--ways threads threads-Nx1 dask-N]
 """
 
 from __future__ import annotations
@@ -65,6 +68,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2, help="Dask worker processes of the second way")
     parser.add_argument("--limit", type=int, default=0, help="only the first N calls (quick check)")
+    parser.add_argument("--ways", nargs="+", choices=["threads", "threads-Nx1", "dask-N"], default=["threads", "dask-N"])
     parser.add_argument("--out", type=Path, default=HERE / "results" / "fanout")
     args = parser.parse_args()
 
@@ -76,14 +80,20 @@ def main() -> None:
     settings = get_settings()
     began = time.perf_counter()
     root = Path(tempfile.mkdtemp(prefix="callscribe-fanout-"))
-    ways = {"threads": Home(root, "threads"), f"dask-{args.workers}": Home(root, "dask")}
-    ways[f"dask-{args.workers}"].env["CALLSCRIBE_DASK_WORKERS"] = str(args.workers)
+    environments = {"threads": {}, "threads-Nx1": {"CALLSCRIBE_MAX_PARALLEL": str(args.workers), "CALLSCRIBE_CPU_THREADS": "1"},
+                    "dask-N": {"CALLSCRIBE_DASK_WORKERS": str(args.workers)}}
+    ways = {}
+    for way in args.ways:
+        name = way.replace("N", str(args.workers))
+        ways[name] = Home(root, name)
+        ways[name].env.update(environments[way])
     for way, home in ways.items():  # the first run in a new home creates Prefect's database: not counted
         first = run(home, calls_dir, calls[:1])
         print(f"{way}: first run in a new home (one call) {first['wall_s']:.1f} s", flush=True)
     runs = []
     for round_no in range(1, args.rounds + 1):
-        order = list(ways) if round_no % 2 else list(reversed(ways))
+        shift = (round_no - 1) % len(ways)
+        order = list(ways)[shift:] + list(ways)[:shift]
         for way in order:
             result = run(ways[way], calls_dir, calls)
             result.update(round=round_no, way=way, wer=wer(refs, result.pop("texts")))

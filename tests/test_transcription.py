@@ -116,7 +116,9 @@ def test_collapse_never_adds_words_and_is_idempotent(words):
 
 
 def test_whisper_threads_never_outnumber_the_cores_by_default(monkeypatch, tmp_path):
-    """Issue 13: the default 2 recordings × 2 threads put 4 Whisper threads on 2 cores for no gain."""
+    """Issue 13: the default 2 recordings × 2 threads put 4 Whisper threads on 2 cores for no gain;
+    one thread per recording and a recording per core is the fastest way on one machine
+    (benchmarks/results/fanout.md)."""
     import os
 
     from callscribe.pipeline.settings import get_settings
@@ -129,5 +131,6 @@ def test_whisper_threads_never_outnumber_the_cores_by_default(monkeypatch, tmp_p
         settings = get_settings()
         assert settings.cpu_threads * settings.max_parallel <= cores
         assert settings.max_parallel >= 1 and settings.cpu_threads >= 1
+        assert (settings.cpu_threads, settings.max_parallel) == (1, min(cores, 32))  # a recording per core
     monkeypatch.setenv("CALLSCRIBE_MAX_PARALLEL", "3")
     assert get_settings().max_parallel == 3, "an explicit setting wins"
