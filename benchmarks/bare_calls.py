@@ -3,14 +3,16 @@
 
 Same model folder, compute type, threads and decoding options as callscribe (its
 ``TranscriptionOptions``; ``--narrowband`` uses the narrow-band VAD threshold callscribe picks for
-8 kHz audio), the same seed before each channel; nothing else: no catalogue, no Prefect, no
-redaction, no audit.
+8 kHz audio), the same seed before each channel, and the same concurrency: ``max_parallel`` files
+at a time on one model (``num_workers``), as callscribe's flow runs them; nothing else: no
+catalogue, no Prefect, no redaction, no audit.
 
 Usage: bare_calls.py MODEL_DIR OUT.json [--narrowband] FILE...
 """
 
 import json
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import ctranslate2
 from faster_whisper import WhisperModel, decode_audio
@@ -25,18 +27,21 @@ def main() -> None:
     files = [f for f in files if f != "--narrowband"]
     settings = get_settings()
     model = WhisperModel(model_dir, device="cpu", compute_type=settings.compute_type,
-                         cpu_threads=settings.cpu_threads, num_workers=1, local_files_only=True)
+                         cpu_threads=settings.cpu_threads, num_workers=settings.max_parallel, local_files_only=True)
     options = process.transcription_options(settings)  # callscribe's decoding options, not its code path
     if narrowband:
         options = options.for_narrowband()
-    texts = {}
-    for path in files:
-        channels = decode_audio(path, split_stereo=True)
-        texts[path] = []
-        for samples in channels:
+
+    def transcribe(path: str) -> list[str]:
+        texts = []
+        for samples in decode_audio(path, split_stereo=True):
             ctranslate2.set_random_seed(0)
             segments, _info = model.transcribe(samples, **options.whisper_kwargs())
-            texts[path].append(" ".join(segment.text.strip() for segment in segments))
+            texts.append(" ".join(segment.text.strip() for segment in segments))
+        return texts
+
+    with ThreadPoolExecutor(settings.max_parallel) as pool:
+        texts = dict(zip(files, pool.map(transcribe, files)))
     with open(out_path, "w", encoding="utf-8") as out:
         json.dump(texts, out, ensure_ascii=False)
 

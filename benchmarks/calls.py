@@ -7,7 +7,8 @@ processes:
 
 - ``bare``: ``benchmarks/bare_calls.py``: faster-whisper alone, same model folder, compute type,
   threads, decoding options (narrow-band VAD threshold on the telephone set, as callscribe picks
-  it) and seed, each channel on its own; no catalogue, Prefect, redaction or audit.
+  it), seed and concurrency (``max_parallel`` calls at a time on one model), each channel on its
+  own; no catalogue, Prefect, redaction or audit.
 - ``embedded``: ``callscribe ingest`` then ``callscribe transcribe ID...`` (one command, four
   calls, through the catalogue and the ``transcribe-recordings`` flow, redaction and audit
   included), with Prefect's temporary server, in a home whose Prefect database exists.
