@@ -116,13 +116,11 @@ def transcribe(recording_ids: tuple[str, ...], pending: bool, parallel: int | No
         _fail(err, hint=_NO_PURPOSE_HINT if transcribing.NO_PURPOSE in str(err) else None)
     if plan.left_out:
         click.echo(f"{plan.left_out} recording(s) not yet transcribed have no purpose and are left out", err=True)
-    handed = [hand_over(TRANSCRIBE, {"recording_ids": ids, "purpose": str(purpose)},
-                        f"{len(ids)} recording(s) for {purpose}", wait) for purpose, ids in plan.batches.items()]
-    if handed and all(handed):
-        return
     failed = 0
     for purpose, ids in plan.batches.items():
-        failed += _run_flow(settings, ids, purpose)["failed"]
+        if not hand_over(TRANSCRIBE, {"recording_ids": ids, "purpose": str(purpose)},
+                         f"{len(ids)} recording(s) for {purpose}", wait):
+            failed += _run_flow(settings, ids, purpose)["failed"]
     sys.exit(1 if failed else 0)
 
 
@@ -166,7 +164,7 @@ def _run_flow(settings: Settings, ids: list[str], purpose: str) -> dict:
     from callscribe.flows.progress import ProgressBoard
     from callscribe.flows.transcribe import with_concurrency
 
-    if not (settings.dask_address or settings.dask_workers > 1):  # on Dask each worker process loads its own
+    if not settings.on_dask:  # on Dask each worker process loads its own
         try:
             process.load_model(info, settings.max_parallel)  # while the server boots; the flow loads it otherwise
         except Exception as err:  # noqa: BLE001 - a model that fails to load fails the flow's transcriptions

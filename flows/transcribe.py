@@ -184,7 +184,7 @@ def task_runner(settings: Settings, max_parallel: int | None = None) -> TaskRunn
     cluster of ``dask_workers`` processes when more than one is asked for (each with a share of
     the cores for its Whisper threads, unless ``CALLSCRIBE_CPU_THREADS`` is set); else in a pool of
     ``max_parallel`` threads in this process (default the setting)."""
-    if settings.dask_address or settings.dask_workers > 1:
+    if settings.on_dask:
         from distributed import LocalCluster
         from prefect_dask import DaskTaskRunner
 

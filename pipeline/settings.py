@@ -272,6 +272,12 @@ class Settings(BaseSettings):
         )
 
     @property
+    def on_dask(self) -> bool:
+        """Whether the flow's transcriptions run on a Dask cluster (an address, or a local one of
+        more than one worker process) rather than on threads in the flow's process."""
+        return bool(self.dask_address) or self.dask_workers > 1
+
+    @property
     def catalogue_url(self) -> str:
         return self.database_url or f"sqlite:///{self.home / 'catalogue.sqlite'}"
 
